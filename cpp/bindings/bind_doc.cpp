@@ -1,0 +1,111 @@
+// bind_doc.cpp — native _core.Doc and _core.TransactionResult.
+//
+// The Python crdtcore.Doc (python/crdtcore/_doc.py) owns one _core.Doc and adds roots
+// as a dict, prelim types, transactions with origins and observer dispatch. This layer
+// only forwards to crdtcore::Doc; the document always counts Text positions in code
+// points (OffsetKind::CodePoint), Python's str indices.
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "convert.h"
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "crdtcore/array.h"
+#include "crdtcore/doc.h"
+#include "crdtcore/map.h"
+#include "crdtcore/text.h"
+
+namespace crdtcore::bindings {
+namespace {
+
+// What an observer receives: a copy of the core's TransactionResult; the byte
+// forms are produced on access.
+struct PyTransactionResult {
+  std::shared_ptr<const TransactionResult> result;
+};
+
+Doc make_doc(std::optional<uint64_t> client_id, bool gc, std::optional<std::string> guid) {
+  DocOptions options;
+  options.client_id = client_id;
+  options.gc = gc;
+  options.offset_kind = OffsetKind::CodePoint;
+  if (guid) options.guid = *guid;
+  return Doc(options);
+}
+
+void bind_transaction_result(py::module_& m) {
+  py::class_<PyTransactionResult>(m, "TransactionResult",
+                                  "What one committed transaction changed (native).")
+      .def_property_readonly(
+          "local", [](const PyTransactionResult& r) { return r.result->local; },
+          "False when the transaction applied a remote update.")
+      .def_property_readonly(
+          "update", [](const PyTransactionResult& r) { return as_py_bytes(r.result->update); },
+          "The v1 update of exactly this transaction.")
+      .def_property_readonly(
+          "before_state",
+          [](const PyTransactionResult& r) { return as_py_bytes(r.result->before_state.encode()); },
+          "Encoded state vector before the transaction.")
+      .def_property_readonly(
+          "after_state",
+          [](const PyTransactionResult& r) { return as_py_bytes(r.result->after_state.encode()); },
+          "Encoded state vector after the transaction.")
+      .def_property_readonly(
+          "delete_set",
+          [](const PyTransactionResult& r) { return as_py_bytes(r.result->delete_set.encode()); },
+          "Encoded (v1) delete set of what the transaction deleted.");
+}
+
+}  // namespace
+
+void bind_doc(py::module_& m) {
+  bind_transaction_result(m);
+
+  py::class_<Doc>(m, "Doc", "Native Yjs document (see crdtcore.Doc).")
+      .def(py::init(&make_doc), py::arg("client_id") = py::none(), py::arg("gc") = true,
+           py::arg("guid") = py::none())
+      .def_property_readonly("client_id", &Doc::client_id)
+      .def_property_readonly("guid", &Doc::guid)
+      .def_property_readonly("gc_enabled", &Doc::gc_enabled)
+      .def("get_text", [](Doc& d, const std::string& name) { return d.get_text(name); })
+      .def("get_array", [](Doc& d, const std::string& name) { return d.get_array(name); })
+      .def("get_map", [](Doc& d, const std::string& name) { return d.get_map(name); })
+      .def("root", [](const Doc& d, const std::string& name) -> py::object {
+        std::optional<Shared> root = d.root(name);
+        if (!root) return py::none();
+        return from_shared(*root);
+      }, "The root named ``name`` as its native handle (Shared when untyped), or None.")
+      .def("root_names", &Doc::root_names)
+      .def("begin_transaction", &Doc::begin_transaction)
+      .def("commit_transaction", &Doc::commit_transaction)
+      .def("in_transaction", &Doc::in_transaction)
+      .def("encode_state_vector",
+           [](const Doc& d) { return as_py_bytes(d.encode_state_vector()); })
+      .def("encode_state_as_update",
+           [](const Doc& d, py::handle state) {
+             if (state.is_none()) return as_py_bytes(d.encode_state_as_update());
+             Bytes sv = to_bytes(state);
+             return as_py_bytes(d.encode_state_as_update(&sv));
+           },
+           py::arg("state") = py::none())
+      .def("apply_update", [](Doc& d, py::handle update) { d.apply_update(to_bytes(update)); })
+      .def("has_pending", &Doc::has_pending)
+      .def(
+          "observe",
+          [](Doc& d, py::function fn) {
+            return d.observe([fn = std::move(fn)](const TransactionResult& r) {
+              PyTransactionResult holder{std::make_shared<const TransactionResult>(r)};
+              fn(std::move(holder));
+            });
+          },
+          py::arg("callback"),
+          "Calls ``callback(TransactionResult)`` after each committed transaction that "
+          "changed something; returns an id for unobserve().")
+      .def("unobserve", &Doc::unobserve, py::arg("id"));
+}
+
+}  // namespace crdtcore::bindings

@@ -1,0 +1,300 @@
+// bind_types.cpp — native handle classes _core.Shared, _core.Text, _core.Array, _core.Map.
+//
+// crdtcore.Text / Array / Map (python/crdtcore/_text.py, ...) subclass these, so editing
+// calls dispatch straight into C++ with no Python frame in between (Text.insert and
+// Text.__delitem__, the per-keystroke calls, are added by fast_calls.cpp without pybind11's
+// dispatcher). A default-constructed handle is a prelim (not integrated):
+// every call on it raises RuntimeError, and _bind() attaches it to a shared type once
+// the Python layer has inserted it somewhere. Methods whose name starts with "_" are
+// private helpers of the Python layer. Indices are code points for Text (the Python
+// Doc uses OffsetKind::CodePoint) and elements for Array; no CRDT logic lives here.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "args.h"
+#include "convert.h"
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "crdtcore/array.h"
+#include "crdtcore/error.h"
+#include "crdtcore/map.h"
+#include "crdtcore/shared.h"
+#include "crdtcore/text.h"
+
+namespace crdtcore::bindings {
+namespace {
+
+const char* kind_name(const Shared& s) {
+  switch (s.kind()) {
+    case TypeKind::Text: return "Text";
+    case TypeKind::Array: return "Array";
+    case TypeKind::Map: return "Map";
+    default: return "shared type";
+  }
+}
+
+Value embed_value(py::handle value) {
+  if (py::isinstance<Shared>(value)) {
+    throw py::type_error("shared types cannot be embedded in a Text; embed a dict instead");
+  }
+  return to_value(value);
+}
+
+void bind_shared(py::module_& m) {
+  py::enum_<TypeKind>(m, "TypeKind", "Kind of a shared type (Yjs type ref numbers).")
+      .value("Array", TypeKind::Array)
+      .value("Map", TypeKind::Map)
+      .value("Text", TypeKind::Text)
+      .value("XmlElement", TypeKind::XmlElement)
+      .value("XmlFragment", TypeKind::XmlFragment)
+      .value("XmlHook", TypeKind::XmlHook)
+      .value("XmlText", TypeKind::XmlText)
+      .value("Undefined", TypeKind::Undefined);
+
+  py::class_<Shared>(m, "Shared", "Native handle to a shared type (base of Text, Array, Map).")
+      .def(py::init<>())
+      .def(py::init<const Shared&>())
+      .def_property_readonly("_kind", [](const Shared& s) {
+        return s.valid() ? s.kind() : TypeKind::Undefined;
+      })
+      .def_property_readonly("_valid", &Shared::valid)
+      .def_property_readonly("_is_deleted",
+                             [](const Shared& s) { return s.valid() && s.is_deleted(); })
+      .def("_same", [](const Shared& a, const Shared& b) { return a.valid() && a.same(b); })
+      .def("_identity", &Shared::identity)
+      .def("_to_value", [](const Shared& s) {
+        return from_value(integrated(s, kind_name(s)).to_value());
+      })
+      .def("_handle", [](const Shared& s) { return from_shared(s); },
+           "The most specific native handle for this shared type.")
+      .def("_guess_kind", [](const Shared& s) {
+        // An untyped root's to_value() already follows the guess (map entries only ->
+        // Object, any string -> String, else Array); an empty Array is no evidence.
+        if (!s.valid()) return TypeKind::Undefined;
+        if (s.kind() != TypeKind::Undefined) return s.kind();
+        Value v = s.to_value();
+        switch (v.kind()) {
+          case Value::Kind::Object: return TypeKind::Map;
+          case Value::Kind::String: return TypeKind::Text;
+          case Value::Kind::Array:
+            return v.as_array().empty() ? TypeKind::Undefined : TypeKind::Array;
+          default: return TypeKind::Undefined;
+        }
+      }, "For an untyped root: the kind its content suggests (Undefined when empty).");
+}
+
+void bind_text(py::module_& m) {
+  py::class_<Text, Shared>(m, "Text", "Native handle to a Yjs YText (see crdtcore.Text).")
+      .def(py::init<>())
+      .def(py::init<const Text&>())
+      .def("_bind", [](Text& self, const Shared& other) { self = other.as_text(); })
+      .def("__len__", [](const Text& t) { return integrated(t, "Text").length(); },
+           "Number of characters (Unicode code points).")
+      .def("_str", [](const Text& t) {
+        return utf8_str(integrated(t, "Text").to_string());
+      })
+      .def(
+          "insert_embed",
+          [](Text& t, int64_t index, py::handle value, py::handle attrs) {
+            Value embed = embed_value(value);
+            integrated(t, "Text");
+            t.insert_embed(insert_index(index, "Text"), embed, to_attributes(attrs));
+          },
+          py::arg("index"), py::arg("value"), py::arg("attrs") = py::none(),
+          R"doc(Inserts an embed (for example an image as a dict), one character long.
+
+Args:
+    index: Where to insert, in characters, 0 <= index <= len(text).
+    value: A storable value, usually a dict such as ``{"image": "cat.png"}``.
+    attrs: Formatting attributes of the embed (none when omitted).
+
+Raises:
+    IndexError: ``index`` is outside the text.
+    TypeError: ``value`` cannot be stored (shared types cannot be embedded).
+    RuntimeError: The text is not integrated into a document yet.
+
+Example:
+    >>> t = Doc().get("t", type=Text)
+    >>> t.insert_embed(0, {"image": "cat.png"})
+    >>> t.diff()
+    [({'image': 'cat.png'}, None)]
+)doc")
+      .def(
+          "format",
+          [](Text& t, int64_t start, int64_t stop, py::handle attrs) {
+            Attributes a = to_attributes(attrs);
+            integrated(t, "Text");
+            if (start < 0 || stop < 0) {
+              throw py::index_error("Text format range must not be negative");
+            }
+            if (stop <= start) return;
+            // Yjs's formatText pads a range past the end with newlines; refuse it instead.
+            if (static_cast<uint64_t>(stop) > t.length()) {
+              throw py::index_error("Text format range out of range");
+            }
+            t.format(static_cast<uint64_t>(start), static_cast<uint64_t>(stop - start), a);
+          },
+          py::arg("start"), py::arg("stop"), py::arg("attrs"),
+          R"doc(Applies formatting to the characters in [start, stop).
+
+Args:
+    start: First character to format (code points).
+    stop: End of the range, excluded; ``stop <= start`` formats nothing.
+    attrs: Attributes to set; a key whose value is None is removed.
+
+Raises:
+    IndexError: The range is outside the text (``stop > len(text)``).
+    TypeError: An attribute value cannot be stored.
+    RuntimeError: The text is not integrated into a document yet.
+
+Example:
+    >>> t = Doc().get("t", type=Text)
+    >>> t += "hello world"
+    >>> t.format(0, 5, {"bold": True})
+    >>> t.diff()
+    [('hello', {'bold': True}), (' world', None)]
+)doc")
+      .def(
+          "__getitem__",
+          [](const Text& t, py::handle key) -> py::object {
+            integrated(t, "Text");
+            if (PySlice_Check(key.ptr())) {
+              SliceRange r = slice_range(key, t.length());
+              if (r.step != 1) return utf8_str(t.to_string())[key];
+              return utf8_str(t.slice(r.start, r.stop));
+            }
+            uint64_t i = element_index(int_key(key, "Text"), t.length(), "Text");
+            return utf8_str(t.slice(i, i + 1));
+          },
+          py::arg("key"),
+          R"doc(One character (``t[i]``) or a substring (``t[a:b]``), in code points.
+
+Raises:
+    IndexError: The index is outside the text.
+    RuntimeError: The text is not integrated into a document yet.
+)doc")
+      .def("_diff", [](const Text& t) {
+        std::vector<TextChunk> chunks = integrated(t, "Text").to_delta();
+        py::list out;
+        for (const TextChunk& c : chunks) {
+          py::object content;
+          switch (c.kind) {
+            case TextChunk::Kind::String:
+              content = utf8_str(c.text);
+              break;
+            case TextChunk::Kind::Embed:
+              content = from_value(c.embed);
+              break;
+            case TextChunk::Kind::Shared:
+              content = from_shared(c.shared);
+              break;
+          }
+          out.append(py::make_tuple(content, from_attributes(c.attributes)));
+        }
+        return out;
+      });
+}
+
+void bind_array(py::module_& m) {
+  py::class_<Array, Shared>(m, "Array", "Native handle to a Yjs YArray (see crdtcore.Array).")
+      .def(py::init<>())
+      .def(py::init<const Array&>())
+      .def("_bind", [](Array& self, const Shared& other) { self = other.as_array(); })
+      .def("__len__", [](const Array& a) { return integrated(a, "Array").length(); },
+           "Number of elements.")
+      .def("_get", [](const Array& a, py::handle key) -> py::object {
+        integrated(a, "Array");
+        if (PySlice_Check(key.ptr())) {
+          py::list out;
+          SliceRange r = slice_range(key, a.length());
+          if (r.step == 1) {
+            for (const Out& o : a.slice(r.start, r.stop)) out.append(from_out(o));
+            return std::move(out);
+          }
+          // Extended slices (negative steps too): element by element, as Python lists do.
+          Py_ssize_t start = 0, stop = 0, step = 0;
+          if (PySlice_Unpack(key.ptr(), &start, &stop, &step) < 0) throw py::error_already_set();
+          Py_ssize_t n =
+              PySlice_AdjustIndices(static_cast<Py_ssize_t>(a.length()), &start, &stop, step);
+          for (Py_ssize_t k = 0, i = start; k < n; ++k, i += step) {
+            out.append(from_out(a.get(static_cast<uint64_t>(i))));
+          }
+          return std::move(out);
+        }
+        return from_out(a.get(element_index(int_key(key, "Array"), a.length(), "Array")));
+      })
+      .def("_insert", [](Array& a, int64_t index, py::handle values) {
+        std::vector<Value> vs;
+        for (py::handle v : values) vs.push_back(to_value(v));
+        integrated(a, "Array");
+        if (!vs.empty()) a.insert(insert_index(index, "Array"), vs);
+      })
+      .def("_insert_type", [](Array& a, int64_t index, TypeKind kind) {
+        integrated(a, "Array");
+        return from_shared(a.insert_type(insert_index(index, "Array"), kind));
+      })
+      .def("_remove", [](Array& a, uint64_t index, uint64_t len) {
+        integrated(a, "Array");
+        if (len > 0) a.remove_range(index, len);
+      });
+}
+
+void bind_map(py::module_& m) {
+  py::class_<Map, Shared>(m, "Map", "Native handle to a Yjs YMap (see crdtcore.Map).")
+      .def(py::init<>())
+      .def(py::init<const Map&>())
+      .def("_bind", [](Map& self, const Shared& other) { self = other.as_map(); })
+      .def("__len__", [](const Map& mp) { return integrated(mp, "Map").size(); },
+           "Number of keys.")
+      .def("__contains__", [](const Map& mp, py::handle key) {
+        if (!PyUnicode_Check(key.ptr())) return false;
+        return integrated(mp, "Map").contains(std::string(str_view(key, "Map key")));
+      }, "Whether ``key`` is in the map (False for keys that are not str).")
+      .def("_get", [](const Map& mp, py::handle key) -> py::object {
+        std::string k(str_view(key, "Map key"));
+        std::optional<Out> out = integrated(mp, "Map").get(k);
+        if (!out) throw py::key_error(py::repr(key).cast<std::string>());
+        return from_out(*out);
+      })
+      .def("_set", [](Map& mp, py::handle key, py::handle value) {
+        std::string k(str_view(key, "Map key"));
+        Value v = to_value(value);
+        integrated(mp, "Map").set(k, v);
+      })
+      .def("_set_type", [](Map& mp, py::handle key, TypeKind kind) {
+        std::string k(str_view(key, "Map key"));
+        return from_shared(integrated(mp, "Map").set_type(k, kind));
+      })
+      .def("_remove", [](Map& mp, py::handle key) {
+        std::string k(str_view(key, "Map key"));
+        return integrated(mp, "Map").remove(k);
+      })
+      .def("_keys", [](const Map& mp) {
+        py::list out;
+        for (const std::string& k : integrated(mp, "Map").keys()) out.append(utf8_str(k));
+        return out;
+      })
+      .def("_entries", [](const Map& mp) {
+        py::list out;
+        for (const auto& [k, v] : integrated(mp, "Map").entries()) {
+          out.append(py::make_tuple(utf8_str(k), from_out(v)));
+        }
+        return out;
+      });
+}
+
+}  // namespace
+
+void bind_types(py::module_& m) {
+  m.def(
+      "_check_value", [](py::handle value) { to_value(value); }, py::arg("value"),
+      "Raises TypeError (or ValueError) when ``value`` cannot be stored (internal).");
+  bind_shared(m);
+  bind_text(m);
+  bind_array(m);
+  bind_map(m);
+}
+
+}  // namespace crdtcore::bindings

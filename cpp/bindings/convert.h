@@ -1,0 +1,73 @@
+// convert.h — Python objects <-> crdtcore::Value and shared-type handles
+// (counterpart of pycrdt's src/type_conversions.rs).
+//
+// Python -> Value (what can be stored in an Array, a Map, an embed or a format
+// attribute; yjs-format.md §1.6):
+//   None -> Null; bool -> Bool (checked before int: bool subclasses int);
+//   int within int64 -> Int, beyond -> TypeError; float -> Float; str -> String;
+//   bytes / bytearray / memoryview -> Binary; list / tuple -> Array;
+//   dict with str keys -> Object (any other key type -> TypeError);
+//   anything else -> TypeError naming the type. Nesting deeper than kMaxDepth
+//   (a cyclic list or dict) -> ValueError.
+// Value -> Python:
+//   Undefined / Null -> None; Bool -> bool; Int and BigInt -> int; Float -> float;
+//   String -> str; Binary -> bytes; Array -> list; Object -> dict (wire order).
+//
+// Shared types cross as the native handle classes registered in bind_types.cpp
+// (_core.Text, _core.Array, _core.Map; _core.Shared for other kinds); the Python
+// package wraps those in crdtcore.Text / Array / Map.
+//
+// Every function REQUIRES the GIL.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include <pybind11/pybind11.h>
+
+#include "crdtcore/bytes.h"
+#include "crdtcore/shared.h"
+#include "crdtcore/text.h"
+#include "crdtcore/value.h"
+
+namespace crdtcore::bindings {
+
+namespace py = pybind11;
+
+// Deepest nesting of lists and dicts accepted from Python.
+inline constexpr int kMaxDepth = 512;
+
+// Converts a storable Python object. Throws py::type_error / py::value_error.
+Value to_value(py::handle obj);
+
+// Converts a dict of formatting attributes (str keys; None values mean "remove").
+// Throws py::type_error for a non-dict or non-str keys.
+Attributes to_attributes(py::handle obj);
+
+py::object from_value(const Value& value);
+
+// Attributes as a dict, or None when empty.
+py::object from_attributes(const Attributes& attrs);
+
+// A shared type as its most specific native handle class.
+py::object from_shared(const Shared& shared);
+
+// An Array element or Map value: a plain Python value or a native handle.
+py::object from_out(const Out& out);
+
+// A Python str from UTF-8 (lone surrogates, as a JS peer may send them, pass through).
+py::str utf8_str(std::string_view utf8);
+
+// The UTF-8 bytes of a Python str, without copying (valid while `obj` lives).
+// Throws py::type_error for a non-str and UnicodeEncodeError for lone surrogates.
+std::string_view str_view(py::handle obj, const char* what);
+
+// The content of a bytes-like object (bytes, bytearray, memoryview, any buffer).
+// Throws py::type_error otherwise.
+Bytes to_bytes(py::handle obj);
+
+inline py::bytes as_py_bytes(const Bytes& bytes) {
+  return py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+}  // namespace crdtcore::bindings

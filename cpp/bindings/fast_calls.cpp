@@ -1,0 +1,348 @@
+// fast_calls.cpp — the per-keystroke entry points, written against the CPython API
+// instead of pybind11's generic dispatcher:
+//
+//   _core.TransactionBase   the context manager behind `with doc.transaction():`
+//                           (crdtcore.Transaction subclasses it)
+//   _core.Text.insert       added to the pybind11 class as a METH_FASTCALL method
+//   _core.Text.__delitem__  likewise (serves `del text[i]` and `del text[a:b]`)
+//
+// Why: an editor-style replay does one transaction, one delete and one insert per
+// keystroke. pybind11's dispatcher (overload resolution, argument casters, kwargs
+// handling) costs about 100 ns per call and Python-level __enter__/__exit__ frames
+// about as much again; these few entry points are where that overhead adds up
+// (see bench/python/replay.py). Everything else stays in plain pybind11.
+//
+// Errors: C++ exceptions are translated by pybind11's registered translators
+// (bind_errors.cpp), so the Python-visible behaviour matches the pybind11 methods.
+#include <string>
+#include <string_view>
+
+#include "args.h"
+#include "convert.h"
+#include <pybind11/pybind11.h>
+
+#include "crdtcore/doc.h"
+#include "crdtcore/text.h"
+
+namespace crdtcore::bindings {
+namespace {
+
+// Runs `f` (returning a new reference or nullptr); C++ exceptions become Python errors.
+template <class F>
+PyObject* guarded(F&& f) noexcept {
+  try {
+    return f();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+// Fills out[0..n) from positional and keyword arguments of a METH_FASTCALL|METH_KEYWORDS
+// call; absent optional arguments stay nullptr. Throws TypeError on a bad call.
+void parse_args(const char* fname, const char* const* names, int n_required, int n_max,
+                PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out) {
+  if (nargs > n_max) {
+    throw py::type_error(std::string(fname) + "() takes at most " + std::to_string(n_max) +
+                         " arguments");
+  }
+  for (int i = 0; i < n_max; ++i) out[i] = i < nargs ? args[i] : nullptr;
+  Py_ssize_t n_kw = kwnames == nullptr ? 0 : PyTuple_GET_SIZE(kwnames);
+  for (Py_ssize_t k = 0; k < n_kw; ++k) {
+    PyObject* name = PyTuple_GET_ITEM(kwnames, k);
+    int slot = -1;
+    for (int i = 0; i < n_max; ++i) {
+      if (PyUnicode_CompareWithASCIIString(name, names[i]) == 0) slot = i;
+    }
+    if (slot < 0 || out[slot] != nullptr) {
+      throw py::type_error(std::string(fname) + "() got an unexpected or repeated argument '" +
+                           py::str(name).cast<std::string>() + "'");
+    }
+    out[slot] = args[nargs + k];
+  }
+  for (int i = 0; i < n_required; ++i) {
+    if (out[i] == nullptr) {
+      throw py::type_error(std::string(fname) + "() missing required argument '" + names[i] + "'");
+    }
+  }
+}
+
+// -- Text --------------------------------------------------------------------------
+
+PyObject* text_insert(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  return guarded([&]() -> PyObject* {
+    static const char* const kNames[] = {"index", "value", "attrs"};
+    PyObject* a[3];
+    parse_args("insert", kNames, 2, 3, args, nargs, kwnames, a);
+    Text& t = py::cast<Text&>(py::handle(self));
+    int64_t index = int_arg(a[0], "index");
+    std::string_view s = str_view(a[1], "inserted text");
+    if (!s.empty()) {
+      integrated(t, "Text").insert(insert_index(index, "Text"), s, optional_attrs(a[2]));
+    }
+    Py_RETURN_NONE;
+  });
+}
+
+PyObject* text_delitem(PyObject* self, PyObject* key) {
+  return guarded([&]() -> PyObject* {
+    Text& t = integrated(py::cast<Text&>(py::handle(self)), "Text");
+    if (PySlice_Check(key)) {
+      SliceRange r = slice_range(key, t.length());
+      if (r.step != 1) throw py::value_error("Text slices cannot have a step");
+      if (r.stop > r.start) t.remove_range(r.start, r.stop - r.start);
+    } else {
+      t.remove_range(element_index(int_key(key, "Text"), t.length(), "Text"), 1);
+    }
+    Py_RETURN_NONE;
+  });
+}
+
+PyMethodDef kTextInsertDef = {
+    "insert", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(text_insert)),
+    METH_FASTCALL | METH_KEYWORDS,
+    R"doc(insert(index, value, attrs=None)
+Inserts a string.
+
+Args:
+    index: Where to insert, in characters (code points), 0 <= index <= len(text).
+    value: The string to insert.
+    attrs: Formatting of the inserted text. When omitted the text takes the formatting in
+        effect at ``index``; a dict applies exactly those attributes.
+
+Raises:
+    IndexError: ``index`` is outside the text.
+    TypeError: ``value`` is not a str or an attribute value cannot be stored.
+    RuntimeError: The text is not integrated into a document yet.
+
+Example:
+    >>> doc = Doc({"t": Text("😀!")})
+    >>> doc["t"].insert(1, " hi", {"bold": True})
+    >>> str(doc["t"])
+    '😀 hi!'
+)doc"};
+
+PyMethodDef kTextDelitemDef = {
+    "__delitem__", text_delitem, METH_O,
+    R"doc(Deletes one character (``del t[i]``) or a slice (``del t[a:b]``), in code points.
+
+Raises:
+    IndexError: The index is outside the text.
+    ValueError: The slice has a step other than 1.
+    RuntimeError: The text is not integrated into a document yet.
+)doc"};
+
+void add_method(py::handle cls, PyMethodDef* def) {
+  PyObject* descr = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), def);
+  if (descr == nullptr) throw py::error_already_set();
+  int rc = PyObject_SetAttrString(cls.ptr(), def->ml_name, descr);
+  Py_DECREF(descr);
+  if (rc < 0) throw py::error_already_set();
+}
+
+// -- TransactionBase ---------------------------------------------------------------
+
+// State of one transaction: the Python Doc it belongs to (whose attributes `_txn`, the
+// open transaction, and `_committing`, the one whose observers are running, it keeps
+// up to date), that Doc's native _core.Doc, the origin and the nesting depth.
+struct TxnObject {
+  PyObject_HEAD
+  PyObject* pydoc;
+  PyObject* native;  // keeps `doc` alive
+  Doc* doc;
+  PyObject* origin;
+  Py_ssize_t depth;
+};
+
+PyObject* g_str_txn = nullptr;         // "_txn"
+PyObject* g_str_native = nullptr;      // "_native"
+PyObject* g_str_committing = nullptr;  // "_committing"
+
+int txn_init(PyObject* obj, PyObject* args, PyObject* kwds) {
+  auto* self = reinterpret_cast<TxnObject*>(obj);
+  static const char* kKeywords[] = {"doc", "origin", nullptr};
+  PyObject* pydoc = nullptr;
+  PyObject* origin = Py_None;
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:Transaction",
+                                   const_cast<char**>(kKeywords), &pydoc, &origin)) {
+    return -1;
+  }
+  PyObject* native = PyObject_GetAttr(pydoc, g_str_native);
+  if (native == nullptr) return -1;
+  Doc* doc = nullptr;
+  try {
+    doc = &py::cast<Doc&>(py::handle(native));
+  } catch (...) {
+    Py_DECREF(native);
+    py::detail::try_translate_exceptions();
+    return -1;
+  }
+  Py_INCREF(pydoc);
+  Py_INCREF(origin);
+  Py_XSETREF(self->pydoc, pydoc);
+  Py_XSETREF(self->native, native);
+  Py_XSETREF(self->origin, origin);
+  self->doc = doc;
+  self->depth = 0;
+  return 0;
+}
+
+int txn_traverse(PyObject* obj, visitproc visit, void* arg) {
+  auto* self = reinterpret_cast<TxnObject*>(obj);
+  Py_VISIT(Py_TYPE(obj));
+  Py_VISIT(self->pydoc);
+  Py_VISIT(self->native);
+  Py_VISIT(self->origin);
+  return 0;
+}
+
+int txn_clear(PyObject* obj) {
+  auto* self = reinterpret_cast<TxnObject*>(obj);
+  Py_CLEAR(self->pydoc);
+  Py_CLEAR(self->native);
+  Py_CLEAR(self->origin);
+  self->doc = nullptr;
+  return 0;
+}
+
+void txn_dealloc(PyObject* obj) {
+  PyTypeObject* type = Py_TYPE(obj);
+  PyObject_GC_UnTrack(obj);
+  txn_clear(obj);
+  type->tp_free(obj);
+  Py_DECREF(type);
+}
+
+bool txn_ready(TxnObject* self) {
+  if (self->doc != nullptr) return true;
+  PyErr_SetString(PyExc_RuntimeError, "Transaction is not bound to a document");
+  return false;
+}
+
+PyObject* txn_enter(PyObject* obj, PyObject* /*unused*/) {
+  auto* self = reinterpret_cast<TxnObject*>(obj);
+  if (!txn_ready(self)) return nullptr;
+  if (self->depth == 0) {
+    PyObject* open = PyObject_GetAttr(self->pydoc, g_str_txn);
+    if (open == nullptr) return nullptr;
+    bool busy = open != Py_None;
+    Py_DECREF(open);
+    if (busy) {
+      PyErr_SetString(PyExc_RuntimeError,
+                      "another transaction is open on this document; "
+                      "call doc.transaction() inside it to join it");
+      return nullptr;
+    }
+    if (PyObject_SetAttr(self->pydoc, g_str_txn, obj) < 0) return nullptr;
+    PyObject* ok = guarded([&]() -> PyObject* {
+      self->doc->begin_transaction();
+      Py_RETURN_NONE;
+    });
+    if (ok == nullptr) {
+      PyObject *type, *value, *tb;
+      PyErr_Fetch(&type, &value, &tb);
+      PyObject_SetAttr(self->pydoc, g_str_txn, Py_None);
+      PyErr_Restore(type, value, tb);
+      return nullptr;
+    }
+    Py_DECREF(ok);
+  }
+  ++self->depth;
+  Py_INCREF(obj);
+  return obj;
+}
+
+// Commits when the outermost block exits, also when the block raised (no rollback in
+// Yjs). Observers run inside commit_transaction(); their first exception propagates.
+PyObject* txn_exit(PyObject* obj, PyObject* const* /*args*/, Py_ssize_t /*nargs*/) {
+  auto* self = reinterpret_cast<TxnObject*>(obj);
+  if (!txn_ready(self)) return nullptr;
+  if (self->depth <= 0) {
+    PyErr_SetString(PyExc_RuntimeError, "Transaction.__exit__ without __enter__");
+    return nullptr;
+  }
+  if (--self->depth > 0) Py_RETURN_NONE;
+  if (PyObject_SetAttr(self->pydoc, g_str_txn, Py_None) < 0) return nullptr;
+  PyObject* previous = PyObject_GetAttr(self->pydoc, g_str_committing);
+  if (previous == nullptr) return nullptr;
+  if (PyObject_SetAttr(self->pydoc, g_str_committing, obj) < 0) {
+    Py_DECREF(previous);
+    return nullptr;
+  }
+  PyObject* result = guarded([&]() -> PyObject* {
+    self->doc->commit_transaction();
+    Py_RETURN_NONE;
+  });
+  PyObject *type, *value, *tb;
+  PyErr_Fetch(&type, &value, &tb);
+  int rc = PyObject_SetAttr(self->pydoc, g_str_committing, previous);
+  Py_DECREF(previous);
+  if (type != nullptr) {
+    PyErr_Restore(type, value, tb);  // the commit's error wins over a restore failure
+    return nullptr;
+  }
+  if (rc < 0) {
+    Py_XDECREF(result);
+    return nullptr;
+  }
+  return result;
+}
+
+PyObject* txn_origin(PyObject* obj, void* /*closure*/) {
+  PyObject* origin = reinterpret_cast<TxnObject*>(obj)->origin;
+  if (origin == nullptr) origin = Py_None;
+  Py_INCREF(origin);
+  return origin;
+}
+
+PyObject* txn_depth(PyObject* obj, void* /*closure*/) {
+  return PyLong_FromSsize_t(reinterpret_cast<TxnObject*>(obj)->depth);
+}
+
+PyMethodDef kTxnMethods[] = {
+    {"__enter__", txn_enter, METH_NOARGS, "Opens the transaction (or joins it when nested)."},
+    {"__exit__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(txn_exit)),
+     METH_FASTCALL, "Commits when the outermost block exits; observers run then."},
+    {nullptr, nullptr, 0, nullptr}};
+
+PyGetSetDef kTxnGetSet[] = {
+    {"origin", txn_origin, nullptr,
+     "The origin given to Doc.transaction(origin=...) (None by default).", nullptr},
+    {"_depth", txn_depth, nullptr, "Nesting depth of open blocks (internal).", nullptr},
+    {nullptr, nullptr, nullptr, nullptr, nullptr}};
+
+PyType_Slot kTxnSlots[] = {
+    {Py_tp_new, reinterpret_cast<void*>(PyType_GenericNew)},
+    {Py_tp_init, reinterpret_cast<void*>(txn_init)},
+    {Py_tp_dealloc, reinterpret_cast<void*>(txn_dealloc)},
+    {Py_tp_traverse, reinterpret_cast<void*>(txn_traverse)},
+    {Py_tp_clear, reinterpret_cast<void*>(txn_clear)},
+    {Py_tp_methods, kTxnMethods},
+    {Py_tp_getset, kTxnGetSet},
+    {Py_tp_doc, const_cast<char*>("TransactionBase(doc, origin=None): native part of "
+                                  "crdtcore.Transaction.")},
+    {0, nullptr}};
+
+PyType_Spec kTxnSpec = {"crdtcore._core.TransactionBase", sizeof(TxnObject), 0,
+                        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+                        kTxnSlots};
+
+}  // namespace
+
+void bind_fast_calls(py::module_& m) {
+  g_str_txn = PyUnicode_InternFromString("_txn");
+  g_str_native = PyUnicode_InternFromString("_native");
+  g_str_committing = PyUnicode_InternFromString("_committing");
+  if (g_str_txn == nullptr || g_str_native == nullptr || g_str_committing == nullptr) {
+    throw py::error_already_set();
+  }
+  PyObject* type = PyType_FromSpec(&kTxnSpec);
+  if (type == nullptr) throw py::error_already_set();
+  m.add_object("TransactionBase", py::reinterpret_steal<py::object>(type));
+
+  py::object text_cls = m.attr("Text");
+  add_method(text_cls, &kTextInsertDef);
+  add_method(text_cls, &kTextDelitemDef);
+}
+
+}  // namespace crdtcore::bindings

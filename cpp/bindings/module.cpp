@@ -1,0 +1,24 @@
+// module.cpp — the native extension crdtcore._core (pybind11). Each bind_*.cpp registers
+// one concern; the Python package (python/crdtcore) is the public surface.
+#include <pybind11/pybind11.h>
+
+namespace crdtcore::bindings {
+
+namespace py = pybind11;
+
+void bind_errors(py::module_& m);
+void bind_types(py::module_& m);
+void bind_doc(py::module_& m);
+void bind_update(py::module_& m);
+void bind_fast_calls(py::module_& m);
+
+}  // namespace crdtcore::bindings
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "Native core of crdtcore (a Yjs-compatible CRDT engine); use the crdtcore package.";
+  crdtcore::bindings::bind_errors(m);
+  crdtcore::bindings::bind_types(m);  // before bind_doc: Doc's signatures name these classes
+  crdtcore::bindings::bind_doc(m);
+  crdtcore::bindings::bind_update(m);
+  crdtcore::bindings::bind_fast_calls(m);  // last: extends the Text and Doc classes above
+}

@@ -1,0 +1,53 @@
+// delete_set.h — DeleteSet: per client, clock ranges of deleted content.
+//
+// Ranges are [clock, clock + len). After sort_and_merge() every client's ranges are
+// sorted by clock, non-overlapping and non-touching (Yjs sortAndMergeDeleteSet).
+// Wire form v1 (yjs-format.md §3.5): varUint(numClients) then per client
+// varUint(client) varUint(numRanges) (varUint(clock) varUint(len))*; written with
+// clients descending.
+//
+// Thread safety: not thread-safe for writers.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "crdtcore/bytes.h"
+#include "crdtcore/id.h"
+
+namespace crdtcore {
+
+struct DeleteRange {
+  Clock clock = 0;
+  uint64_t len = 0;
+  Clock end() const { return clock + len; }
+  friend bool operator==(const DeleteRange& a, const DeleteRange& b) {
+    return a.clock == b.clock && a.len == b.len;
+  }
+};
+
+class DeleteSet {
+ public:
+  // Appends a range (no merging until sort_and_merge). len == 0 is ignored.
+  void add(ClientId client, Clock clock, uint64_t len);
+  // Sorts each client's ranges by clock and coalesces overlapping or touching ones.
+  void sort_and_merge();
+  // REQUIRES: sort_and_merge() was called since the last add().
+  bool contains(const Id& id) const;
+  bool empty() const;
+  void merge_from(const DeleteSet& other);  // union; call sort_and_merge() afterwards
+  const std::map<ClientId, std::vector<DeleteRange>>& clients() const { return clients_; }
+  std::map<ClientId, std::vector<DeleteRange>>& clients() { return clients_; }
+
+  // Writes the v1 form (clients descending, ranges as stored).
+  Bytes encode() const;
+  // Reads the v1 form. Throws DecodeError on malformed input.
+  static DeleteSet decode(const Bytes& bytes);
+
+  friend bool operator==(const DeleteSet& a, const DeleteSet& b) { return a.clients_ == b.clients_; }
+
+ private:
+  std::map<ClientId, std::vector<DeleteRange>> clients_;
+};
+
+}  // namespace crdtcore

@@ -1,0 +1,126 @@
+// doc.h — Doc: a Yjs-compatible document: named root types, transactions, update
+// exchange and observers.
+//
+// Ownership: a Doc is a handle to a shared core; copies of the Doc and every
+// Text/Array/Map handle keep that core alive.
+//
+// Transactions: begin_transaction()/commit_transaction() nest; the outermost commit
+// finishes the transaction: garbage collection (unless DocOptions::gc is false),
+// merging of adjacent structs, then the observers (see observe()). Every editing call
+// made outside a transaction runs in a transaction of its own. The RAII Transaction
+// guard below wraps the pair.
+//
+// Updates are Yjs v1 updates (yjs-format.md §3). apply_update tolerates any delivery
+// order and duplicates: structs whose dependencies are missing wait as pending and
+// integrate once the gap is filled.
+//
+// Thread safety: a Doc (and its handles) must be used from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crdtcore/bytes.h"
+#include "crdtcore/delete_set.h"
+#include "crdtcore/id.h"
+#include "crdtcore/shared.h"
+#include "crdtcore/state_vector.h"
+
+namespace crdtcore {
+
+class Text;
+class Array;
+class Map;
+
+// Unit of every Text index and length of the document.
+enum class OffsetKind : uint8_t { Utf16, CodePoint };
+
+struct DocOptions {
+  // Random 32-bit id when absent. REQUIRES: <= 2^53 - 1 (see Doc()).
+  std::optional<ClientId> client_id;
+  // Garbage-collect deleted content at the end of each transaction (Yjs gc: true).
+  bool gc = true;
+  OffsetKind offset_kind = OffsetKind::Utf16;
+  // Random UUID v4 when empty.
+  std::string guid;
+};
+
+// What an observer learns about one committed transaction.
+struct TransactionResult {
+  bool local = true;          // false for apply_update
+  StateVector before_state;
+  StateVector after_state;
+  DeleteSet delete_set;       // what this transaction deleted (sorted and merged)
+  Bytes update;               // v1 update of exactly this transaction (Yjs 'update')
+};
+
+class Doc {
+ public:
+  // Throws std::invalid_argument when options.client_id exceeds 2^53 - 1.
+  explicit Doc(DocOptions options = {});
+
+  ClientId client_id() const;
+  const std::string& guid() const;
+  bool gc_enabled() const;
+  OffsetKind offset_kind() const;
+
+  // Root types, created on first use. Throws TypeMismatch when `name` already holds
+  // a root of another kind. A root that arrived over the wire untyped takes the kind.
+  Text get_text(const std::string& name);
+  Array get_array(const std::string& name);
+  Map get_map(const std::string& name);
+  Shared get_or_create(const std::string& name, TypeKind kind);
+  // The root named `name` if it exists (kind Undefined when never typed).
+  std::optional<Shared> root(const std::string& name) const;
+  std::vector<std::string> root_names() const;
+
+  void begin_transaction();
+  // Commits the outermost transaction. Observer exceptions are collected and the
+  // first is rethrown after every observer ran and the commit is complete.
+  void commit_transaction();
+  bool in_transaction() const;
+
+  // Yjs encodeStateVector (integrated structs only, not pending ones).
+  Bytes encode_state_vector() const;
+  // Yjs encodeStateAsUpdate: everything `state_vector` lacks (all when null),
+  // including pending structs and deletes. Throws DecodeError for a malformed vector.
+  Bytes encode_state_as_update(const Bytes* state_vector = nullptr) const;
+  // Yjs applyUpdate. Throws DecodeError on malformed bytes and then leaves the
+  // document exactly as before. Runs in the open transaction if there is one.
+  void apply_update(const Bytes& update);
+
+  // Pending (not yet integrable) data, for diagnostics and tests.
+  bool has_pending() const;
+
+  using ObserverId = uint64_t;
+  // Calls `fn` after each committed transaction that changed something.
+  ObserverId observe(std::function<void(const TransactionResult&)> fn);
+  void unobserve(ObserverId id);
+
+ private:
+  std::shared_ptr<detail::DocImpl> impl_;
+};
+
+// RAII transaction: begins on construction, commits on destruction (a commit that
+// throws from an observer is swallowed there; call commit() to see it).
+class Transaction {
+ public:
+  explicit Transaction(Doc& doc) : doc_(&doc) { doc_->begin_transaction(); }
+  ~Transaction() {
+    if (doc_ != nullptr) {
+      try { doc_->commit_transaction(); } catch (...) {}
+    }
+  }
+  void commit() { Doc* d = doc_; doc_ = nullptr; d->commit_transaction(); }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+ private:
+  Doc* doc_;
+};
+
+}  // namespace crdtcore

@@ -1,0 +1,52 @@
+// branch.h — Branch: the common body of every shared type (Yjs AbstractType):
+// a list (start ... via right links) and a map (key -> rightmost item of the key's
+// chain), the visible length, and a small cache of search markers.
+//
+// Lengths count visible countable list items: `length` in Yjs units (UTF-16) and
+// `cp_length` in code points (they differ only for text with astral characters).
+// Ownership: branches are owned by DocImpl and live as long as the document (a
+// handle to a deleted type stays valid).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crdtcore/shared.h"
+
+namespace crdtcore::detail {
+
+struct Item;
+
+// (item, index): `index` = visible units (in the document's offset kind) before
+// `item`. Markers only ever point at visible items.
+struct SearchMarker {
+  Item* item = nullptr;
+  uint64_t index = 0;
+};
+
+struct Branch {
+  TypeKind kind = TypeKind::Undefined;
+  std::string name;       // XmlElement node name / XmlHook name
+  std::string root_name;  // roots only
+  Item* item = nullptr;   // the item whose ContentType holds this type; null for roots
+  bool is_root = false;
+  bool gc_dead = false;   // its item was garbage-collected
+  bool has_formatting = false;  // a ContentFormat was ever integrated (markers off)
+  Item* start = nullptr;
+  std::map<std::string_view, Item*> map;  // keys view interned strings
+  uint64_t length = 0;
+  uint64_t cp_length = 0;
+  std::vector<SearchMarker> markers;
+  uint64_t marker_epoch = 0;
+
+  bool deleted() const;
+  uint64_t len(bool code_points) const { return code_points ? cp_length : length; }
+};
+
+uint8_t type_ref_of(TypeKind k);
+TypeKind type_kind_of(uint8_t type_ref);
+
+}  // namespace crdtcore::detail

@@ -1,0 +1,281 @@
+// content.cpp — item contents: lengths, splitting, merging and the v1 payloads.
+//
+// Port of yjs src/structs/Content{Deleted,JSON,Binary,String,Embed,Format,Type,Any,Doc}.js
+// (getLength / isCountable / splice / mergeWith / write / read*). Behaviour that
+// decides bytes on the wire:
+//   * ContentString.splice replaces both halves of a cut surrogate pair with U+FFFD.
+//   * Embed and Format values travel as JSON text in v1; ContentJSON elements are
+//     JSON text or the literal `undefined`.
+//   * ContentDoc writes the options that Yjs recomputes from the sub-document
+//     (only gc:false, autoLoad:true and meta survive), whatever the wire carried.
+#include "core/content.h"
+
+#include <string_view>
+#include <utility>
+
+#include "crdtcore/error.h"
+#include "encoding/lib0_reader.h"
+#include "encoding/lib0_writer.h"
+#include "util/utf.h"
+
+namespace crdtcore::detail {
+namespace {
+
+constexpr char16_t kReplacementChar = 0xFFFD;
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+// JavaScript truthiness of a value.
+bool js_truthy(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::Undefined:
+    case Value::Kind::Null:
+      return false;
+    case Value::Kind::Bool:
+      return v.as_bool();
+    case Value::Kind::Int:
+      return v.as_int() != 0;
+    case Value::Kind::Float: {
+      const double d = v.as_float();
+      return d == d && d != 0.0;
+    }
+    case Value::Kind::BigInt:
+      return v.as_bigint() != 0;
+    case Value::Kind::String:
+      return !v.as_string().empty();
+    default:
+      return true;
+  }
+}
+
+// The value stored under `key` in an Object value, or nullptr.
+const Value* object_member(const Value& obj, std::string_view key) {
+  if (obj.kind() != Value::Kind::Object) return nullptr;
+  for (const auto& [k, v] : obj.as_object()) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+// The options object Yjs writes for a sub-document read with `opts`
+// (ContentDoc's constructor after createDocFromOpts): gc defaults to true,
+// autoLoad to false, meta to null; only non-default values are written.
+Value normalized_doc_options(const Value& opts) {
+  Value::ObjectT out;
+  const Value* gc = object_member(opts, "gc");
+  if (gc != nullptr && !gc->is_undefined() && !js_truthy(*gc)) {
+    out.emplace_back("gc", Value::boolean(false));
+  }
+  const Value* auto_load = object_member(opts, "autoLoad");
+  if (auto_load != nullptr && js_truthy(*auto_load)) {
+    out.emplace_back("autoLoad", Value::boolean(true));
+  }
+  const Value* meta = object_member(opts, "meta");
+  if (meta != nullptr && !meta->is_undefined() && !meta->is_null()) {
+    out.emplace_back("meta", *meta);
+  }
+  return Value::object(std::move(out));
+}
+
+void write_json_text(Lib0Writer& w, const Value& v) {
+  w.write_var_string(to_json(v));
+}
+
+Value read_json_text(Lib0Reader& r) { return from_json(r.read_var_string()); }
+
+template <class T>
+std::vector<T> split_vector(std::vector<T>& left, uint64_t offset) {
+  std::vector<T> right(left.begin() + static_cast<std::ptrdiff_t>(offset), left.end());
+  left.resize(offset);
+  return right;
+}
+
+}  // namespace
+
+ContentString make_content_string(std::u16string s) {
+  ContentString c;
+  c.cp_len = utf16_code_points(s);
+  c.str = std::move(s);
+  return c;
+}
+
+uint64_t content_length(const Content& c) {
+  return std::visit(Overloaded{
+                        [](const ContentDeleted& d) -> uint64_t { return d.len; },
+                        [](const ContentJson& j) -> uint64_t { return j.values.size(); },
+                        [](const ContentString& s) -> uint64_t { return s.str.size(); },
+                        [](const ContentAny& a) -> uint64_t { return a.values.size(); },
+                        [](const auto&) -> uint64_t { return 1; },
+                    },
+                    c);
+}
+
+bool content_countable(const Content& c) {
+  return !std::holds_alternative<ContentDeleted>(c) && !std::holds_alternative<ContentFormat>(c);
+}
+
+bool content_splittable(const Content& c) {
+  return std::holds_alternative<ContentDeleted>(c) || std::holds_alternative<ContentJson>(c) ||
+         std::holds_alternative<ContentString>(c) || std::holds_alternative<ContentAny>(c);
+}
+
+Content content_splice(Content& c, uint64_t offset) {
+  if (auto* d = std::get_if<ContentDeleted>(&c)) {
+    ContentDeleted right{d->len - offset};
+    d->len = offset;
+    return right;
+  }
+  if (auto* j = std::get_if<ContentJson>(&c)) return ContentJson{split_vector(j->values, offset)};
+  if (auto* a = std::get_if<ContentAny>(&c)) return ContentAny{split_vector(a->values, offset)};
+  auto& s = std::get<ContentString>(c);
+  std::u16string right = s.str.substr(offset);
+  s.str.resize(offset);
+  // Yjs issue #248: never leave half of a surrogate pair on either side.
+  if (is_high_surrogate(s.str.back())) {
+    s.str.back() = kReplacementChar;
+    right.front() = kReplacementChar;
+  }
+  s.cp_len = utf16_code_points(s.str);
+  return make_content_string(std::move(right));
+}
+
+bool content_try_merge(Content& left, const Content& right) {
+  if (left.index() != right.index()) return false;
+  if (auto* d = std::get_if<ContentDeleted>(&left)) {
+    d->len += std::get<ContentDeleted>(right).len;
+    return true;
+  }
+  if (auto* j = std::get_if<ContentJson>(&left)) {
+    const auto& r = std::get<ContentJson>(right).values;
+    j->values.insert(j->values.end(), r.begin(), r.end());
+    return true;
+  }
+  if (auto* a = std::get_if<ContentAny>(&left)) {
+    const auto& r = std::get<ContentAny>(right).values;
+    a->values.insert(a->values.end(), r.begin(), r.end());
+    return true;
+  }
+  if (auto* s = std::get_if<ContentString>(&left)) {
+    const auto& r = std::get<ContentString>(right);
+    // A lone high surrogate meeting a lone low surrogate becomes one code point.
+    const bool joins = !s->str.empty() && !r.str.empty() && is_high_surrogate(s->str.back()) &&
+                       is_low_surrogate(r.str.front());
+    s->str += r.str;
+    s->cp_len += r.cp_len - (joins ? 1 : 0);
+    return true;
+  }
+  return false;
+}
+
+void write_content_v1(Lib0Writer& w, const Content& c, uint64_t offset) {
+  std::visit(Overloaded{
+                 [&](const ContentDeleted& d) { w.write_var_uint(d.len - offset); },
+                 [&](const ContentJson& j) {
+                   w.write_var_uint(j.values.size() - offset);
+                   for (size_t i = offset; i < j.values.size(); ++i) {
+                     const Value& v = j.values[i];
+                     if (v.is_undefined()) {
+                       w.write_var_string("undefined");
+                     } else {
+                       write_json_text(w, v);
+                     }
+                   }
+                 },
+                 [&](const ContentBinary& b) { w.write_var_bytes(b.data.data(), b.data.size()); },
+                 [&](const ContentString& s) {
+                   w.write_var_string_utf16(std::u16string_view(s.str).substr(offset));
+                 },
+                 [&](const ContentEmbed& e) { write_json_text(w, e.value); },
+                 [&](const ContentFormat& f) {
+                   w.write_var_string(f.key);
+                   write_json_text(w, f.value);
+                 },
+                 [&](const ContentType& t) {
+                   w.write_var_uint(t.type_ref);
+                   if (t.type_ref == kTypeXmlElement || t.type_ref == kTypeXmlHook) {
+                     w.write_var_string(t.name);
+                   }
+                 },
+                 [&](const ContentAny& a) {
+                   w.write_var_uint(a.values.size() - offset);
+                   for (size_t i = offset; i < a.values.size(); ++i) w.write_any(a.values[i]);
+                 },
+                 [&](const ContentDoc& d) {
+                   w.write_var_string(d.guid);
+                   w.write_any(normalized_doc_options(d.options));
+                 },
+             },
+             c);
+}
+
+Content read_content_v1(Lib0Reader& r, uint8_t ref) {
+  switch (ref) {
+    case kRefDeleted: {
+      const uint64_t len = r.read_var_uint();
+      if (len == 0) Lib0Reader::fail("ContentDeleted with length 0");
+      return ContentDeleted{len};
+    }
+    case kRefJson: {
+      const uint64_t n = r.read_count(1);
+      if (n == 0) Lib0Reader::fail("ContentJSON with no elements");
+      ContentJson j;
+      for (uint64_t i = 0; i < n; ++i) {
+        const std::string text = r.read_var_string();
+        j.values.push_back(text == "undefined" ? Value::undefined() : from_json(text));
+      }
+      return j;
+    }
+    case kRefBinary:
+      return ContentBinary{r.read_var_bytes()};
+    case kRefString: {
+      std::u16string s = r.read_var_string_utf16();
+      if (s.empty()) Lib0Reader::fail("ContentString with length 0");
+      return make_content_string(std::move(s));
+    }
+    case kRefEmbed:
+      return ContentEmbed{read_json_text(r)};
+    case kRefFormat: {
+      ContentFormat f;
+      f.key = r.read_var_string();
+      f.value = read_json_text(r);
+      return f;
+    }
+    case kRefType: {
+      ContentType t;
+      const uint64_t type_ref = r.read_var_uint();
+      if (type_ref > kTypeMaxRef) Lib0Reader::fail("unknown type ref");
+      t.type_ref = static_cast<uint8_t>(type_ref);
+      if (t.type_ref == kTypeXmlElement || t.type_ref == kTypeXmlHook) t.name = r.read_var_string();
+      return t;
+    }
+    case kRefAny: {
+      const uint64_t n = r.read_count(1);
+      if (n == 0) Lib0Reader::fail("ContentAny with no elements");
+      ContentAny a;
+      for (uint64_t i = 0; i < n; ++i) a.values.push_back(r.read_any());
+      return a;
+    }
+    case kRefDoc: {
+      ContentDoc d;
+      d.guid = r.read_var_string();
+      d.options = r.read_any();
+      // Yjs reads `opts.shouldLoad` from the options, which throws for null/undefined.
+      if (d.options.is_undefined() || d.options.is_null()) {
+        Lib0Reader::fail("ContentDoc options must not be null or undefined");
+      }
+      // createDocFromOpts spreads the options over {guid}, so a string opts.guid wins.
+      const Value* guid = object_member(d.options, "guid");
+      if (guid != nullptr && guid->kind() == Value::Kind::String) d.guid = guid->as_string();
+      return d;
+    }
+    default:
+      Lib0Reader::fail("unknown content ref " + std::to_string(ref));
+  }
+}
+
+}  // namespace crdtcore::detail

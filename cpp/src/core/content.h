@@ -1,0 +1,98 @@
+// content.h — the content of an Item, and the wire constants of the Yjs struct
+// encoding, named once (yjs-format.md §3.2–3.4; Yjs src/structs/Content*.js).
+//
+// Content is a variant whose alternative index + 1 is the wire content ref.
+// Lengths are in Yjs units: UTF-16 code units for strings, elements for Any/JSON,
+// the stored length for Deleted, 1 for everything else.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "crdtcore/value.h"
+
+namespace crdtcore::detail {
+
+struct Branch;
+class Lib0Writer;
+class Lib0Reader;
+
+// Content refs: the low 5 bits of a struct's info byte.
+inline constexpr uint8_t kRefGC = 0;
+inline constexpr uint8_t kRefDeleted = 1;
+inline constexpr uint8_t kRefJson = 2;
+inline constexpr uint8_t kRefBinary = 3;
+inline constexpr uint8_t kRefString = 4;
+inline constexpr uint8_t kRefEmbed = 5;
+inline constexpr uint8_t kRefFormat = 6;
+inline constexpr uint8_t kRefType = 7;
+inline constexpr uint8_t kRefAny = 8;
+inline constexpr uint8_t kRefDoc = 9;
+inline constexpr uint8_t kRefSkip = 10;
+
+// Info byte flags.
+inline constexpr uint8_t kInfoRefMask = 0x1F;
+inline constexpr uint8_t kInfoHasOrigin = 0x80;
+inline constexpr uint8_t kInfoHasRightOrigin = 0x40;
+inline constexpr uint8_t kInfoHasParentSub = 0x20;
+
+// Type refs (ContentType payload).
+inline constexpr uint8_t kTypeArray = 0;
+inline constexpr uint8_t kTypeMap = 1;
+inline constexpr uint8_t kTypeText = 2;
+inline constexpr uint8_t kTypeXmlElement = 3;
+inline constexpr uint8_t kTypeXmlFragment = 4;
+inline constexpr uint8_t kTypeXmlHook = 5;
+inline constexpr uint8_t kTypeXmlText = 6;
+inline constexpr uint8_t kTypeMaxRef = 6;
+
+struct ContentDeleted { uint64_t len = 0; };
+// Legacy ContentJSON (ref 2): elements parsed from JSON text ("undefined" -> Undefined).
+struct ContentJson { std::vector<Value> values; };
+struct ContentBinary { std::vector<uint8_t> data; };
+// UTF-16 text plus its code-point count (cached for code-point indexing).
+struct ContentString { std::u16string str; uint64_t cp_len = 0; };
+struct ContentEmbed { Value value; };
+struct ContentFormat { std::string key; Value value; };
+// type_ref and (for XmlElement/XmlHook) name come from the wire; branch is set when
+// the item is integrated into a document (owned by the document, never by this).
+struct ContentType { uint8_t type_ref = 0; std::string name; Branch* branch = nullptr; };
+struct ContentAny { std::vector<Value> values; };
+struct ContentDoc { std::string guid; Value options; };
+
+using Content = std::variant<ContentDeleted, ContentJson, ContentBinary, ContentString,
+                             ContentEmbed, ContentFormat, ContentType, ContentAny, ContentDoc>;
+
+inline uint8_t content_ref(const Content& c) { return static_cast<uint8_t>(c.index() + 1); }
+
+// Length in Yjs units (see file comment).
+uint64_t content_length(const Content& c);
+// Deleted and Format are not countable; everything else is.
+bool content_countable(const Content& c);
+// True for Deleted, Json, String, Any (the kinds Yjs can split).
+bool content_splittable(const Content& c);
+
+// Splits `c` at `offset` units and returns the right part; `c` keeps the left part.
+// Strings follow Yjs: when the cut falls inside a surrogate pair both halves become
+// U+FFFD. REQUIRES: content_splittable(c) and 0 < offset < content_length(c).
+Content content_splice(Content& c, uint64_t offset);
+
+// Appends `right` to `left` when both are the same mergeable kind (Deleted, Json,
+// String, Any) and returns true; otherwise returns false and changes nothing.
+bool content_try_merge(Content& left, const Content& right);
+
+// Writes the v1 payload of `c` without its first `offset` units (§3.3 "writing with
+// offset"; for strings a cut inside a surrogate pair writes U+FFFD).
+// REQUIRES: offset == 0 or content_splittable(c).
+void write_content_v1(Lib0Writer& w, const Content& c, uint64_t offset);
+
+// Reads a v1 payload for content ref 1..9. Throws DecodeError for malformed data,
+// unknown refs or type refs, and zero-length content.
+Content read_content_v1(Lib0Reader& r, uint8_t ref);
+
+// Build a ContentString from UTF-16 text (computes cp_len).
+ContentString make_content_string(std::u16string s);
+
+}  // namespace crdtcore::detail

@@ -1,0 +1,110 @@
+// delete_set.cpp — DeleteSet (port of yjs src/utils/DeleteSet.js: addToDeleteSet,
+// sortAndMergeDeleteSet, isDeleted/findIndexDS, mergeDeleteSets, writeDeleteSet,
+// readDeleteSet; yjs-format.md §3.5).
+//
+// Ranges are collected unsorted; sort_and_merge() sorts each client's ranges by
+// clock and coalesces a range into its left neighbour when
+// left.clock + left.len >= right.clock (overlapping or touching), exactly as Yjs,
+// so merged sets encode byte-identically. contains() binary-searches the merged
+// ranges. The v1 wire form writes clients in descending order and ranges as stored.
+// Decoding keeps wire order (like Yjs's readDeleteSet) and skips ranges of length
+// 0; a range ending above 2^53-1 is malformed.
+
+#include "crdtcore/delete_set.h"
+
+#include <algorithm>
+
+#include "crdtcore/error.h"
+#include "encoding/lib0_reader.h"
+#include "encoding/lib0_writer.h"
+
+namespace crdtcore {
+
+void DeleteSet::add(ClientId client, Clock clock, uint64_t len) {
+  if (len == 0) return;
+  clients_[client].push_back(DeleteRange{clock, len});
+}
+
+void DeleteSet::sort_and_merge() {
+  for (auto it = clients_.begin(); it != clients_.end();) {
+    auto& ranges = it->second;
+    if (ranges.empty()) {
+      it = clients_.erase(it);
+      continue;
+    }
+    std::sort(ranges.begin(), ranges.end(),
+              [](const DeleteRange& a, const DeleteRange& b) { return a.clock < b.clock; });
+    size_t j = 0;  // last kept range
+    for (size_t i = 1; i < ranges.size(); ++i) {
+      DeleteRange& left = ranges[j];
+      const DeleteRange& right = ranges[i];
+      if (left.clock + left.len >= right.clock) {
+        left.len = std::max(left.len, right.clock + right.len - left.clock);
+      } else {
+        ranges[++j] = right;
+      }
+    }
+    ranges.resize(j + 1);
+    ++it;
+  }
+}
+
+bool DeleteSet::contains(const Id& id) const {
+  auto it = clients_.find(id.client);
+  if (it == clients_.end()) return false;
+  const auto& ranges = it->second;
+  // First range starting after id.clock; the candidate is the one before it.
+  auto after = std::upper_bound(ranges.begin(), ranges.end(), id.clock,
+                                [](Clock c, const DeleteRange& r) { return c < r.clock; });
+  if (after == ranges.begin()) return false;
+  const DeleteRange& r = *(after - 1);
+  return id.clock < r.clock + r.len;
+}
+
+bool DeleteSet::empty() const {
+  for (const auto& entry : clients_) {
+    if (!entry.second.empty()) return false;
+  }
+  return true;
+}
+
+void DeleteSet::merge_from(const DeleteSet& other) {
+  for (const auto& [client, ranges] : other.clients_) {
+    if (ranges.empty()) continue;
+    auto& mine = clients_[client];
+    mine.insert(mine.end(), ranges.begin(), ranges.end());
+  }
+}
+
+Bytes DeleteSet::encode() const {
+  detail::Lib0Writer w;
+  w.write_var_uint(clients_.size());
+  for (auto it = clients_.rbegin(); it != clients_.rend(); ++it) {
+    w.write_var_uint(it->first);
+    w.write_var_uint(it->second.size());
+    for (const DeleteRange& r : it->second) {
+      w.write_var_uint(r.clock);
+      w.write_var_uint(r.len);
+    }
+  }
+  return w.take();
+}
+
+DeleteSet DeleteSet::decode(const Bytes& bytes) {
+  detail::Lib0Reader r(bytes);
+  DeleteSet ds;
+  const uint64_t num_clients = r.read_count(2);  // client + range count
+  for (uint64_t i = 0; i < num_clients; ++i) {
+    const ClientId client = r.read_var_uint();
+    const uint64_t num_ranges = r.read_count(2);  // clock + len
+    for (uint64_t k = 0; k < num_ranges; ++k) {
+      const Clock clock = r.read_var_uint();
+      const uint64_t len = r.read_var_uint();
+      if (clock + len > kMaxSafeInteger) r.fail("delete range ends beyond 2^53-1");
+      ds.add(client, clock, len);
+    }
+  }
+  return ds;
+}
+
+}  // namespace crdtcore

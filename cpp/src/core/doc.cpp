@@ -1,0 +1,82 @@
+// doc.cpp — the public Doc handle (doc.h) over DocImpl.
+#include "crdtcore/doc.h"
+
+#include <stdexcept>
+
+#include "core/branch.h"
+#include "core/doc_impl.h"
+#include "crdtcore/array.h"
+#include "crdtcore/error.h"
+#include "crdtcore/map.h"
+#include "crdtcore/text.h"
+#include "encoding/doc_codec.h"
+
+namespace crdtcore {
+
+using detail::DocImpl;
+
+Doc::Doc(DocOptions options) {
+  if (options.client_id.has_value() && *options.client_id > kMaxSafeInteger) {
+    throw std::invalid_argument("client_id cannot overflow 53 bits");
+  }
+  impl_ = std::make_shared<DocImpl>(std::move(options));
+}
+
+ClientId Doc::client_id() const { return impl_->client_id; }
+const std::string& Doc::guid() const { return impl_->options.guid; }
+bool Doc::gc_enabled() const { return impl_->options.gc; }
+OffsetKind Doc::offset_kind() const { return impl_->options.offset_kind; }
+
+Shared Doc::get_or_create(const std::string& name, TypeKind kind) {
+  return Shared(impl_, impl_->root(name, kind));
+}
+Text Doc::get_text(const std::string& name) { return Text(impl_, impl_->root(name, TypeKind::Text)); }
+Array Doc::get_array(const std::string& name) { return Array(impl_, impl_->root(name, TypeKind::Array)); }
+Map Doc::get_map(const std::string& name) { return Map(impl_, impl_->root(name, TypeKind::Map)); }
+
+std::optional<Shared> Doc::root(const std::string& name) const {
+  auto it = impl_->roots.find(name);
+  if (it == impl_->roots.end()) return std::nullopt;
+  return Shared(impl_, it->second);
+}
+
+std::vector<std::string> Doc::root_names() const {
+  std::vector<std::string> out;
+  out.reserve(impl_->roots.size());
+  for (const auto& kv : impl_->roots) out.push_back(kv.first);
+  return out;
+}
+
+void Doc::begin_transaction() { impl_->begin(); }
+void Doc::commit_transaction() { impl_->commit(); }
+bool Doc::in_transaction() const { return impl_->txn_depth > 0; }
+
+Bytes Doc::encode_state_vector() const { return impl_->store.state_vector().encode(); }
+
+Bytes Doc::encode_state_as_update(const Bytes* state_vector) const {
+  if (state_vector == nullptr) return detail::encode_doc_state(*impl_, nullptr);
+  const StateVector sv = StateVector::decode(*state_vector);
+  return detail::encode_doc_state(*impl_, &sv);
+}
+
+void Doc::apply_update(const Bytes& update) { detail::apply_doc_update(*impl_, update); }
+
+bool Doc::has_pending() const { return !impl_->pending_structs.empty() || !impl_->pending_ds.empty(); }
+
+Doc::ObserverId Doc::observe(std::function<void(const TransactionResult&)> fn) {
+  const ObserverId id = impl_->next_observer_id++;
+  impl_->observers.emplace_back(id, std::move(fn));
+  return id;
+}
+
+void Doc::unobserve(ObserverId id) {
+  auto& obs = impl_->observers;
+  for (auto it = obs.begin(); it != obs.end(); ++it) {
+    if (it->first == id) {
+      obs.erase(it);
+      return;
+    }
+  }
+}
+
+}  // namespace crdtcore

@@ -1,0 +1,158 @@
+// item.cpp — splitting, merging and deleting items.
+// Port of yjs src/structs/Item.js (splitItem, Item.mergeWith, Item.delete) and
+// src/structs/ContentType.js (delete).
+#include "core/item.h"
+
+#include <vector>
+
+#include "core/branch.h"
+#include "core/doc_impl.h"
+#include "core/struct_store.h"
+#include "txn/transaction.h"
+
+namespace crdtcore::detail {
+
+namespace {
+
+// Recycled Item blocks of this thread (capped; released at thread exit).
+struct ItemFreeList {
+  std::vector<void*> blocks;
+  ~ItemFreeList() {
+    for (void* p : blocks) ::operator delete(p);
+  }
+};
+thread_local ItemFreeList free_items;
+constexpr size_t kMaxFreeItems = 1 << 16;
+
+}  // namespace
+
+void* Item::operator new(size_t size) {
+  if (size == sizeof(Item) && !free_items.blocks.empty()) {
+    void* p = free_items.blocks.back();
+    free_items.blocks.pop_back();
+    return p;
+  }
+  return ::operator new(size);
+}
+
+void Item::operator delete(void* p) noexcept {
+  if (p == nullptr) return;
+  if (free_items.blocks.size() < kMaxFreeItems) {
+    try {
+      free_items.blocks.push_back(p);
+      return;
+    } catch (...) {
+    }
+  }
+  ::operator delete(p);
+}
+
+Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff) {
+  if (item->is_gc() || diff == 0 || diff >= item->length || !content_splittable(item->content)) {
+    return item;
+  }
+  auto right = std::make_unique<Item>();
+  Item* r = right.get();
+  r->id = Id{item->id.client, item->id.clock + diff};
+  r->left = item;
+  r->origin = Id{item->id.client, item->id.clock + diff - 1};
+  r->right = item->right;
+  r->right_origin = item->right_origin;
+  r->parent = item->parent;
+  r->parent_sub = item->parent_sub;
+  const uint64_t old_cp = item->cp_length();
+  r->content = content_splice(item->content, diff);
+  r->length = item->length - diff;
+  item->length = diff;
+  r->flags = static_cast<uint8_t>(Item::kHasOrigin | (item->flags & (Item::kHasRightOrigin | Item::kDeleted |
+                                                                      Item::kKeep | Item::kCountable)));
+  // A cut inside a surrogate pair turns one code point into two U+FFFD.
+  if (item->visible() && item->parent_sub == nullptr && item->parent != nullptr) {
+    item->parent->cp_length += item->cp_length() + r->cp_length() - old_cp;
+  }
+  item->right = r;
+  if (r->right != nullptr) r->right->left = r;
+  if (r->parent_sub != nullptr && r->right == nullptr && r->parent != nullptr) {
+    r->parent->map[*r->parent_sub] = r;
+  }
+  ItemList* list = doc.store.list(item->id.client);
+  const size_t pos = StructStore::find_index(*list, item->id.clock);
+  list->insert(pos + 1, right.release());
+  if (txn != nullptr) txn->merge_structs.push_back(r->id);
+  return r;
+}
+
+static bool same_opt_id(bool has_a, const Id& a, bool has_b, const Id& b) {
+  return has_a == has_b && (!has_a || a == b);
+}
+
+bool item_try_merge(Item* left, Item* right) {
+  if (left->is_gc() || right->is_gc()) {
+    if (!(left->is_gc() && right->is_gc())) return false;
+    left->length += right->length;
+    return true;
+  }
+  if (!right->has_origin() || right->origin != left->last_id()) return false;
+  if (left->right != right) return false;
+  if (!same_opt_id(left->has_right_origin(), left->right_origin, right->has_right_origin(),
+                   right->right_origin)) {
+    return false;
+  }
+  if (left->id.client != right->id.client || left->end() != right->id.clock) return false;
+  if (left->deleted() != right->deleted()) return false;
+  if (left->content.index() != right->content.index()) return false;
+  if (!content_try_merge(left->content, right->content)) return false;
+  if (right->keep()) left->set_flag(Item::kKeep, true);
+  left->right = right->right;
+  if (left->right != nullptr) left->right->left = left;
+  left->length += right->length;
+  return true;
+}
+
+static Clock before_clock(DocImpl& doc, TxnState& txn, ClientId client) {
+  auto it = txn.before_clocks.find(client);
+  return it == txn.before_clocks.end() ? doc.store.state(client) : it->second;
+}
+
+void item_delete(DocImpl& doc, TxnState& txn, Item* item) {
+  // Iterative (a hostile update may nest types very deeply). Order: pre-order, as
+  // Yjs's recursive ContentType.delete.
+  std::vector<Item*> work{item};
+  while (!work.empty()) {
+    Item* it = work.back();
+    work.pop_back();
+    if (it->deleted() || it->is_gc()) continue;
+    Branch* parent = it->parent;
+    if (parent != nullptr && it->parent_sub == nullptr && it->countable()) {
+      parent->length -= it->length;
+      parent->cp_length -= it->cp_length();
+    }
+    it->set_flag(Item::kDeleted, true);
+    txn.delete_set.add(it->id.client, it->id.clock, it->length);
+    if (parent != nullptr) txn.changed.insert(parent);
+    if (auto* ct = std::get_if<ContentType>(&it->content); ct != nullptr && ct->branch != nullptr) {
+      Branch* b = ct->branch;
+      std::vector<Item*> children;
+      for (Item* c = b->start; c != nullptr; c = c->right) {
+        if (!c->deleted()) {
+          children.push_back(c);
+        } else if (c->id.clock < before_clock(doc, txn, c->id.client)) {
+          txn.merge_structs.push_back(c->id);
+        }
+      }
+      for (auto& kv : b->map) {
+        Item* c = kv.second;
+        if (!c->deleted()) {
+          children.push_back(c);
+        } else if (c->id.clock < before_clock(doc, txn, c->id.client)) {
+          txn.merge_structs.push_back(c->id);
+        }
+      }
+      for (auto rit = children.rbegin(); rit != children.rend(); ++rit) work.push_back(*rit);
+      txn.changed.erase(b);
+      b->markers.clear();
+    }
+  }
+}
+
+}  // namespace crdtcore::detail

@@ -1,0 +1,83 @@
+// item.h — Item: one run of content inserted by one client (Yjs src/structs/Item.js),
+// and GC structs (Yjs GC.js), which are Items flagged kGc.
+//
+// Invariants (after integration):
+//   - id.clock .. id.clock + length - 1 are this item's clocks; length >= 1.
+//   - left/right link the items of one parent list (or one map key's chain).
+//   - origin / right_origin are immutable: the neighbours at creation time.
+//   - A GC struct has no parent, no links and no content; it counts as deleted.
+// Ownership: the StructStore owns every Item; all Item* are non-owning and valid
+// until the item is merged into its left neighbour or replaced by a GC struct,
+// both of which happen only in transaction cleanup.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "crdtcore/id.h"
+#include "core/content.h"
+
+namespace crdtcore::detail {
+
+struct Branch;
+struct TxnState;
+class DocImpl;
+
+struct Item {
+  // Flags.
+  static constexpr uint8_t kHasOrigin = 1;
+  static constexpr uint8_t kHasRightOrigin = 2;
+  static constexpr uint8_t kDeleted = 4;
+  static constexpr uint8_t kKeep = 8;
+  static constexpr uint8_t kCountable = 16;
+  static constexpr uint8_t kMarker = 32;  // a search marker points here
+  static constexpr uint8_t kGc = 64;
+
+  Id id;
+  uint64_t length = 0;  // Yjs units (UTF-16 for strings)
+  Item* left = nullptr;
+  Item* right = nullptr;
+  Id origin;
+  Id right_origin;
+  Branch* parent = nullptr;
+  const std::string* parent_sub = nullptr;  // interned map key, null for list items
+  Content content;
+  uint8_t flags = 0;
+
+  // Items are allocated and freed constantly (splits and merges); a thread-local
+  // free list recycles their memory.
+  static void* operator new(size_t size);
+  static void operator delete(void* p) noexcept;
+
+  bool is_gc() const { return flags & kGc; }
+  bool deleted() const { return flags & kDeleted; }
+  bool countable() const { return flags & kCountable; }
+  bool keep() const { return flags & kKeep; }
+  bool has_origin() const { return flags & kHasOrigin; }
+  bool has_right_origin() const { return flags & kHasRightOrigin; }
+  bool visible() const { return (flags & (kDeleted | kCountable)) == kCountable; }
+  void set_flag(uint8_t f, bool on) { flags = on ? (flags | f) : (flags & ~f); }
+  Clock end() const { return id.clock + length; }
+  Id last_id() const { return Id{id.client, id.clock + length - 1}; }
+  bool is_format() const { return std::holds_alternative<ContentFormat>(content); }
+  // Code points in this item's content (== length for everything but strings).
+  uint64_t cp_length() const {
+    if (auto* s = std::get_if<ContentString>(&content)) return s->cp_len;
+    return length;
+  }
+};
+
+// Splits `item` so that it keeps the first `diff` units; returns the new right part,
+// which the store owns and which is recorded for merging at cleanup (Yjs splitItem).
+// REQUIRES: 0 < diff < item->length, item is not GC, content splittable.
+Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff);
+
+// Yjs Item.mergeWith: appends `right` to `left` when every merge condition holds.
+// Does NOT free `right` or remove it from the store.
+bool item_try_merge(Item* left, Item* right);
+
+// Yjs Item.delete: marks deleted, updates the parent's length, records the range in
+// the transaction's delete set, deletes the children of a type.
+void item_delete(DocImpl& doc, TxnState& txn, Item* item);
+
+}  // namespace crdtcore::detail

@@ -1,0 +1,115 @@
+// struct_store.cpp — port of yjs src/utils/StructStore.js (findIndexSS, getState,
+// addStruct, getItem).
+#include "core/struct_store.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "crdtcore/error.h"
+
+namespace crdtcore::detail {
+
+void ItemList::move_gap(size_t pos) {
+  if (pos < gap_start_) {
+    const size_t n = gap_start_ - pos;
+    std::memmove(&buf_[gap_end_ - n], &buf_[pos], n * sizeof(Item*));
+    gap_start_ -= n;
+    gap_end_ -= n;
+  } else if (pos > gap_start_) {
+    const size_t n = pos - gap_start_;
+    std::memmove(&buf_[gap_start_], &buf_[gap_end_], n * sizeof(Item*));
+    gap_start_ += n;
+    gap_end_ += n;
+  }
+}
+
+void ItemList::insert(size_t pos, Item* x) {
+  if (gap() == 0) {
+    const size_t grow = std::max<size_t>(16, buf_.size() / 16);
+    const size_t at = std::min(pos, buf_.size());
+    buf_.insert(buf_.begin() + static_cast<std::ptrdiff_t>(at), grow, nullptr);
+    gap_start_ = at;
+    gap_end_ = at + grow;
+  } else {
+    move_gap(pos);
+  }
+  buf_[gap_start_++] = x;
+}
+
+void ItemList::erase(size_t first, size_t last) {
+  if (first >= last) return;
+  move_gap(last);
+  gap_start_ = first;
+}
+
+StructStore::~StructStore() {
+  for (auto& kv : clients_) {
+    for (size_t i = 0; i < kv.second.size(); ++i) delete kv.second[i];
+  }
+}
+
+Clock StructStore::state(ClientId client) const {
+  const ItemList* l = list(client);
+  if (l == nullptr || l->empty()) return 0;
+  const Item* last = l->back();
+  return last->id.clock + last->length;
+}
+
+StateVector StructStore::state_vector() const {
+  StateVector sv;
+  for (const auto& [client, list] : clients_) {
+    if (!list.empty()) sv.set(client, list.back()->end());
+  }
+  return sv;
+}
+
+void StructStore::add(std::unique_ptr<Item> item) {
+  ItemList* l = list(item->id.client);
+  if (l == nullptr) l = &clients_[item->id.client];
+  l->push_back(item.release());
+}
+
+size_t StructStore::find_index(const ItemList& list, Clock clock) {
+  size_t left = 0;
+  size_t right = list.size() - 1;
+  const Item* last = list[right];
+  const Clock last_clock = last->id.clock;
+  if (last_clock == clock) return right;
+  // Pivot: guess the position assuming evenly sized structs.
+  size_t mid = static_cast<size_t>((static_cast<double>(clock) / static_cast<double>(last_clock + last->length - 1)) *
+                                   static_cast<double>(right));
+  if (mid > right) mid = right;
+  while (left <= right) {
+    const Item* s = list[mid];
+    if (s->id.clock <= clock) {
+      if (clock < s->id.clock + s->length) return mid;
+      left = mid + 1;
+    } else {
+      if (mid == 0) break;
+      right = mid - 1;
+    }
+    mid = (left + right) / 2;
+  }
+  throw InvalidState("struct store invariant broken: clock not found");
+}
+
+Item* StructStore::find(const Id& id) const {
+  const ItemList* l = list(id.client);
+  if (l == nullptr || l->empty() || id.clock >= l->back()->end()) return nullptr;
+  return (*l)[find_index(*l, id.clock)];
+}
+
+ItemList* StructStore::list(ClientId client) {
+  if (cached_list_ != nullptr && cached_client_ == client) return cached_list_;
+  auto it = clients_.find(client);
+  if (it == clients_.end()) return nullptr;
+  cached_client_ = client;
+  cached_list_ = &it->second;
+  return cached_list_;
+}
+
+const ItemList* StructStore::list(ClientId client) const {
+  return const_cast<StructStore*>(this)->list(client);
+}
+
+}  // namespace crdtcore::detail

@@ -1,0 +1,83 @@
+// struct_store.h — StructStore: per client, the gap-free run of structs ordered by
+// clock (Yjs src/utils/StructStore.js).
+//
+// Invariants: for each client, structs[i].end() == structs[i+1].id.clock and
+// structs[0].id.clock == 0. The store owns every Item.
+// Thread safety: none (owned by one DocImpl).
+#pragma once
+
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "crdtcore/id.h"
+#include "crdtcore/state_vector.h"
+#include "core/item.h"
+
+namespace crdtcore::detail {
+
+// ItemList: one client's structs in clock order, as a gap buffer of raw pointers
+// (owned by the StructStore). Splits and merges insert and erase in the middle of
+// the run; edits cluster in time, so moving the gap to the edit is usually short,
+// where a plain vector would shift the whole tail every time.
+class ItemList {
+ public:
+  size_t size() const { return buf_.size() - gap(); }
+  bool empty() const { return size() == 0; }
+  Item* operator[](size_t i) const { return i < gap_start_ ? buf_[i] : buf_[i + gap()]; }
+  Item*& operator[](size_t i) { return i < gap_start_ ? buf_[i] : buf_[i + gap()]; }
+  Item* front() const { return (*this)[0]; }
+  Item* back() const { return (*this)[size() - 1]; }
+  void push_back(Item* x) {
+    if (gap_end_ == buf_.size() && gap() > 0) {
+      buf_[gap_start_++] = x;
+    } else {
+      buf_.push_back(x);
+    }
+  }
+  // Inserts x before position pos.
+  void insert(size_t pos, Item* x);
+  // Removes positions [first, last) (does not free them).
+  void erase(size_t first, size_t last);
+
+ private:
+  size_t gap() const { return gap_end_ - gap_start_; }
+  void move_gap(size_t pos);
+  std::vector<Item*> buf_;
+  size_t gap_start_ = 0;
+  size_t gap_end_ = 0;
+};
+
+class StructStore {
+ public:
+  StructStore() = default;
+  ~StructStore();
+  StructStore(const StructStore&) = delete;
+  StructStore& operator=(const StructStore&) = delete;
+
+  // Next expected clock of `client` (0 when unknown).
+  Clock state(ClientId client) const;
+  StateVector state_vector() const;
+
+  // Appends and takes ownership. REQUIRES: item->id.clock == state(item->id.client).
+  void add(std::unique_ptr<Item> item);
+
+  // Index of the struct containing `clock` (Yjs findIndexSS, pivoted binary search).
+  // REQUIRES: clock < state of that list.
+  static size_t find_index(const ItemList& list, Clock clock);
+
+  // Struct containing `id`, or null when the store does not have it.
+  Item* find(const Id& id) const;
+  ItemList* list(ClientId client);
+  const ItemList* list(ClientId client) const;
+  const std::unordered_map<ClientId, ItemList>& clients() const { return clients_; }
+  std::unordered_map<ClientId, ItemList>& clients() { return clients_; }
+
+ private:
+  std::unordered_map<ClientId, ItemList> clients_;
+  // Cache of the last looked-up list (lists never move: unordered_map nodes are stable).
+  mutable ClientId cached_client_ = 0;
+  mutable ItemList* cached_list_ = nullptr;
+};
+
+}  // namespace crdtcore::detail

@@ -1,0 +1,25 @@
+// doc_codec.h — updates in and out of a document (yjs src/utils/encoding.js:
+// writeClientsStructs, writeStateAsUpdate, readUpdateV2/integrateStructs,
+// readAndApplyDeleteSet; src/utils/DeleteSet.js createDeleteSetFromStructStore).
+#pragma once
+
+#include "crdtcore/bytes.h"
+#include "crdtcore/delete_set.h"
+#include "crdtcore/state_vector.h"
+
+namespace crdtcore::detail {
+
+class DocImpl;
+struct TxnState;
+
+// Yjs encodeStateAsUpdate (target null: everything), pending data included.
+Bytes encode_doc_state(DocImpl& doc, const StateVector* target);
+// The v1 update of one committed transaction (Yjs 'update' event payload).
+Bytes encode_txn_update(DocImpl& doc, const TxnState& txn);
+// Every deleted range of the store, GC included (Yjs createDeleteSetFromStructStore).
+DeleteSet delete_set_from_store(const DocImpl& doc);
+// Yjs applyUpdate. Decodes fully first (DecodeError leaves the document untouched),
+// then integrates in the open transaction (or its own).
+void apply_doc_update(DocImpl& doc, const Bytes& update);
+
+}  // namespace crdtcore::detail

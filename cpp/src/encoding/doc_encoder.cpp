@@ -1,0 +1,159 @@
+// doc_encoder.cpp — writing a document's structs and delete sets as v1 updates.
+// Port of yjs src/utils/encoding.js (writeStructs, writeClientsStructs,
+// writeStateAsUpdate), src/structs/Item.js#write and GC.js#write.
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "core/branch.h"
+#include "core/doc_impl.h"
+#include "core/item.h"
+#include "crdtcore/update.h"
+#include "encoding/doc_codec.h"
+#include "encoding/lib0_writer.h"
+#include "encoding/struct_codec.h"
+
+namespace crdtcore::detail {
+
+namespace {
+
+void write_item(Lib0Writer& w, const Item& item, uint64_t offset) {
+  if (item.is_gc()) {
+    w.write_u8(kRefGC);
+    w.write_var_uint(item.length - offset);
+    return;
+  }
+  const bool has_origin = offset > 0 || item.has_origin();
+  const Id origin = offset > 0 ? Id{item.id.client, item.id.clock + offset - 1} : item.origin;
+  const bool has_right = item.has_right_origin();
+  uint8_t info = content_ref(item.content) & kInfoRefMask;
+  if (has_origin) info |= kInfoHasOrigin;
+  if (has_right) info |= kInfoHasRightOrigin;
+  if (item.parent_sub != nullptr) info |= kInfoHasParentSub;
+  w.write_u8(info);
+  if (has_origin) {
+    w.write_var_uint(origin.client);
+    w.write_var_uint(origin.clock);
+  }
+  if (has_right) {
+    w.write_var_uint(item.right_origin.client);
+    w.write_var_uint(item.right_origin.clock);
+  }
+  if (!has_origin && !has_right) {
+    const Branch* parent = item.parent;
+    if (parent != nullptr && parent->item != nullptr) {
+      w.write_var_uint(0);
+      w.write_var_uint(parent->item->id.client);
+      w.write_var_uint(parent->item->id.clock);
+    } else {
+      w.write_var_uint(1);
+      w.write_var_string(parent != nullptr ? parent->root_name : std::string());
+    }
+    if (item.parent_sub != nullptr) w.write_var_string(*item.parent_sub);
+  }
+  write_content_v1(w, item.content, offset);
+}
+
+// Writes the structs of `client` from `clock` on (Yjs writeStructs).
+void write_structs(Lib0Writer& w, const ItemList& list, ClientId client, Clock clock) {
+  clock = std::max(clock, list.front()->id.clock);
+  const size_t start = StructStore::find_index(list, clock);
+  w.write_var_uint(list.size() - start);
+  w.write_var_uint(client);
+  w.write_var_uint(clock);
+  const Item& first = *list[start];
+  write_item(w, first, clock - first.id.clock);
+  for (size_t i = start + 1; i < list.size(); ++i) write_item(w, *list[i], 0);
+}
+
+// `from`: client -> first clock to write; written with clients descending.
+void write_clients_structs(Lib0Writer& w, const StructStore& store, const std::map<ClientId, Clock>& from) {
+  w.write_var_uint(from.size());
+  for (auto it = from.rbegin(); it != from.rend(); ++it) {
+    write_structs(w, *store.list(it->first), it->first, it->second);
+  }
+}
+
+// The pending structs as single-client updates of consecutive runs, diffed
+// against `target`.
+void append_pending_updates(DocImpl& doc, const StateVector* target, std::vector<Bytes>& out) {
+  for (const auto& [client, queue] : doc.pending_structs) {
+    auto it = queue.begin();
+    while (it != queue.end()) {
+      std::vector<const DecodedStruct*> run{&it->second};
+      Clock end = it->second.end();
+      ++it;
+      while (it != queue.end() && it->second.id.clock == end) {
+        run.push_back(&it->second);
+        end = it->second.end();
+        ++it;
+      }
+      Lib0Writer w;
+      w.write_var_uint(1);
+      w.write_var_uint(run.size());
+      w.write_var_uint(client);
+      w.write_var_uint(run.front()->id.clock);
+      for (const DecodedStruct* s : run) write_struct_v1(w, *s, 0);
+      w.write_var_uint(0);  // empty delete set
+      Bytes u = w.take();
+      if (target != nullptr) u = diff_update(u, target->encode());
+      out.push_back(std::move(u));
+    }
+  }
+}
+
+}  // namespace
+
+DeleteSet delete_set_from_store(const DocImpl& doc) {
+  DeleteSet ds;
+  for (const auto& [client, list] : doc.store.clients()) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      const Item* s = list[i];
+      if (!s->deleted()) continue;
+      const Clock clock = s->id.clock;
+      uint64_t len = s->length;
+      while (i + 1 < list.size() && list[i + 1]->deleted()) {
+        len += list[i + 1]->length;
+        ++i;
+      }
+      ds.add(client, clock, len);
+    }
+  }
+  return ds;
+}
+
+Bytes encode_doc_state(DocImpl& doc, const StateVector* target) {
+  std::map<ClientId, Clock> from;
+  for (const auto& [client, list] : doc.store.clients()) {
+    if (list.empty()) continue;
+    const Clock start = target != nullptr ? target->get(client) : 0;
+    if (list.back()->end() > start) from[client] = start;
+  }
+  Lib0Writer w;
+  write_clients_structs(w, doc.store, from);
+  write_delete_set_v1(w, delete_set_from_store(doc));
+  Bytes main = w.take();
+  if (doc.pending_structs.empty() && doc.pending_ds.empty()) return main;
+  std::vector<Bytes> parts{std::move(main)};
+  if (!doc.pending_ds.empty()) {
+    Lib0Writer pw;
+    pw.write_var_uint(0);
+    write_delete_set_v1(pw, doc.pending_ds);
+    parts.push_back(pw.take());
+  }
+  append_pending_updates(doc, target, parts);
+  return merge_updates(parts);
+}
+
+Bytes encode_txn_update(DocImpl& doc, const TxnState& txn) {
+  std::map<ClientId, Clock> from;
+  for (const auto& [client, before] : txn.before_clocks) {
+    if (doc.store.state(client) > before) from[client] = before;
+  }
+  Lib0Writer w;
+  write_clients_structs(w, doc.store, from);
+  write_delete_set_v1(w, txn.delete_set);
+  return w.take();
+}
+
+}  // namespace crdtcore::detail

@@ -1,0 +1,54 @@
+// lib0_writer.h — lib0 primitive encoders (port of lib0 src/encoding.js).
+//
+// Variable-length integers are little-endian base-128; fixed-width numbers are
+// big-endian. Strings are UTF-8 with a UTF-8 byte-length prefix.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crdtcore/value.h"
+
+namespace crdtcore::detail {
+
+class Lib0Writer {
+ public:
+  Lib0Writer() { buf_.reserve(64); }
+
+  void write_u8(uint8_t b) { buf_.push_back(b); }
+  void write_var_uint(uint64_t v) {
+    while (v > 127) { buf_.push_back(static_cast<uint8_t>(0x80 | (v & 0x7F))); v >>= 7; }
+    buf_.push_back(static_cast<uint8_t>(v));
+  }
+  // Signed varInt: sign in bit 6 of the first byte. `negative` with magnitude 0
+  // writes -0 ([0x40]), which lib0 distinguishes from 0.
+  void write_var_int(uint64_t magnitude, bool negative);
+  void write_var_int(int64_t v) {
+    write_var_int(v < 0 ? static_cast<uint64_t>(-(v + 1)) + 1 : static_cast<uint64_t>(v), v < 0);
+  }
+  void write_bytes(const uint8_t* p, size_t n) { buf_.insert(buf_.end(), p, p + n); }
+  void write_var_bytes(const uint8_t* p, size_t n) { write_var_uint(n); write_bytes(p, n); }
+  // REQUIRES: s is valid UTF-8.
+  void write_var_string(std::string_view s) {
+    write_var_uint(s.size());
+    write_bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  }
+  // UTF-16 input; lone surrogates are written as U+FFFD (as TextEncoder does).
+  void write_var_string_utf16(std::u16string_view s);
+  void write_f32(float f);
+  void write_f64(double d);
+  void write_i64_be(int64_t v);
+  // lib0 writeAny with Yjs's number tagging (value.h; yjs-format.md §1.5).
+  void write_any(const Value& v);
+
+  const std::vector<uint8_t>& data() const { return buf_; }
+  std::vector<uint8_t> take() { return std::move(buf_); }
+  size_t size() const { return buf_.size(); }
+
+ private:
+  std::vector<uint8_t> buf_;
+};
+
+}  // namespace crdtcore::detail

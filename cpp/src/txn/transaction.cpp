@@ -1,0 +1,171 @@
+// transaction.cpp — end-of-transaction cleanup: garbage collection and struct
+// merging. Port of yjs src/utils/Transaction.js (cleanupTransactions: tryGcDeleteSet,
+// tryMergeDeleteSet, the merge of new structs and of _mergeStructs) and
+// src/utils/DeleteSet.js; restated from yjs-format.md §5.8 and §6.5.
+//
+// Merging decides the struct granularity of encodeStateAsUpdate; doing exactly what
+// Yjs does, in the same order, is what makes our encodings byte-identical.
+#include "txn/transaction.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "core/branch.h"
+#include "core/doc_impl.h"
+#include "core/item.h"
+#include "core/struct_store.h"
+
+namespace crdtcore::detail {
+
+namespace {
+
+// Replaces every struct of a garbage-collected type's subtree with a GC struct
+// (Yjs ContentType.gc + Item.gc(store, true)). Iterative: nesting may be deep.
+void gc_type_subtree(DocImpl& doc, Branch* root) {
+  std::vector<Branch*> branches{root};
+  std::vector<Item*> items;
+  for (size_t i = 0; i < branches.size(); ++i) {
+    Branch* b = branches[i];
+    auto visit = [&](Item* it) {
+      items.push_back(it);
+      if (auto* ct = std::get_if<ContentType>(&it->content); ct != nullptr && ct->branch != nullptr) {
+        branches.push_back(ct->branch);
+      }
+    };
+    for (Item* it = b->start; it != nullptr; it = it->right) visit(it);
+    for (auto& kv : b->map) {
+      for (Item* it = kv.second; it != nullptr; it = it->left) visit(it);
+    }
+  }
+  for (Branch* b : branches) {
+    b->start = nullptr;
+    b->map.clear();
+    b->markers.clear();
+    b->length = 0;
+    b->cp_length = 0;
+  }
+  for (Item* it : items) {
+    if (auto* ct = std::get_if<ContentType>(&it->content); ct != nullptr && ct->branch != nullptr) {
+      ct->branch->item = nullptr;
+      ct->branch->gc_dead = true;
+    }
+    ItemList* list = doc.store.list(it->id.client);
+    const size_t idx = StructStore::find_index(*list, it->id.clock);
+    auto gc = std::make_unique<Item>();
+    gc->id = it->id;
+    gc->length = it->length;
+    gc->content = ContentDeleted{it->length};
+    gc->flags = Item::kGc | Item::kDeleted;
+    delete (*list)[idx];  // frees `it`
+    (*list)[idx] = gc.release();
+  }
+}
+
+// Yjs Item.gc(store, parentGCd = false): the item keeps its place, its content
+// becomes ContentDeleted; a type's children are replaced by GC structs.
+void gc_item(DocImpl& doc, Item* item) {
+  if (auto* ct = std::get_if<ContentType>(&item->content); ct != nullptr && ct->branch != nullptr) {
+    gc_type_subtree(doc, ct->branch);
+  }
+  item->content = ContentDeleted{item->length};
+}
+
+void try_gc_delete_set(DocImpl& doc, const DeleteSet& ds) {
+  for (const auto& [client, ranges] : ds.clients()) {
+    ItemList* list = doc.store.list(client);
+    if (list == nullptr || list->empty()) continue;
+    for (size_t di = ranges.size(); di-- > 0;) {
+      const DeleteRange& r = ranges[di];
+      if (r.clock >= list->back()->end()) continue;
+      for (size_t si = StructStore::find_index(*list, r.clock); si < list->size(); ++si) {
+        Item* s = (*list)[si];
+        if (s->id.clock >= r.end()) break;
+        if (!s->is_gc() && s->deleted() && !s->keep() && !std::holds_alternative<ContentDeleted>(s->content)) {
+          gc_item(doc, s);
+        }
+      }
+    }
+  }
+}
+
+void try_merge_delete_set(DocImpl& doc, const DeleteSet& ds) {
+  for (const auto& [client, ranges] : ds.clients()) {
+    ItemList* list = doc.store.list(client);
+    if (list == nullptr || list->empty()) continue;
+    for (size_t di = ranges.size(); di-- > 0;) {
+      const DeleteRange& r = ranges[di];
+      if (r.end() - 1 >= list->back()->end()) continue;
+      int64_t si = std::min<int64_t>(static_cast<int64_t>(list->size()) - 1,
+                                     1 + static_cast<int64_t>(StructStore::find_index(*list, r.end() - 1)));
+      while (si > 0 && (*list)[static_cast<size_t>(si)]->id.clock >= r.clock) {
+        si -= 1 + static_cast<int64_t>(try_merge_with_lefts(doc, *list, static_cast<size_t>(si)));
+      }
+    }
+  }
+}
+
+// A marker on `right` moves to `left` (whose visible length before the merge was
+// `left_units` in the document's unit).
+void fix_marker_after_merge(Item* left, Item* right, uint64_t left_units) {
+  if (!(right->flags & Item::kMarker) || right->parent == nullptr) return;
+  for (SearchMarker& m : right->parent->markers) {
+    if (m.item == right) {
+      m.item = left;
+      m.index -= left_units;
+      left->flags |= Item::kMarker;
+    }
+  }
+}
+
+}  // namespace
+
+size_t try_merge_with_lefts(DocImpl& doc, ItemList& list, size_t pos) {
+  size_t i = pos;
+  for (; i > 0; --i) {
+    Item* left = list[i - 1];
+    Item* right = list[i];
+    if (left->deleted() != right->deleted() || left->is_gc() != right->is_gc()) break;
+    const uint64_t left_units = left->visible() ? (doc.code_points() ? left->cp_length() : left->length) : 0;
+    if (!item_try_merge(left, right)) break;
+    if (!right->is_gc()) {
+      fix_marker_after_merge(left, right, left_units);
+      if (right->parent_sub != nullptr && right->parent != nullptr) {
+        auto it = right->parent->map.find(*right->parent_sub);
+        if (it != right->parent->map.end() && it->second == right) it->second = left;
+      }
+    }
+  }
+  const size_t merged = pos - i;
+  if (merged > 0) {
+    for (size_t k = pos + 1 - merged; k <= pos; ++k) delete list[k];
+    list.erase(pos + 1 - merged, pos + 1);
+  }
+  return merged;
+}
+
+void cleanup_transaction(DocImpl& doc, TxnState& txn) {
+  txn.delete_set.sort_and_merge();
+  if (doc.options.gc) try_gc_delete_set(doc, txn.delete_set);
+  try_merge_delete_set(doc, txn.delete_set);
+  for (const auto& [client, before] : txn.before_clocks) {
+    ItemList* list = doc.store.list(client);
+    if (list == nullptr || list->empty()) continue;
+    if (before == list->back()->end()) continue;
+    const int64_t first = std::max<int64_t>(static_cast<int64_t>(StructStore::find_index(*list, before)), 1);
+    for (int64_t i = static_cast<int64_t>(list->size()) - 1; i >= first;) {
+      i -= 1 + static_cast<int64_t>(try_merge_with_lefts(doc, *list, static_cast<size_t>(i)));
+    }
+  }
+  for (size_t k = txn.merge_structs.size(); k-- > 0;) {
+    const Id id = txn.merge_structs[k];
+    ItemList* list = doc.store.list(id.client);
+    if (list == nullptr || list->empty() || id.clock >= list->back()->end()) continue;
+    const size_t pos = StructStore::find_index(*list, id.clock);
+    if (pos + 1 < list->size()) {
+      if (try_merge_with_lefts(doc, *list, pos + 1) > 1) continue;
+    }
+    if (pos > 0) try_merge_with_lefts(doc, *list, pos);
+  }
+}
+
+}  // namespace crdtcore::detail

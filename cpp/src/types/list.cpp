@@ -1,0 +1,246 @@
+// list.cpp — see list.h.
+#include "types/list.h"
+
+#include <cstdlib>
+
+#include "core/access.h"
+#include "core/branch.h"
+#include "core/doc_impl.h"
+#include "core/integrate.h"
+#include "core/item.h"
+#include "crdtcore/error.h"
+#include "util/utf.h"
+
+namespace crdtcore::detail {
+
+namespace {
+constexpr size_t kMaxMarkers = 16;
+constexpr size_t kNewMarkerDistance = 32;  // items walked before a new marker is made
+}  // namespace
+
+uint64_t item_units(const DocImpl& doc, const Item* item) {
+  if (!item->visible()) return 0;
+  return doc.code_points() ? item->cp_length() : item->length;
+}
+
+uint64_t to_yjs_offset(const DocImpl& doc, const Item* item, uint64_t offset) {
+  if (doc.code_points()) {
+    if (auto* s = std::get_if<ContentString>(&item->content); s != nullptr && s->cp_len != s->str.size()) {
+      return utf16_offset_of_code_point(s->str, offset);
+    }
+  }
+  return offset;
+}
+
+void require_live(const Branch* b) {
+  if (b == nullptr) throw InvalidState("shared type is not integrated");
+  if (b->deleted()) throw InvalidState("shared type was deleted");
+}
+
+void refresh_markers(DocImpl& doc, Branch* b) {
+  if (b->marker_epoch != doc.marker_epoch) {
+    b->markers.clear();
+    b->marker_epoch = doc.marker_epoch;
+  }
+}
+
+Found find_visible(DocImpl& doc, Branch* b, uint64_t index, bool use_markers) {
+  refresh_markers(doc, b);
+  SearchMarker* best = nullptr;
+  if (use_markers) {
+    uint64_t best_dist = ~uint64_t{0};
+    for (size_t i = 0; i < b->markers.size();) {
+      SearchMarker& m = b->markers[i];
+      if (!m.item->visible()) {  // the marked item was deleted: drop the marker
+        b->markers.erase(b->markers.begin() + static_cast<std::ptrdiff_t>(i));
+        continue;
+      }
+      const uint64_t dist = m.index > index ? m.index - index : index - m.index;
+      if (dist < best_dist) {
+        best_dist = dist;
+        best = &m;
+      }
+      ++i;
+    }
+    if (best != nullptr && best_dist > index) best = nullptr;  // the start is closer
+  }
+  Item* p = best != nullptr ? best->item : b->start;
+  uint64_t pos = best != nullptr ? best->index : 0;
+  size_t steps = 0;
+  if (index >= pos) {
+    while (p != nullptr) {
+      const uint64_t u = item_units(doc, p);
+      if (u > 0) {
+        if (index < pos + u) break;
+        pos += u;
+      }
+      p = p->right;
+      ++steps;
+    }
+  } else {
+    while (p != nullptr) {
+      p = p->left;
+      ++steps;
+      if (p == nullptr) break;
+      const uint64_t u = item_units(doc, p);
+      if (u > 0) {
+        pos -= u;
+        if (index >= pos) break;
+      }
+    }
+  }
+  if (p == nullptr) throw InvalidState("list index invariant broken: index not found");
+  if (use_markers) {
+    if (best != nullptr && steps < kNewMarkerDistance) {
+      best->item = p;
+      best->index = pos;
+    } else if (b->markers.size() < kMaxMarkers) {
+      b->markers.push_back(SearchMarker{p, pos});
+    } else {
+      SearchMarker& victim = best != nullptr ? *best : b->markers[index % kMaxMarkers];
+      victim.item = p;
+      victim.index = pos;
+    }
+    p->flags |= Item::kMarker;
+  }
+  return Found{p, pos};
+}
+
+Item* list_left_at(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, bool use_markers) {
+  if (index == 0) return nullptr;
+  Found f = find_visible(doc, b, index - 1, use_markers);
+  const uint64_t off = index - f.start;
+  if (off < item_units(doc, f.item)) split_item(doc, &txn, f.item, to_yjs_offset(doc, f.item, off));
+  return f.item;
+}
+
+void shift_markers(DocImpl& doc, Branch* b, uint64_t index, int64_t delta) {
+  refresh_markers(doc, b);
+  for (size_t i = 0; i < b->markers.size();) {
+    SearchMarker& m = b->markers[i];
+    if (!m.item->visible()) {
+      b->markers.erase(b->markers.begin() + static_cast<std::ptrdiff_t>(i));
+      continue;
+    }
+    if (delta > 0) {
+      if (m.index >= index) m.index += static_cast<uint64_t>(delta);
+    } else if (m.index >= index) {
+      m.index -= static_cast<uint64_t>(-delta);
+    }
+    ++i;
+  }
+}
+
+Content content_for_values(std::vector<Value> run) { return ContentAny{std::move(run)}; }
+
+void list_insert_values(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, const std::vector<Value>& values) {
+  require_live(b);
+  if (index > b->len(doc.code_points())) throw OutOfRange("index out of range");
+  if (values.empty()) return;
+  for (const Value& v : values) {
+    if (v.kind() == Value::Kind::Undefined || v.kind() == Value::Kind::BigInt) {
+      throw TypeMismatch("undefined and bigint values cannot be inserted into a list");
+    }
+  }
+  Item* left = list_left_at(doc, txn, b, index, true);
+  Item* right = left != nullptr ? left->right : b->start;
+  std::vector<Value> run;
+  auto flush = [&] {
+    if (run.empty()) return;
+    left = insert_local(doc, txn, b, left, right, nullptr, ContentAny{std::move(run)});
+    run.clear();
+  };
+  for (const Value& v : values) {
+    if (v.kind() == Value::Kind::Binary) {
+      flush();
+      left = insert_local(doc, txn, b, left, right, nullptr, ContentBinary{v.as_binary()});
+    } else {
+      run.push_back(v);
+    }
+  }
+  flush();
+  shift_markers(doc, b, index, static_cast<int64_t>(values.size()));
+}
+
+Branch* list_insert_type(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, TypeKind kind) {
+  require_live(b);
+  if (index > b->len(doc.code_points())) throw OutOfRange("index out of range");
+  Item* left = list_left_at(doc, txn, b, index, true);
+  Item* right = left != nullptr ? left->right : b->start;
+  ContentType ct;
+  ct.type_ref = type_ref_of(kind);
+  Item* item = insert_local(doc, txn, b, left, right, nullptr, std::move(ct));
+  shift_markers(doc, b, index, 1);
+  return std::get<ContentType>(item->content).branch;
+}
+
+void list_delete(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, uint64_t len) {
+  require_live(b);
+  const uint64_t total = b->len(doc.code_points());
+  if (index > total || len > total - index) throw OutOfRange("range out of bounds");
+  if (len == 0) return;
+  Found f = find_visible(doc, b, index, true);
+  Item* p = f.item;
+  const uint64_t off = index - f.start;
+  if (off > 0) p = split_item(doc, &txn, p, to_yjs_offset(doc, p, off));
+  uint64_t remaining = len;
+  while (remaining > 0 && p != nullptr) {
+    uint64_t u = item_units(doc, p);
+    if (u > 0) {
+      if (remaining < u) {
+        split_item(doc, &txn, p, to_yjs_offset(doc, p, remaining));
+        u = item_units(doc, p);
+      }
+      item_delete(doc, txn, p);
+      remaining -= u;
+    }
+    p = p->right;
+  }
+  shift_markers(doc, b, index + len, -static_cast<int64_t>(len));
+}
+
+void append_outs(const std::shared_ptr<DocImpl>& doc, const Item* item, uint64_t from, uint64_t to,
+                 std::vector<Out>& out) {
+  const Content& c = item->content;
+  if (auto* a = std::get_if<ContentAny>(&c)) {
+    for (uint64_t i = from; i < to; ++i) out.emplace_back(a->values[i]);
+  } else if (auto* j = std::get_if<ContentJson>(&c)) {
+    for (uint64_t i = from; i < to; ++i) out.emplace_back(j->values[i]);
+  } else if (auto* bin = std::get_if<ContentBinary>(&c)) {
+    out.emplace_back(Value::binary(bin->data));
+  } else if (auto* s = std::get_if<ContentString>(&c)) {
+    for (uint64_t i = from; i < to; ++i) out.emplace_back(Value::string(utf16_to_utf8(s->str.substr(i, 1))));
+  } else if (auto* e = std::get_if<ContentEmbed>(&c)) {
+    out.emplace_back(e->value);
+  } else if (auto* t = std::get_if<ContentType>(&c)) {
+    out.emplace_back(Access::shared(doc, t->branch));
+  } else if (auto* d = std::get_if<ContentDoc>(&c)) {
+    out.emplace_back(Value::object({{"guid", Value::string(d->guid)}}));
+  }
+}
+
+std::vector<Out> list_slice(const std::shared_ptr<DocImpl>& doc, Branch* b, uint64_t start, uint64_t end) {
+  std::vector<Out> out;
+  if (start >= end) return out;
+  out.reserve(static_cast<size_t>(end - start));
+  uint64_t pos = 0;
+  Item* p = b->start;
+  if (start > 0) {
+    Found f = find_visible(*doc, b, start, true);
+    p = f.item;
+    pos = f.start;
+  }
+  for (; p != nullptr && pos < end; p = p->right) {
+    const uint64_t u = item_units(*doc, p);
+    if (u == 0) continue;
+    if (pos + u > start) {
+      const uint64_t from = start > pos ? start - pos : 0;
+      const uint64_t to = end - pos < u ? end - pos : u;
+      append_outs(doc, p, from, to, out);
+    }
+    pos += u;
+  }
+  return out;
+}
+
+}  // namespace crdtcore::detail

@@ -1,0 +1,56 @@
+// list.h — index-based access to the list part of a branch, shared by Array and
+// Text (yjs src/types/AbstractType.js: typeListGet, typeListSlice,
+// typeListInsertGenerics, typeListDelete, findMarker/updateMarkerChanges).
+//
+// Indices are in the document's unit (doc_impl.h: UTF-16 units or code points).
+// Search markers cache (item, index) pairs so that edits near the last edit do not
+// walk the list from its start.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "crdtcore/shared.h"
+#include "crdtcore/value.h"
+#include "core/content.h"
+
+namespace crdtcore::detail {
+
+struct Branch;
+struct Item;
+struct TxnState;
+class DocImpl;
+
+// Visible length of `item` in the document's unit (0 for deleted/uncountable).
+uint64_t item_units(const DocImpl& doc, const Item* item);
+// Converts an offset inside `item` from the document's unit to Yjs units.
+uint64_t to_yjs_offset(const DocImpl& doc, const Item* item, uint64_t offset);
+
+struct Found {
+  Item* item = nullptr;
+  uint64_t start = 0;  // visible units before `item`
+};
+// The visible item containing unit `index`. REQUIRES: index < branch length.
+Found find_visible(DocImpl& doc, Branch* b, uint64_t index, bool use_markers);
+// The visible item that ends exactly at `index` (split when needed); null at 0.
+Item* list_left_at(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, bool use_markers);
+// Marker bookkeeping after a local insert (delta > 0) or delete (delta < 0) at index.
+void shift_markers(DocImpl& doc, Branch* b, uint64_t index, int64_t delta);
+// Drops markers invalidated by remote transactions.
+void refresh_markers(DocImpl& doc, Branch* b);
+
+// Throws InvalidState when the branch was deleted.
+void require_live(const Branch* b);
+
+void list_insert_values(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, const std::vector<Value>& values);
+Branch* list_insert_type(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, TypeKind kind);
+void list_delete(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, uint64_t len);
+
+// Elements of `item`'s content from element `from` (Yjs units) to `to`.
+void append_outs(const std::shared_ptr<DocImpl>& doc, const Item* item, uint64_t from, uint64_t to, std::vector<Out>& out);
+std::vector<Out> list_slice(const std::shared_ptr<DocImpl>& doc, Branch* b, uint64_t start, uint64_t end);
+
+// Content for a value inserted by a local operation (Binary -> ContentBinary).
+Content content_for_values(std::vector<Value> run);
+
+}  // namespace crdtcore::detail

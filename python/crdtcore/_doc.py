@@ -1,0 +1,433 @@
+"""Doc: a Yjs document — named root types, transactions, updates and observers."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
+
+from . import _core
+from ._array import Array
+from ._base import BaseType, check_prelim
+from ._map import Map
+from ._text import Text
+from ._transaction import Subscription, Transaction, TransactionEvent
+
+T = TypeVar("T", Text, Array, Map)
+
+_MAX_CLIENT_ID = 2**53 - 1
+_ROOT_CLASSES = (Text, Array, Map)
+
+
+class Doc:
+    """A shared document: a dict of named root types that syncs through updates.
+
+    Args:
+        init: Root types to create, e.g. ``{"text": Text("hi")}``.
+        client_id: This peer's id (random 32-bit when omitted; at most 2**53 - 1).
+        skip_gc: Keep deleted content instead of garbage-collecting it.
+        guid: The document's globally unique id (a random UUID4 when omitted).
+
+    Raises:
+        TypeError: ``client_id`` is not an int or ``guid`` not a str.
+        ValueError: ``client_id`` is negative or exceeds 53 bits.
+
+    Example:
+        >>> a = Doc({"text": Text("hello")}, client_id=1)
+        >>> b = Doc(client_id=2)
+        >>> b.apply_update(a.get_update())
+        >>> str(b["text"])
+        'hello'
+    """
+
+    def __init__(
+        self,
+        init: Mapping[str, BaseType] | None = None,
+        *,
+        client_id: int | None = None,
+        skip_gc: bool = False,
+        guid: str | None = None,
+    ) -> None:
+        if client_id is not None:
+            if isinstance(client_id, bool) or not isinstance(client_id, int):
+                raise TypeError(f"client_id must be an int, not '{type(client_id).__name__}'")
+            if client_id > _MAX_CLIENT_ID:
+                raise ValueError("client_id cannot overflow 53 bits")
+            if client_id < 0:
+                raise ValueError("client_id must not be negative")
+        if guid is not None and not isinstance(guid, str):
+            raise TypeError(f"guid must be a str, not '{type(guid).__name__}'")
+        self._native = _core.Doc(client_id, not skip_gc, guid)
+        self._txn: Transaction | None = None
+        self._committing: Transaction | None = None
+        self._plain_txn = Transaction(self)  # reused for every origin-less transaction
+        self._observers: dict[Subscription, Callable[[TransactionEvent], Any]] = {}
+        self._native_observer: int | None = None
+        if init:
+            with self.transaction():
+                for name, value in init.items():
+                    self[name] = value
+
+    # -- identity ----------------------------------------------------------------
+
+    @property
+    def client_id(self) -> int:
+        """This peer's client id.
+
+        Example:
+            >>> Doc(client_id=42).client_id
+            42
+        """
+        return self._native.client_id
+
+    @property
+    def guid(self) -> str:
+        """The document's globally unique id.
+
+        Example:
+            >>> Doc(guid="notes-1").guid
+            'notes-1'
+        """
+        return self._native.guid
+
+    # -- roots -------------------------------------------------------------------
+
+    def __setitem__(self, name: str, value: BaseType) -> None:
+        """Makes a prelim shared type the root ``name``: ``doc["text"] = Text("hi")``.
+
+        When the root already exists its content is kept and the prelim content is
+        inserted at the start (a Text or an Array) or set (a Map).
+
+        Raises:
+            TypeError: ``name`` is not a str, ``value`` is not a Text/Array/Map, or the
+                root exists with another type.
+            ValueError: ``value`` is already integrated somewhere else.
+
+        Example:
+            >>> doc = Doc()
+            >>> doc["text"] = text = Text("hi")
+            >>> text.is_integrated, doc["text"] == text
+            (True, True)
+        """
+        _check_name(name)
+        if not isinstance(value, BaseType):
+            raise TypeError(
+                f"a root must be a Text, an Array or a Map, not '{type(value).__name__}'"
+            )
+        if value.is_integrated:
+            handle = self._native.root(name)
+            if handle is not None and value._same(handle):
+                return  # doc[name] = doc[name]
+        check_prelim(value, set())
+        with self.transaction():
+            value._integrate(self, self._native_root(name, type(value)))
+
+    def __getitem__(self, name: str) -> Any:
+        """The root ``name``.
+
+        A root that arrived in an update but was never typed locally is typed from
+        its content: map entries make a Map, strings a Text, anything else an Array.
+        Use ``get(name, type=...)`` to choose explicitly.
+
+        Raises:
+            KeyError: There is no root ``name``.
+            TypeError: ``name`` is not a str.
+
+        Example:
+            >>> remote = Doc()
+            >>> remote.apply_update(Doc({"m": Map({"k": 1})}).get_update())
+            >>> remote["m"]
+            Map({'k': 1})
+        """
+        _check_name(name)
+        handle = self._native.root(name)
+        if handle is None:
+            raise KeyError(name)
+        if type(handle) is _core.Shared:
+            return self.get(name, type=_guess_type(name, handle))
+        return _wrap_root(handle, self)
+
+    def get(self, name: str, *, type: type[T]) -> T:
+        """The root ``name`` as ``type``, created empty when absent.
+
+        Args:
+            name: The root's name.
+            type: Text, Array or Map.
+
+        Raises:
+            TypeError: ``type`` is not Text/Array/Map, or the root has another type.
+
+        Example:
+            >>> doc = Doc()
+            >>> doc.get("notes", type=Text).insert(0, "hi")
+            >>> doc["notes"].to_py()
+            'hi'
+        """
+        _check_name(name)
+        if type not in _ROOT_CLASSES:
+            raise TypeError(f"type must be Text, Array or Map, not {type!r}")
+        return type._from_handle(self._native_root(name, type), self)
+
+    def __contains__(self, name: object) -> bool:
+        """Whether a root ``name`` exists (locally created or received).
+
+        Example:
+            >>> "t" in Doc({"t": Text()})
+            True
+        """
+        return isinstance(name, str) and self._native.root(name) is not None
+
+    def __len__(self) -> int:
+        """The number of roots.
+
+        Example:
+            >>> len(Doc({"t": Text(), "m": Map()}))
+            2
+        """
+        return len(self._native.root_names())
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterates over the root names.
+
+        Example:
+            >>> sorted(Doc({"t": Text(), "m": Map()}))
+            ['m', 't']
+        """
+        return iter(self._native.root_names())
+
+    def keys(self) -> list[str]:
+        """The root names.
+
+        Example:
+            >>> Doc({"t": Text()}).keys()
+            ['t']
+        """
+        return self._native.root_names()
+
+    def values(self) -> list[Any]:
+        """The roots (see ``__getitem__`` for untyped ones).
+
+        Example:
+            >>> Doc({"t": Text("x")}).values()
+            [Text('x')]
+        """
+        return [self[name] for name in self._native.root_names()]
+
+    def items(self) -> list[tuple[str, Any]]:
+        """The ``(name, root)`` pairs.
+
+        Example:
+            >>> Doc({"a": Array([1])}).items()
+            [('a', Array([1]))]
+        """
+        return [(name, self[name]) for name in self._native.root_names()]
+
+    # -- transactions ------------------------------------------------------------
+
+    def transaction(self, origin: Any = None) -> Transaction:
+        """A context manager grouping changes into one transaction.
+
+        Nested blocks join the open transaction, which commits when the outermost
+        block exits; observers run after the commit.
+
+        Args:
+            origin: Any hashable value telling observers who made the change.
+
+        Raises:
+            RuntimeError: A nested block gives an origin different from the open one.
+            TypeError: ``origin`` is not hashable.
+
+        Example:
+            >>> doc = Doc({"t": Text()})
+            >>> with doc.transaction(origin="local"):
+            ...     doc["t"] += "a"
+            ...     doc["t"] += "b"
+        """
+        txn = self._txn
+        if origin is not None:
+            try:
+                hash(origin)
+            except TypeError:
+                raise TypeError(
+                    f"transaction origin must be hashable, not '{type(origin).__name__}'"
+                ) from None
+        if txn is not None:
+            if origin is not None and origin != txn.origin:
+                raise RuntimeError(
+                    f"nested transaction origin {origin!r} differs from the open "
+                    f"transaction's origin {txn.origin!r}"
+                )
+            return txn
+        if origin is None:
+            return self._plain_txn
+        return Transaction(self, origin)
+
+    # -- updates -----------------------------------------------------------------
+
+    def get_state(self) -> bytes:
+        """The state vector (Yjs ``encodeStateVector``): what this document has seen.
+
+        Example:
+            >>> Doc().get_state()
+            b'\\x00'
+            >>> Doc({"t": Text("ab")}, client_id=5).get_state()
+            b'\\x01\\x05\\x02'
+        """
+        return self._native.encode_state_vector()
+
+    def get_update(self, state: bytes | None = None) -> bytes:
+        """A v1 update with everything ``state`` lacks (Yjs ``encodeStateAsUpdate``).
+
+        Args:
+            state: A peer's state vector (``get_state()``); the whole document when None.
+
+        Raises:
+            DecodeError: ``state`` is malformed.
+
+        Example:
+            >>> a, b = Doc({"t": Text("x")}), Doc()
+            >>> b.apply_update(a.get_update(b.get_state()))
+        """
+        return self._native.encode_state_as_update(state)
+
+    def apply_update(self, update: bytes) -> None:
+        """Applies a v1 update (Yjs ``applyUpdate``).
+
+        Updates may arrive in any order and more than once: parts whose dependencies
+        are missing wait as pending and integrate when the gap is filled.
+
+        Raises:
+            DecodeError: ``update`` is malformed; the document is left unchanged.
+            TypeError: ``update`` is not bytes-like.
+
+        Example:
+            >>> source = Doc({"t": Text("hi")})
+            >>> doc = Doc()
+            >>> doc.apply_update(source.get_update())
+            >>> doc.apply_update(source.get_update())  # duplicates are harmless
+            >>> str(doc["t"])
+            'hi'
+        """
+        self._native.apply_update(update)
+
+    @property
+    def has_pending(self) -> bool:
+        """Whether received content waits for missing updates (crdtcore extension).
+
+        Example:
+            >>> source, updates = Doc(), []
+            >>> sub = source.observe(lambda event: updates.append(event.update))
+            >>> source["t"] = Text("a")
+            >>> source["t"] += "b"
+            >>> doc = Doc()
+            >>> doc.apply_update(updates[1])
+            >>> doc.has_pending
+            True
+            >>> doc.apply_update(updates[0])
+            >>> doc.has_pending, str(doc["t"])
+            (False, 'ab')
+        """
+        return self._native.has_pending()
+
+    # -- observers ---------------------------------------------------------------
+
+    def observe(self, callback: Callable[[TransactionEvent], Any]) -> Subscription:
+        """Calls ``callback(event)`` after each committed transaction that changed something.
+
+        Exceptions raised by callbacks are re-raised once the transaction has fully
+        committed (all callbacks run first).
+
+        Returns:
+            A Subscription for ``unobserve``.
+
+        Example:
+            >>> doc, updates = Doc(), []
+            >>> sub = doc.observe(lambda event: updates.append(event.update))
+            >>> doc["t"] = Text("hi")
+            >>> len(updates)
+            1
+        """
+        sub = Subscription(callback)
+        self._observers[sub] = callback
+        if self._native_observer is None:
+            self._native_observer = self._native.observe(_dispatcher(weakref.ref(self)))
+        return sub
+
+    def unobserve(self, subscription: Subscription) -> None:
+        """Removes a callback registered by ``observe``.
+
+        Raises:
+            ValueError: ``subscription`` is not registered on this document.
+
+        Example:
+            >>> doc = Doc()
+            >>> sub = doc.observe(print)
+            >>> doc.unobserve(sub)
+        """
+        if self._observers.pop(subscription, None) is None:
+            raise ValueError("subscription is not registered on this document")
+        if not self._observers and self._native_observer is not None:
+            self._native.unobserve(self._native_observer)
+            self._native_observer = None
+
+    def _dispatch(self, result: _core.TransactionResult) -> None:
+        txn = self._committing or Transaction(self)
+        event = TransactionEvent(result, txn)
+        error: Exception | None = None
+        for callback in list(self._observers.values()):
+            try:
+                callback(event)
+            except Exception as exc:  # re-raised after the commit by the core
+                if error is None:
+                    error = exc
+        if error is not None:
+            raise error
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _native_root(self, name: str, cls: type) -> Any:
+        native = self._native
+        if cls is Text:
+            return native.get_text(name)
+        if cls is Array:
+            return native.get_array(name)
+        return native.get_map(name)
+
+    def __repr__(self) -> str:
+        return f"Doc(client_id={self.client_id}, roots={self.keys()!r})"
+
+
+def _check_name(name: object) -> None:
+    if not isinstance(name, str):
+        raise TypeError(f"root names must be str, not '{type(name).__name__}'")
+
+
+def _wrap_root(handle: Any, doc: Doc) -> Any:
+    for cls in _ROOT_CLASSES:
+        if type(handle) is cls._native:
+            return cls._from_handle(handle, doc)
+    return handle
+
+
+def _guess_type(name: str, handle: _core.Shared) -> type:
+    kind = handle._guess_kind()
+    if kind == _core.TypeKind.Map:
+        return Map
+    if kind == _core.TypeKind.Text:
+        return Text
+    if kind == _core.TypeKind.Array:
+        return Array
+    raise TypeError(
+        f"root {name!r} arrived without a type and holds no content to guess it from; "
+        f"use doc.get({name!r}, type=Text | Array | Map)"
+    )
+
+
+def _dispatcher(doc_ref: weakref.ref[Doc]) -> Callable[[_core.TransactionResult], None]:
+    # Holds the Doc weakly, so the native observer does not keep the Doc alive.
+    def dispatch(result: _core.TransactionResult) -> None:
+        doc = doc_ref()
+        if doc is not None:
+            doc._dispatch(result)
+
+    return dispatch

@@ -1,0 +1,229 @@
+"""Text: collaborative rich text, like a Python ``str`` (Yjs YText).
+
+Every index and length is a Python ``str`` index (Unicode code points), also for
+emoji and other characters outside the BMP; on the wire they are UTF-16 units, as
+in Yjs. ``insert``, ``insert_embed``, ``format``, ``len``, ``t[i]``, ``t[a:b]`` and
+``del t[...]`` are implemented by the native base class (see _core.pyi).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from . import _core
+from ._base import _WRAPPERS, BaseType, wrap
+
+
+class Text(BaseType, _core.Text):
+    """A shared text with formatting, indexed like a Python ``str``.
+
+    Args:
+        init: Initial content, inserted when the text joins a document.
+
+    Raises:
+        TypeError: ``init`` is not a str.
+
+    Example:
+        >>> doc = Doc()
+        >>> doc["text"] = text = Text("😀 world")
+        >>> text.insert(1, " hello")
+        >>> str(text), len(text), text[0]
+        ('😀 hello world', 13, '😀')
+    """
+
+    _type_kind = _core.TypeKind.Text
+    _native = _core.Text
+
+    def __init__(self, init: str | None = None) -> None:
+        _core.Text.__init__(self)
+        if init is not None and not isinstance(init, str):
+            raise TypeError(f"Text() takes a str, not '{type(init).__name__}'")
+        self._prelim = init or ""
+        self._doc = None
+
+    def __str__(self) -> str:
+        """The text as a ``str`` (the prelim content before integration).
+
+        Example:
+            >>> str(Text("prelim")), str(Doc({"t": Text("hi")})["t"])
+            ('prelim', 'hi')
+        """
+        return self._str() if self._valid else self._prelim
+
+    def to_py(self) -> str:
+        """The text as a ``str`` (formatting and embeds dropped).
+
+        Example:
+            >>> Text("hi").to_py()
+            'hi'
+        """
+        return self._str() if self._valid else self._prelim
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterates over the characters.
+
+        Example:
+            >>> list(Doc({"t": Text("a😀")})["t"])
+            ['a', '😀']
+        """
+        return iter(str(self))
+
+    def __contains__(self, item: object) -> bool:
+        """Whether ``item`` (a str) occurs in the text.
+
+        Example:
+            >>> "ll" in Doc({"t": Text("hello")})["t"]
+            True
+        """
+        return item in str(self)
+
+    def __iadd__(self, value: str) -> Text:
+        """Appends ``value``: ``t += "more"``.
+
+        Raises:
+            TypeError: ``value`` is not a str.
+            RuntimeError: The text is not integrated yet.
+
+        Example:
+            >>> doc = Doc({"t": Text("a")})
+            >>> doc["t"] += "b"
+            >>> str(doc["t"])
+            'ab'
+        """
+        self.insert(len(self), value)
+        return self
+
+    def __setitem__(self, key: int | slice, value: str) -> None:
+        """Replaces a character or a slice: ``t[0:5] = "Howdy"`` (one transaction).
+
+        Args:
+            key: An index or a slice with step 1.
+            value: The replacement string; it takes the formatting in effect there.
+
+        Raises:
+            IndexError: The index is outside the text.
+            ValueError: The slice has a step.
+            TypeError: ``value`` is not a str.
+
+        Example:
+            >>> t = Doc({"t": Text("Hello world")})["t"]
+            >>> t[0:5] = "Howdy"
+            >>> str(t)
+            'Howdy world'
+        """
+        if not isinstance(value, str):
+            raise TypeError(f"Text items must be str, not '{type(value).__name__}'")
+        with self.doc.transaction():
+            if isinstance(key, slice):
+                start, _, step = key.indices(len(self))
+                if step != 1:
+                    raise ValueError("Text slices cannot have a step")
+                start_at = start
+            else:
+                start_at = key + len(self) if isinstance(key, int) and key < 0 else key
+            del self[key]
+            self.insert(start_at, value)
+
+    def clear(self) -> None:
+        """Deletes all the text.
+
+        Example:
+            >>> doc = Doc({"t": Text("abc")})
+            >>> doc["t"].clear()
+            >>> str(doc["t"])
+            ''
+        """
+        del self[:]
+
+    def diff(self) -> list[tuple[Any, dict[str, Any] | None]]:
+        """The rich-text content as ``(content, attributes)`` chunks.
+
+        ``content`` is a ``str``, an embed value or a shared type; ``attributes`` is a
+        dict, or None for unformatted content.
+
+        Example:
+            >>> doc = Doc({"t": Text("hello world")})
+            >>> doc["t"].format(0, 5, {"bold": True})
+            >>> doc["t"].diff()
+            [('hello', {'bold': True}), (' world', None)]
+        """
+        doc = self._doc
+        return [(wrap(content, doc), attrs) for content, attrs in self._diff()]
+
+    def to_delta(self) -> list[dict[str, Any]]:
+        """The content as a Quill/Yjs delta: ``[{"insert": ..., "attributes": {...}}]``.
+
+        ``attributes`` is left out of unformatted chunks (Yjs toDelta).
+
+        Example:
+            >>> doc = Doc({"t": Text("ab")})
+            >>> doc["t"].format(1, 2, {"i": True})
+            >>> doc["t"].to_delta()
+            [{'insert': 'a'}, {'insert': 'b', 'attributes': {'i': True}}]
+        """
+        delta: list[dict[str, Any]] = []
+        for content, attrs in self.diff():
+            op: dict[str, Any] = {"insert": content}
+            if attrs:
+                op["attributes"] = attrs
+            delta.append(op)
+        return delta
+
+    def apply_delta(self, delta: list[dict[str, Any]]) -> None:
+        """Applies a Quill/Yjs delta from the start of the text, in one transaction.
+
+        ``{"insert": s, "attributes"?: {...}}`` inserts with exactly those attributes
+        (none when absent: inserted text never inherits formatting here);
+        ``{"retain": n, "attributes"?: {...}}`` skips (and formats) ``n`` characters;
+        ``{"delete": n}`` deletes ``n`` characters. Retains and deletes past the end
+        stop at the end (where Yjs would pad a formatted retain with newlines).
+
+        Args:
+            delta: The operations.
+
+        Raises:
+            ValueError: An operation has none of insert, retain, delete.
+            TypeError: An inserted value or attribute cannot be stored.
+
+        Example:
+            >>> doc = Doc({"t": Text("hello")})
+            >>> doc["t"].apply_delta([{"retain": 5}, {"insert": "!", "attributes": {"b": True}}])
+            >>> doc["t"].to_delta()
+            [{'insert': 'hello'}, {'insert': '!', 'attributes': {'b': True}}]
+        """
+        with self.doc.transaction():
+            pos = 0
+            for op in delta:
+                attrs = op.get("attributes") or {}
+                if "insert" in op:
+                    value = op["insert"]
+                    if isinstance(value, str):
+                        if value:
+                            self.insert(pos, value, attrs)
+                            pos += len(value)
+                    else:
+                        self.insert_embed(pos, value, attrs)
+                        pos += 1
+                elif "retain" in op:
+                    stop = min(pos + int(op["retain"]), len(self))
+                    if attrs:
+                        self.format(pos, stop, attrs)
+                    pos = stop
+                elif "delete" in op:
+                    stop = min(pos + int(op["delete"]), len(self))
+                    del self[pos:stop]
+                else:
+                    raise ValueError(f"delta operation without insert, retain or delete: {op!r}")
+
+    # -- BaseType hooks ----------------------------------------------------------
+
+    def _prelim_to_py(self) -> str:
+        return self._prelim
+
+    def _replay(self, content: str) -> None:
+        if content:
+            self.insert(0, content)
+
+
+_WRAPPERS[_core.Text] = Text

@@ -1,0 +1,205 @@
+// Tests for core/content.h: lengths, Yjs's splitting and merging rules, and the v1
+// payloads of every content kind (byte vectors checked against yjs 13.6.33).
+
+#include "core/content.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "crdtcore/error.h"
+#include "encoding/lib0_reader.h"
+#include "encoding/lib0_writer.h"
+
+namespace crdtcore::detail {
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+Bytes write(const Content& c, uint64_t offset = 0) {
+  Lib0Writer w;
+  write_content_v1(w, c, offset);
+  return w.take();
+}
+
+Content read(const Bytes& b, uint8_t ref) {
+  Lib0Reader r(b);
+  Content c = read_content_v1(r, ref);
+  EXPECT_TRUE(r.at_end());
+  return c;
+}
+
+// Reads `b` as content `ref` and checks that writing it back gives `b` again.
+void expect_round_trip(const Bytes& b, uint8_t ref) {
+  const Content c = read(b, ref);
+  EXPECT_EQ(content_ref(c), ref);
+  EXPECT_EQ(write(c), b) << "ref " << int(ref);
+}
+
+const std::u16string kTwoEmoji = u"\U0001F600\U0001F600";
+
+TEST(Content, RefsMatchWireConstants) {
+  EXPECT_EQ(content_ref(ContentDeleted{1}), kRefDeleted);
+  EXPECT_EQ(content_ref(ContentJson{}), kRefJson);
+  EXPECT_EQ(content_ref(ContentBinary{}), kRefBinary);
+  EXPECT_EQ(content_ref(ContentString{}), kRefString);
+  EXPECT_EQ(content_ref(ContentEmbed{}), kRefEmbed);
+  EXPECT_EQ(content_ref(ContentFormat{}), kRefFormat);
+  EXPECT_EQ(content_ref(ContentType{}), kRefType);
+  EXPECT_EQ(content_ref(ContentAny{}), kRefAny);
+  EXPECT_EQ(content_ref(ContentDoc{}), kRefDoc);
+}
+
+TEST(Content, LengthsCountYjsUnits) {
+  EXPECT_EQ(content_length(make_content_string(kTwoEmoji)), 4u);
+  EXPECT_EQ(make_content_string(kTwoEmoji).cp_len, 2u);
+  EXPECT_EQ(content_length(ContentDeleted{7}), 7u);
+  EXPECT_EQ(content_length(ContentAny{{Value::integer(1), Value::null()}}), 2u);
+  EXPECT_EQ(content_length(ContentBinary{{1, 2, 3}}), 1u);
+  EXPECT_EQ(content_length(ContentFormat{"bold", Value::boolean(true)}), 1u);
+}
+
+TEST(Content, CountableAndSplittableKinds) {
+  EXPECT_FALSE(content_countable(ContentDeleted{1}));
+  EXPECT_FALSE(content_countable(ContentFormat{}));
+  EXPECT_TRUE(content_countable(ContentEmbed{}));
+  EXPECT_TRUE(content_splittable(ContentJson{}));
+  EXPECT_TRUE(content_splittable(ContentAny{}));
+  EXPECT_FALSE(content_splittable(ContentBinary{}));
+  EXPECT_FALSE(content_splittable(ContentType{}));
+}
+
+TEST(ContentSplice, StringOnCodePointBoundary) {
+  Content c = make_content_string(u"a\U0001F600b");
+  Content right = content_splice(c, 3);
+  EXPECT_EQ(std::get<ContentString>(c).str, u"a\U0001F600");
+  EXPECT_EQ(std::get<ContentString>(c).cp_len, 2u);
+  EXPECT_EQ(std::get<ContentString>(right).str, u"b");
+}
+
+TEST(ContentSplice, StringInsideSurrogatePairReplacesBothHalves) {
+  Content c = make_content_string(u"a\U0001F600b");
+  Content right = content_splice(c, 2);
+  EXPECT_EQ(std::get<ContentString>(c).str, u"a\uFFFD");
+  EXPECT_EQ(std::get<ContentString>(right).str, u"\uFFFDb");
+  EXPECT_EQ(std::get<ContentString>(right).cp_len, 2u);
+  EXPECT_EQ(write(c), (Bytes{4, 97, 239, 191, 189}));
+}
+
+TEST(ContentSplice, DeletedAnyAndJson) {
+  Content d = ContentDeleted{5};
+  EXPECT_EQ(std::get<ContentDeleted>(content_splice(d, 2)).len, 3u);
+  EXPECT_EQ(std::get<ContentDeleted>(d).len, 2u);
+
+  Content a = ContentAny{{Value::integer(1), Value::integer(2), Value::integer(3)}};
+  const Content ra = content_splice(a, 1);
+  EXPECT_EQ(std::get<ContentAny>(a).values, (std::vector<Value>{Value::integer(1)}));
+  EXPECT_EQ(std::get<ContentAny>(ra).values, (std::vector<Value>{Value::integer(2), Value::integer(3)}));
+
+  Content j = ContentJson{{Value::undefined(), Value::null()}};
+  const Content rj = content_splice(j, 1);
+  EXPECT_TRUE(std::get<ContentJson>(j).values[0].is_undefined());
+  EXPECT_TRUE(std::get<ContentJson>(rj).values[0].is_null());
+}
+
+TEST(ContentMerge, SameMergeableKindAppends) {
+  Content s = make_content_string(u"ab");
+  EXPECT_TRUE(content_try_merge(s, make_content_string(u"\U0001F600")));
+  EXPECT_EQ(std::get<ContentString>(s).str, u"ab\U0001F600");
+  EXPECT_EQ(std::get<ContentString>(s).cp_len, 3u);
+
+  Content d = ContentDeleted{2};
+  EXPECT_TRUE(content_try_merge(d, ContentDeleted{3}));
+  EXPECT_EQ(std::get<ContentDeleted>(d).len, 5u);
+}
+
+TEST(ContentMerge, LoneSurrogatesJoinIntoOneCodePoint) {
+  Content s = make_content_string(u"a\xD83D");
+  EXPECT_TRUE(content_try_merge(s, make_content_string(u"\xDE00")));
+  EXPECT_EQ(std::get<ContentString>(s).cp_len, 2u);
+}
+
+TEST(ContentMerge, DifferentOrUnmergeableKindsRefuse) {
+  Content s = make_content_string(u"ab");
+  EXPECT_FALSE(content_try_merge(s, ContentDeleted{1}));
+  Content b = ContentBinary{{1}};
+  EXPECT_FALSE(content_try_merge(b, ContentBinary{{2}}));
+  EXPECT_EQ(std::get<ContentBinary>(b).data, (Bytes{1}));
+}
+
+TEST(ContentV1, RoundTripsEveryKind) {
+  expect_round_trip({3}, kRefDeleted);
+  expect_round_trip({2, 9, 123, 34, 97, 34, 58, 91, 49, 93, 125, 9, 117, 110, 100, 101, 102, 105,
+                     110, 101, 100},
+                    kRefJson);  // ['{"a":[1]}', 'undefined']
+  expect_round_trip({2, 7, 8}, kRefBinary);
+  expect_round_trip({6, 97, 240, 159, 152, 128, 98}, kRefString);  // "a😀b"
+  expect_round_trip({17, 123, 34, 105, 109, 97, 103, 101, 34, 58, 34, 97, 46, 112, 110, 103, 34, 125},
+                    kRefEmbed);  // {"image":"a.png"}
+  expect_round_trip({4, 98, 111, 108, 100, 4, 116, 114, 117, 101}, kRefFormat);  // bold: true
+  expect_round_trip({4, 98, 111, 108, 100, 4, 110, 117, 108, 108}, kRefFormat);  // bold: null
+  expect_round_trip({1}, kRefType);                                               // YMap
+  expect_round_trip({3, 1, 112}, kRefType);  // YXmlElement "p"
+  expect_round_trip({5, 1, 104}, kRefType);  // YXmlHook "h"
+  expect_round_trip({2, 125, 1, 119, 2, 104, 105}, kRefAny);                       // [1, "hi"]
+  expect_round_trip({1, 103, 118, 0}, kRefDoc);                                    // guid "g", {}
+}
+
+TEST(ContentV1, JsonTextIsNormalisedLikeJsonStringify) {
+  const Content c = read({1, 13, 32, 123, 32, 34, 97, 34, 58, 32, 49, 46, 53, 48, 125}, kRefJson);
+  EXPECT_EQ(write(c), (Bytes{1, 9, 123, 34, 97, 34, 58, 49, 46, 53, 125}));  // ' { "a": 1.50}'
+}
+
+TEST(ContentV1, WriteWithOffsetSkipsUnits) {
+  EXPECT_EQ(write(make_content_string(kTwoEmoji), 1),
+            (Bytes{7, 239, 191, 189, 240, 159, 152, 128}));
+  EXPECT_EQ(write(ContentDeleted{5}, 2), (Bytes{3}));
+  EXPECT_EQ(write(ContentAny{{Value::integer(1), Value::boolean(true)}}, 1), (Bytes{1, 120}));
+  EXPECT_EQ(write(ContentJson{{Value::null(), Value::undefined()}}, 1),
+            (Bytes{1, 9, 117, 110, 100, 101, 102, 105, 110, 101, 100}));
+}
+
+TEST(ContentV1, DocOptionsAreRecomputedAsYjsDoes) {
+  // {gc: false, autoLoad: 1, meta: null, x: 5} -> {gc: false, autoLoad: true}
+  const Content c = read({1, 103, 118, 4, 2, 103, 99, 121, 8, 97, 117, 116, 111, 76, 111, 97, 100, 125,
+                          1, 4, 109, 101, 116, 97, 126, 1, 120, 125, 5},
+                         kRefDoc);
+  EXPECT_EQ(write(c), (Bytes{1, 103, 118, 2, 2, 103, 99, 121, 8, 97, 117, 116, 111, 76, 111, 97,
+                             100, 120}));
+  // meta survives; a string "guid" option replaces the guid (Yjs spreads opts over {guid}).
+  const Content m = read({1, 103, 118, 2, 4, 109, 101, 116, 97, 125, 7, 4, 103, 117, 105, 100, 119,
+                          1, 122},
+                         kRefDoc);
+  EXPECT_EQ(std::get<ContentDoc>(m).guid, "z");
+  EXPECT_EQ(write(m), (Bytes{1, 122, 118, 1, 4, 109, 101, 116, 97, 125, 7}));
+}
+
+TEST(ContentV1, RejectsZeroLengthContent) {
+  for (const auto& [bytes, ref] : std::vector<std::pair<Bytes, uint8_t>>{
+           {{0}, kRefDeleted}, {{0}, kRefJson}, {{0}, kRefString}, {{0}, kRefAny}}) {
+    Lib0Reader r(bytes);
+    EXPECT_THROW(read_content_v1(r, ref), DecodeError) << int(ref);
+  }
+}
+
+TEST(ContentV1, RejectsMalformedPayloads) {
+  const std::vector<std::pair<Bytes, uint8_t>> bad = {
+      {{7}, kRefType},                 // type ref 7 (yrs WeakLink) is unknown to Yjs
+      {{3}, kRefType},                 // XmlElement without a name
+      {{2, 97, 98}, kRefEmbed},        // not JSON
+      {{1, 98, 1, 125}, kRefFormat},   // value "}" is not JSON
+      {{1, 103, 126}, kRefDoc},        // null options
+      {{200, 1}, kRefAny},             // count larger than the input
+      {{5, 97}, kRefString},           // truncated
+      {{1}, kRefSkip},                 // not a content ref
+      {{1}, 0},                        // GC is not content either
+  };
+  for (const auto& [bytes, ref] : bad) {
+    Lib0Reader r(bytes);
+    EXPECT_THROW(read_content_v1(r, ref), DecodeError) << int(ref);
+  }
+}
+
+}  // namespace
+}  // namespace crdtcore::detail

@@ -1,0 +1,233 @@
+"""Transactions (nesting, origins) and Doc.observe events."""
+
+import pytest
+
+from crdtcore import Array, Doc, Map, Text, TransactionEvent
+
+
+@pytest.fixture
+def doc() -> Doc:
+    return Doc({"t": Text(), "m": Map()}, client_id=1)
+
+
+def collect(doc: Doc) -> list[TransactionEvent]:
+    events: list[TransactionEvent] = []
+    doc.observe(events.append)
+    return events
+
+
+# -- transactions -----------------------------------------------------------------
+
+
+def test_block_is_one_transaction(doc):
+    events = collect(doc)
+    with doc.transaction():
+        doc["t"] += "a"
+        doc["t"] += "b"
+        doc["m"]["k"] = 1
+        assert events == []  # nothing is emitted before the commit
+    assert len(events) == 1
+
+
+def test_calls_outside_a_block_commit_each(doc):
+    events = collect(doc)
+    doc["t"] += "a"
+    doc["m"]["k"] = 1
+    assert len(events) == 2
+
+
+def test_nested_blocks_reuse_the_outer_transaction(doc):
+    events = collect(doc)
+    with doc.transaction() as outer:
+        with doc.transaction() as inner:
+            doc["t"] += "x"
+        assert inner is outer
+        assert events == []
+        doc["t"] += "y"
+    assert len(events) == 1
+    assert str(doc["t"]) == "xy"
+
+
+def test_origin_is_visible_in_block_and_event(doc):
+    events = collect(doc)
+    with doc.transaction(origin="alice") as txn:
+        assert txn.origin == "alice"
+        doc["t"] += "a"
+    assert events[0].transaction.origin == "alice"
+
+
+def test_default_origin_is_none(doc):
+    events = collect(doc)
+    doc["t"] += "a"
+    with doc.transaction() as txn:
+        doc["t"] += "b"
+    assert txn.origin is None
+    assert [e.transaction.origin for e in events] == [None, None]
+
+
+def test_nested_block_with_same_or_no_origin_joins(doc):
+    origin = ("peer", 1)
+    with doc.transaction(origin=origin) as outer:
+        with doc.transaction(origin=("peer", 1)) as same:
+            assert same is outer
+        with doc.transaction() as plain:
+            assert plain is outer and plain.origin == origin
+
+
+def test_nested_block_with_different_origin_raises(doc):
+    with doc.transaction(origin="a"), pytest.raises(RuntimeError):
+        doc.transaction(origin="b")
+    with doc.transaction(), pytest.raises(RuntimeError):
+        doc.transaction(origin="b")
+
+
+def test_unhashable_origin_raises_typeerror(doc):
+    with pytest.raises(TypeError):
+        doc.transaction(origin=["not", "hashable"])
+    with pytest.raises(TypeError):
+        doc.transaction(origin={})
+
+
+def test_object_origin_is_passed_through(doc):
+    class Origin:
+        pass
+
+    origin = Origin()
+    events = collect(doc)
+    with doc.transaction(origin=origin):
+        doc["t"] += "x"
+    assert events[0].transaction.origin is origin
+
+
+def test_exception_in_block_still_commits(doc):
+    events = collect(doc)
+    with pytest.raises(ZeroDivisionError), doc.transaction():
+        doc["t"] += "kept"
+        raise ZeroDivisionError
+    assert str(doc["t"]) == "kept"
+    assert len(events) == 1
+    doc["t"] += "!"  # the document is usable afterwards
+    assert len(events) == 2
+
+
+def test_apply_update_inside_block_joins_it(doc):
+    source = Doc({"t": Text("remote")}, client_id=2)
+    events = collect(doc)
+    with doc.transaction(origin="sync"):
+        doc.apply_update(source.get_update())
+        doc["m"]["k"] = 1
+    assert len(events) == 1 and events[0].transaction.origin == "sync"
+    assert str(doc["t"]) == "remote"
+
+
+def test_entering_a_stale_transaction_inside_another_raises(doc):
+    stale = doc.transaction(origin="x")
+    with doc.transaction(), pytest.raises(RuntimeError):
+        stale.__enter__()
+
+
+# -- events -----------------------------------------------------------------------
+
+
+def test_event_update_reproduces_the_change(doc):
+    replica = Doc(client_id=2)
+    replica.apply_update(doc.get_update())
+    events = collect(doc)
+    with doc.transaction():
+        doc["t"].insert(0, "hello 😀")
+        doc["m"]["list"] = Array([1, Text("x")])
+    del doc["t"][0:2]
+    for event in events:
+        replica.apply_update(event.update)
+    assert str(replica["t"]) == str(doc["t"]) == "llo 😀"
+    assert replica["m"].to_py() == doc["m"].to_py() == {"list": [1, "x"]}
+
+
+def test_event_states_and_delete_set(doc):
+    events = collect(doc)
+    before = doc.get_state()
+    doc["t"] += "abc"
+    after = doc.get_state()
+    assert events[0].before_state == before
+    assert events[0].after_state == after
+    assert events[0].delete_set == b"\x00"
+    del doc["t"][1]
+    # one client (1) with one range: clock 1, length 1
+    assert events[1].delete_set == b"\x01\x01\x01\x01\x01"
+    assert events[1].before_state == events[1].after_state == after
+
+
+def test_no_event_for_a_transaction_without_changes(doc):
+    events = collect(doc)
+    with doc.transaction():
+        pass
+    doc["t"].insert(0, "")
+    assert events == []
+
+
+def test_remote_update_emits_event_with_its_own_update(doc):
+    source = Doc({"a": Array([1, 2])}, client_id=2)
+    events = collect(doc)
+    doc.apply_update(source.get_update())
+    assert len(events) == 1
+    third = Doc()
+    third.apply_update(events[0].update)
+    assert third["a"].to_py() == [1, 2]
+
+
+def test_unobserve_stops_events(doc):
+    events = []
+    sub = doc.observe(events.append)
+    doc["t"] += "a"
+    doc.unobserve(sub)
+    doc["t"] += "b"
+    assert len(events) == 1
+    with pytest.raises(ValueError):
+        doc.unobserve(sub)
+
+
+def test_several_observers_all_run(doc):
+    calls = []
+    doc.observe(lambda e: calls.append(1))
+    doc.observe(lambda e: calls.append(2))
+    doc["t"] += "x"
+    assert calls == [1, 2]
+
+
+def test_observer_exception_is_raised_after_commit(doc):
+    calls = []
+
+    def failing(event):
+        raise KeyError("observer failed")
+
+    doc.observe(failing)
+    doc.observe(lambda e: calls.append(e))
+    with pytest.raises(KeyError, match="observer failed"), doc.transaction():
+        doc["t"] += "committed"
+    assert str(doc["t"]) == "committed"
+    assert len(calls) == 1  # the other observer still ran
+    with pytest.raises(KeyError):
+        doc["t"] += "!"  # implicit transactions re-raise too
+    assert str(doc["t"]) == "committed!"
+    with doc.transaction():  # the document is not stuck in a transaction
+        pass
+
+
+def test_observer_may_edit_the_document(doc):
+    events = collect(doc)
+
+    def echo(event):
+        if str(doc["t"]).endswith("ping"):
+            doc["t"] += " pong"
+
+    doc.observe(echo)
+    doc["t"] += "ping"
+    assert str(doc["t"]) == "ping pong"
+    assert len(events) == 2
+
+
+def test_event_repr(doc):
+    events = collect(doc)
+    with doc.transaction(origin="o"):
+        doc["t"] += "x"
+    assert "origin='o'" in repr(events[0])
