@@ -14,6 +14,7 @@
 
 #include "args.h"
 #include "convert.h"
+#include <pybind11/native_enum.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -43,7 +44,8 @@ Value embed_value(py::handle value) {
 }
 
 void bind_shared(py::module_& m) {
-  py::enum_<TypeKind>(m, "TypeKind", "Kind of a shared type (Yjs type ref numbers).")
+  py::native_enum<TypeKind>(m, "TypeKind", "enum.IntEnum",
+                           "Kind of a shared type (Yjs type ref numbers).")
       .value("Array", TypeKind::Array)
       .value("Map", TypeKind::Map)
       .value("Text", TypeKind::Text)
@@ -51,7 +53,8 @@ void bind_shared(py::module_& m) {
       .value("XmlFragment", TypeKind::XmlFragment)
       .value("XmlHook", TypeKind::XmlHook)
       .value("XmlText", TypeKind::XmlText)
-      .value("Undefined", TypeKind::Undefined);
+      .value("Undefined", TypeKind::Undefined)
+      .finalize();
 
   py::class_<Shared>(m, "Shared", "Native handle to a shared type (base of Text, Array, Map).")
       .def(py::init<>())

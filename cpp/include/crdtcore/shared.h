@@ -47,7 +47,8 @@ class Shared {
   bool same(const Shared& other) const { return branch_ == other.branch_; }
   uintptr_t identity() const { return reinterpret_cast<uintptr_t>(branch_); }
   // The whole content as plain values: Text -> String, Array -> Array, Map -> Object,
-  // nested types converted recursively (Yjs toJSON, but ints stay Int).
+  // nested types converted recursively (Yjs toJSON, but ints stay Int). Throws
+  // InvalidState for types nested more than 1000 levels deep.
   Value to_value() const;
   // Conversions. Throw TypeMismatch when kind() differs.
   Text as_text() const;

@@ -48,7 +48,9 @@ class Text : public Shared {
   void insert_embed(uint64_t index, const Value& embed, const Attributes& attrs = {});
   // Deletes `len` units from `index`.
   void remove_range(uint64_t index, uint64_t len);
-  // Applies attributes to [index, index + len); Null values remove a key.
+  // Applies attributes to [index, index + len); Null values remove a key. As in Yjs,
+  // a range running past the end pads the text with "\n" (Quill convention).
+  // REQUIRES: index <= length().
   void format(uint64_t index, uint64_t len, const Attributes& attrs);
   // The content as rich-text chunks (Yjs toDelta without snapshots).
   std::vector<TextChunk> to_delta() const;

@@ -12,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "crdtcore/bytes.h"
 #include "crdtcore/doc.h"
 #include "core/branch.h"
 #include "core/struct_store.h"
@@ -19,6 +20,15 @@
 #include "txn/transaction.h"
 
 namespace crdtcore::detail {
+
+// Structs of received updates that could not be integrated yet, kept as ONE
+// buffered v1 update (Yjs store.pendingStructs). The buffer is re-applied when some
+// missing[c] < state(c), i.e. when client c has grown past the recorded clock.
+struct PendingStructs {
+  std::map<ClientId, Clock> missing;
+  Bytes update;  // empty: nothing pending
+  bool empty() const { return update.empty(); }
+};
 
 class DocImpl : public std::enable_shared_from_this<DocImpl> {
  public:
@@ -32,9 +42,10 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
   std::vector<std::unique_ptr<Branch>> branches;
   std::unordered_set<std::string> keys;  // interned map keys (stable addresses)
 
-  // Structs waiting for their dependencies, per client by start clock.
-  std::map<ClientId, std::map<Clock, DecodedStruct>> pending_structs;
-  // Delete ranges for structs we do not have yet.
+  // Structs waiting for their dependencies (Yjs store.pendingStructs).
+  PendingStructs pending_structs;
+  // Delete ranges for structs we do not have yet (Yjs store.pendingDs), ranges as
+  // collected unless two leftovers were merged (see doc_decoder.cpp).
   DeleteSet pending_ds;
 
   std::unique_ptr<TxnState> txn;

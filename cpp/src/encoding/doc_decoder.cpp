@@ -1,16 +1,28 @@
 // doc_decoder.cpp — applying a v1 update to a document.
-// Port of yjs src/utils/encoding.js (readUpdateV2, integrateStructs,
-// readAndApplyDeleteSet) and src/structs/Item.js#getMissing; restated from
-// yjs-format.md §5.4 and §6.1.
+// Port of yjs src/utils/encoding.js (readUpdateV2, readClientsStructRefs,
+// integrateStructs with addStackToRestSS, readAndApplyDeleteSet) and
+// src/structs/Item.js#getMissing; restated from yjs-format.md §5.4 and §6.1.
 //
 // The update is decoded and validated completely before the document is touched,
-// so malformed bytes leave it unchanged. Structs then wait in per-client queues
-// (DocImpl::pending_structs, ordered by clock) until their dependencies exist:
-// the client's own earlier clocks, and the origin, right origin and parent of
-// items. Every call drains whatever became integrable, clients in descending order
-// as Yjs does. Delete ranges for content we do not have yet wait in pending_ds and
-// are retried on every update. Integration is therefore independent of delivery
-// order, and duplicates are ignored (or trimmed when they overlap).
+// so malformed bytes leave it unchanged. Then, in one remote transaction:
+//
+// 1. Structs are integrated client by client, highest client id first. A struct
+//    whose dependency (origin, right origin or parent of another client) is missing
+//    goes on a stack and the missing client's next struct of this update is tried
+//    first (depth first). When a dependency cannot be met from this update, or a
+//    client's earlier clocks are missing, the whole stack moves to the "rest": for
+//    each stacked struct, its client's remaining structs of the update (from the
+//    last one taken on) — exactly Yjs's addStackToRestSS, quirks included — and
+//    `missing` records the lowest clock per client whose arrival is worth a retry.
+// 2. The rest is kept as ONE buffered update (DocImpl::pending_structs, v1 bytes;
+//    new rest is merged in with merge_updates, which is byte-exact with Yjs's
+//    mergeUpdatesV2). The buffer is re-applied (recursively, same transaction)
+//    only when some missing[c] < state(c) after this update's structs.
+// 3. Delete ranges for content not yet present wait in DocImpl::pending_ds. Each
+//    update re-applies them after its own delete set; when both leftovers are
+//    non-empty they are merged (sorted, coalesced), otherwise whichever is kept as
+//    collected — the split points this produces are observable, as in Yjs.
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -18,7 +30,9 @@
 #include "core/doc_impl.h"
 #include "core/integrate.h"
 #include "core/item.h"
+#include "crdtcore/update.h"
 #include "encoding/doc_codec.h"
+#include "encoding/lib0_writer.h"
 #include "encoding/struct_codec.h"
 
 namespace crdtcore::detail {
@@ -29,62 +43,79 @@ bool is_missing(const DocImpl& doc, ClientId own, const Id& ref) {
   return ref.client != own && ref.clock >= doc.store.state(ref.client);
 }
 
-// Yjs getMissing, dependency part.
-bool has_missing_dependency(const DocImpl& doc, const DecodedStruct& s) {
-  if (s.kind != DecodedStruct::Kind::Item) return false;
+// Yjs getMissing, dependency part: the client whose struct is missing, if any.
+std::optional<ClientId> missing_dependency(const DocImpl& doc, const DecodedStruct& s) {
+  if (s.kind != DecodedStruct::Kind::Item) return std::nullopt;
   const ClientId own = s.id.client;
-  if (s.has_origin && is_missing(doc, own, s.origin)) return true;
-  if (s.has_right_origin && is_missing(doc, own, s.right_origin)) return true;
-  if (s.parent_kind == DecodedStruct::ParentKind::Id && is_missing(doc, own, s.parent_id)) return true;
-  return false;
+  if (s.has_origin && is_missing(doc, own, s.origin)) return s.origin.client;
+  if (s.has_right_origin && is_missing(doc, own, s.right_origin)) return s.right_origin.client;
+  if (s.parent_kind == DecodedStruct::ParentKind::Id && is_missing(doc, own, s.parent_id)) {
+    return s.parent_id.client;
+  }
+  return std::nullopt;
 }
 
-// Resolves pointers (Yjs getMissing, second part, plus integrate's offset handling)
-// and integrates the struct, or a GC struct when its parent is gone.
-void integrate_decoded(DocImpl& doc, TxnState& txn, DecodedStruct& s, uint64_t offset) {
+// Neighbours and parent of an item whose dependencies exist.
+struct Resolved {
+  Item* left = nullptr;
+  Item* right = nullptr;
+  Branch* parent = nullptr;  // null: the item becomes a GC struct
+  const std::string* parent_sub = nullptr;
+};
+
+// Yjs getMissing, second part: finds (and splits) the neighbours, resolves the
+// parent. Runs for duplicates too, as in Yjs (the splits are merged back at cleanup).
+Resolved resolve(DocImpl& doc, TxnState& txn, const DecodedStruct& s) {
+  Resolved r;
+  r.left = s.has_origin ? get_item_clean_end(doc, &txn, s.origin) : nullptr;
+  r.right = s.has_right_origin ? get_item_clean_start(doc, &txn, s.right_origin) : nullptr;
+  if ((r.left != nullptr && r.left->is_gc()) || (r.right != nullptr && r.right->is_gc())) {
+    r.parent = nullptr;
+  } else if (s.parent_kind == DecodedStruct::ParentKind::None) {
+    if (r.left != nullptr) {
+      r.parent = r.left->parent;
+      r.parent_sub = r.left->parent_sub;
+    } else if (r.right != nullptr) {
+      r.parent = r.right->parent;
+      r.parent_sub = r.right->parent_sub;
+    }
+  } else if (s.parent_kind == DecodedStruct::ParentKind::Root) {
+    r.parent = doc.root(s.parent_name, TypeKind::Undefined);
+    if (s.has_parent_sub) r.parent_sub = doc.intern(s.parent_sub);
+  } else {
+    Item* parent_item = doc.store.find(s.parent_id);
+    if (parent_item != nullptr && !parent_item->is_gc()) {
+      if (auto* ct = std::get_if<ContentType>(&parent_item->content)) r.parent = ct->branch;
+    }
+    if (r.parent != nullptr && s.has_parent_sub) r.parent_sub = doc.intern(s.parent_sub);
+  }
+  if (r.parent != nullptr && r.parent->gc_dead) r.parent = nullptr;
+  return r;
+}
+
+// Yjs Item.integrate / GC.integrate with `offset` (the first `offset` units are
+// known already). Takes the content out of `s`.
+void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Resolved& r,
+                        uint64_t offset) {
   if (s.kind == DecodedStruct::Kind::GC) {
     integrate_gc(doc, Id{s.id.client, s.id.clock + offset}, s.length - offset);
     return;
   }
-  Item* left = s.has_origin ? get_item_clean_end(doc, &txn, s.origin) : nullptr;
-  Item* right = s.has_right_origin ? get_item_clean_start(doc, &txn, s.right_origin) : nullptr;
-  Branch* parent = nullptr;
-  const std::string* parent_sub = nullptr;
-  if ((left != nullptr && left->is_gc()) || (right != nullptr && right->is_gc())) {
-    parent = nullptr;
-  } else if (s.parent_kind == DecodedStruct::ParentKind::None) {
-    if (left != nullptr) {
-      parent = left->parent;
-      parent_sub = left->parent_sub;
-    } else if (right != nullptr) {
-      parent = right->parent;
-      parent_sub = right->parent_sub;
-    }
-  } else if (s.parent_kind == DecodedStruct::ParentKind::Root) {
-    parent = doc.root(s.parent_name, TypeKind::Undefined);
-    if (s.has_parent_sub) parent_sub = doc.intern(s.parent_sub);
-  } else {
-    Item* parent_item = doc.store.find(s.parent_id);
-    if (parent_item != nullptr && !parent_item->is_gc()) {
-      if (auto* ct = std::get_if<ContentType>(&parent_item->content)) parent = ct->branch;
-    }
-    if (parent != nullptr && s.has_parent_sub) parent_sub = doc.intern(s.parent_sub);
-  }
-  if (parent != nullptr && parent->gc_dead) parent = nullptr;
-
   Id id = s.id;
   uint64_t length = s.length;
   bool has_origin = s.has_origin;
+  Item* left = r.left;
   Id origin = left != nullptr ? left->last_id() : s.origin;
+  Content content = std::move(s.content);
   if (offset > 0) {
     id.clock += offset;
     left = get_item_clean_end(doc, &txn, Id{id.client, id.clock - 1});
     origin = left->last_id();
     has_origin = true;
-    s.content = content_splice(s.content, offset);
+    content = content_splice(content, offset);
     length -= offset;
   }
-  if (parent == nullptr) {
+  if (r.parent == nullptr) {
     integrate_gc(doc, id, length);
     return;
   }
@@ -92,57 +123,179 @@ void integrate_decoded(DocImpl& doc, TxnState& txn, DecodedStruct& s, uint64_t o
   item->id = id;
   item->length = length;
   item->left = left;
-  item->right = right;
+  item->right = r.right;
   item->origin = origin;
-  item->right_origin = right != nullptr ? right->id : s.right_origin;
-  item->parent = parent;
-  item->parent_sub = parent_sub;
-  uint8_t flags = content_countable(s.content) ? Item::kCountable : 0;
+  item->right_origin = r.right != nullptr ? r.right->id : s.right_origin;
+  item->parent = r.parent;
+  item->parent_sub = r.parent_sub;
+  uint8_t flags = content_countable(content) ? Item::kCountable : 0;
   if (has_origin) flags |= Item::kHasOrigin;
   if (s.has_right_origin) flags |= Item::kHasRightOrigin;
   item->flags = flags;
-  item->content = std::move(s.content);
+  item->content = std::move(content);
   integrate_item(doc, txn, std::move(item));
 }
 
-// Integrates every pending struct whose dependencies are met, until none is.
-void drain_pending(DocImpl& doc, TxnState& txn) {
-  bool progress = true;
-  while (progress) {
-    progress = false;
-    for (auto cit = doc.pending_structs.rbegin(); cit != doc.pending_structs.rend(); ++cit) {
-      const ClientId client = cit->first;
-      auto& queue = cit->second;
-      while (!queue.empty()) {
-        auto qi = queue.begin();
-        DecodedStruct& s = qi->second;
-        const Clock state = doc.store.state(client);
-        if (s.id.clock > state) break;  // an earlier clock of this client is missing
-        if (s.end() <= state) {         // duplicate
-          queue.erase(qi);
+// What integrating `s` with `offset` does to the struct object in Yjs (id, length,
+// origin and content trimmed); used when `s` may still be written to the rest.
+void trim_like_yjs(DecodedStruct& s, uint64_t offset) {
+  if (offset == 0) return;
+  s.id.clock += offset;
+  s.length -= offset;
+  if (s.kind != DecodedStruct::Kind::Item) return;
+  s.has_origin = true;
+  s.origin = Id{s.id.client, s.id.clock - 1};
+  s.content = content_splice(s.content, offset);
+}
+
+// One client's structs in an update (Yjs clientsStructRefs entry). The structs live
+// in the DecodedUpdate; `removed` entries are gone from the map in Yjs's terms.
+struct ClientRefs {
+  std::vector<DecodedStruct>* refs = nullptr;
+  size_t i = 0;  // next struct to take
+  size_t n = 0;  // 0 once emptied by add_stack_to_rest
+  bool removed = false;
+  bool exhausted() const { return i >= n; }
+  DecodedStruct* take() { return &(*refs)[i++]; }
+};
+
+// Structs left over by integrate_structs: per client, the structs to write (clock
+// consecutive), and the missing clocks.
+struct Rest {
+  std::map<ClientId, std::vector<const DecodedStruct*>> clients;
+  std::map<ClientId, Clock> missing;
+};
+
+void lower_missing(std::map<ClientId, Clock>& missing, ClientId client, Clock clock) {
+  auto [it, inserted] = missing.emplace(client, clock);
+  if (!inserted && it->second > clock) it->second = clock;
+}
+
+// The rest as a v1 update (Yjs writeClientsStructs from clock 0, empty delete set).
+Bytes encode_rest(const Rest& rest) {
+  Lib0Writer w;
+  w.write_var_uint(rest.clients.size());
+  for (auto it = rest.clients.rbegin(); it != rest.clients.rend(); ++it) {
+    const auto& list = it->second;
+    w.write_var_uint(list.size());
+    w.write_var_uint(it->first);
+    w.write_var_uint(list.front()->id.clock);
+    for (const DecodedStruct* s : list) write_struct_v1(w, *s, 0);
+  }
+  w.write_var_uint(0);
+  return w.take();
+}
+
+// Yjs integrateStructs. Fills `rest` with what could not be integrated.
+void integrate_structs(DocImpl& doc, TxnState& txn, DecodedUpdate& u, Rest& rest) {
+  std::map<ClientId, ClientRefs> refs;
+  for (auto& [client, structs] : u.clients) {  // a repeated client block replaces the earlier
+    ClientRefs& r = refs[client];
+    r.refs = &structs;
+    r.n = structs.size();
+  }
+  std::vector<ClientId> ids;  // ascending; processed from the back
+  ids.reserve(refs.size());
+  for (const auto& entry : refs) ids.push_back(entry.first);
+
+  auto next_target = [&]() -> ClientRefs* {
+    while (!ids.empty()) {
+      ClientRefs& r = refs[ids.back()];
+      if (!r.exhausted()) return &r;
+      ids.pop_back();
+    }
+    return nullptr;
+  };
+  ClientRefs* current = next_target();
+  if (current == nullptr) return;
+
+  std::vector<DecodedStruct*> stack;
+  auto add_stack_to_rest = [&] {
+    for (DecodedStruct* s : stack) {
+      const ClientId client = s->id.client;
+      auto it = refs.find(client);
+      if (it != refs.end() && !it->second.removed) {
+        ClientRefs& r = it->second;
+        if (r.i > 0) --r.i;  // the struct taken last could not be applied
+        std::vector<const DecodedStruct*> slice;
+        slice.reserve(r.n - std::min(r.i, r.n));
+        for (size_t k = r.i; k < r.n; ++k) slice.push_back(&(*r.refs)[k]);
+        rest.clients[client] = std::move(slice);
+        r.removed = true;
+        r.i = 0;
+        r.n = 0;
+      } else {
+        rest.clients[client] = {s};
+      }
+      ids.erase(std::remove(ids.begin(), ids.end(), client), ids.end());
+    }
+    stack.clear();
+  };
+  // True when a struct of `client` waits on the stack: then the slice moved to the
+  // rest may include structs integrated meanwhile, so those must stay readable.
+  auto stacked = [&](ClientId client) {
+    for (const DecodedStruct* s : stack) {
+      if (s->id.client == client) return true;
+    }
+    return false;
+  };
+
+  DecodedStruct* head = current->take();
+  while (true) {
+    if (head->kind != DecodedStruct::Kind::Skip) {
+      const ClientId client = head->id.client;
+      const Clock local = doc.store.state(client);
+      if (local < head->id.clock) {  // earlier structs of this client are missing
+        stack.push_back(head);
+        lower_missing(rest.missing, client, head->id.clock - 1);
+        add_stack_to_rest();
+      } else if (std::optional<ClientId> dep = missing_dependency(doc, *head)) {
+        stack.push_back(head);
+        auto it = refs.find(*dep);
+        if (it == refs.end() || it->second.removed || it->second.exhausted()) {
+          lower_missing(rest.missing, *dep, doc.store.state(*dep));
+          add_stack_to_rest();
+        } else {
+          head = it->second.take();
           continue;
         }
-        if (has_missing_dependency(doc, s)) break;
-        DecodedStruct taken = std::move(s);
-        queue.erase(qi);
-        integrate_decoded(doc, txn, taken, state - taken.id.clock);
-        progress = true;
+      } else {
+        const uint64_t offset = local - head->id.clock;
+        const Resolved r = resolve(doc, txn, *head);
+        if (offset == 0 || offset < head->length) {
+          if (stacked(client)) {
+            DecodedStruct copy = *head;
+            integrate_resolved(doc, txn, copy, r, offset);
+            trim_like_yjs(*head, offset);
+          } else {
+            integrate_resolved(doc, txn, *head, r, offset);
+          }
+        }
       }
     }
-  }
-  for (auto it = doc.pending_structs.begin(); it != doc.pending_structs.end();) {
-    it = it->second.empty() ? doc.pending_structs.erase(it) : std::next(it);
+    if (!stack.empty()) {
+      head = stack.back();
+      stack.pop_back();
+    } else if (current != nullptr && !current->exhausted()) {
+      head = current->take();
+    } else {
+      current = next_target();
+      if (current == nullptr) break;
+      head = current->take();
+    }
   }
 }
 
-// Yjs readAndApplyDeleteSet: deletes what we have, returns what we do not.
+// Yjs readAndApplyDeleteSet: deletes what we have, returns what we do not (ranges
+// in the order collected). Clients are visited in descending order, the order in
+// which Yjs writes them.
 DeleteSet apply_delete_set(DocImpl& doc, TxnState& txn, const DeleteSet& ds) {
   DeleteSet unapplied;
-  for (const auto& [client, ranges] : ds.clients()) {
+  for (auto cit = ds.clients().rbegin(); cit != ds.clients().rend(); ++cit) {
+    const ClientId client = cit->first;
     const Clock state = doc.store.state(client);
     ItemList* list = doc.store.list(client);
-    for (const DeleteRange& r : ranges) {
-      if (r.len == 0) continue;
+    for (const DeleteRange& r : cit->second) {
       const Clock end = r.end();
       if (r.clock >= state) {
         unapplied.add(client, r.clock, r.len);
@@ -168,6 +321,60 @@ DeleteSet apply_delete_set(DocImpl& doc, TxnState& txn, const DeleteSet& ds) {
   return unapplied;
 }
 
+// Yjs readUpdateV2 body, for an update already decoded.
+void apply_decoded(DocImpl& doc, TxnState& txn, DecodedUpdate& u) {
+  // Yjs creates root types while reading the structs, integrable or not.
+  for (const auto& block : u.clients) {
+    for (const DecodedStruct& s : block.second) {
+      if (s.kind == DecodedStruct::Kind::Item && s.parent_kind == DecodedStruct::ParentKind::Root) {
+        doc.root(s.parent_name, TypeKind::Undefined);
+      }
+    }
+  }
+
+  Rest rest;
+  integrate_structs(doc, txn, u, rest);
+  PendingStructs& pending = doc.pending_structs;
+  bool retry = false;
+  if (!pending.empty()) {
+    for (const auto& [client, clock] : pending.missing) {
+      if (clock < doc.store.state(client)) {
+        retry = true;
+        break;
+      }
+    }
+    if (!rest.clients.empty()) {
+      for (const auto& [client, clock] : rest.missing) lower_missing(pending.missing, client, clock);
+      pending.update = merge_updates({pending.update, encode_rest(rest)});
+    }
+  } else if (!rest.clients.empty()) {
+    pending.missing = std::move(rest.missing);
+    pending.update = encode_rest(rest);
+  }
+
+  DeleteSet ds_rest = apply_delete_set(doc, txn, u.ds);
+  if (!doc.pending_ds.empty()) {
+    const DeleteSet old = std::move(doc.pending_ds);
+    doc.pending_ds = DeleteSet();
+    DeleteSet ds_rest2 = apply_delete_set(doc, txn, old);
+    if (!ds_rest.empty() && !ds_rest2.empty()) {
+      ds_rest.merge_from(ds_rest2);
+      ds_rest.sort_and_merge();
+      doc.pending_ds = std::move(ds_rest);
+    } else {
+      doc.pending_ds = ds_rest.empty() ? std::move(ds_rest2) : std::move(ds_rest);
+    }
+  } else {
+    doc.pending_ds = std::move(ds_rest);
+  }
+
+  if (retry) {
+    DecodedUpdate again = read_update_v1(pending.update);
+    doc.pending_structs = PendingStructs();
+    apply_decoded(doc, txn, again);
+  }
+}
+
 }  // namespace
 
 void apply_doc_update(DocImpl& doc, const Bytes& update) {
@@ -176,28 +383,7 @@ void apply_doc_update(DocImpl& doc, const Bytes& update) {
   TxnState& txn = at.t();
   txn.local = false;
   ++doc.marker_epoch;
-  for (auto& [client, structs] : decoded.clients) {
-    for (DecodedStruct& s : structs) {
-      if (s.kind == DecodedStruct::Kind::Skip) continue;
-      if (s.end() <= doc.store.state(client)) continue;  // already known
-      auto& queue = doc.pending_structs[client];
-      auto it = queue.find(s.id.clock);
-      if (it == queue.end()) {
-        queue.emplace(s.id.clock, std::move(s));
-      } else if (it->second.length < s.length) {
-        it->second = std::move(s);
-      }
-    }
-  }
-  drain_pending(doc, txn);
-  DeleteSet still_pending = apply_delete_set(doc, txn, decoded.ds);
-  if (!doc.pending_ds.empty()) {
-    DeleteSet old = std::move(doc.pending_ds);
-    doc.pending_ds = DeleteSet();
-    still_pending.merge_from(apply_delete_set(doc, txn, old));
-  }
-  still_pending.sort_and_merge();
-  doc.pending_ds = std::move(still_pending);
+  apply_decoded(doc, txn, decoded);
   at.done();
 }
 

@@ -74,32 +74,11 @@ void write_clients_structs(Lib0Writer& w, const StructStore& store, const std::m
   }
 }
 
-// The pending structs as single-client updates of consecutive runs, diffed
-// against `target`.
-void append_pending_updates(DocImpl& doc, const StateVector* target, std::vector<Bytes>& out) {
-  for (const auto& [client, queue] : doc.pending_structs) {
-    auto it = queue.begin();
-    while (it != queue.end()) {
-      std::vector<const DecodedStruct*> run{&it->second};
-      Clock end = it->second.end();
-      ++it;
-      while (it != queue.end() && it->second.id.clock == end) {
-        run.push_back(&it->second);
-        end = it->second.end();
-        ++it;
-      }
-      Lib0Writer w;
-      w.write_var_uint(1);
-      w.write_var_uint(run.size());
-      w.write_var_uint(client);
-      w.write_var_uint(run.front()->id.clock);
-      for (const DecodedStruct* s : run) write_struct_v1(w, *s, 0);
-      w.write_var_uint(0);  // empty delete set
-      Bytes u = w.take();
-      if (target != nullptr) u = diff_update(u, target->encode());
-      out.push_back(std::move(u));
-    }
-  }
+// The pending structs diffed against `target` (Yjs: diffUpdate(pendingStructs.update,
+// targetSV), the empty state vector when there is no target).
+Bytes pending_structs_update(const DocImpl& doc, const StateVector* target) {
+  const Bytes sv = target != nullptr ? target->encode() : Bytes{0};
+  return diff_update(doc.pending_structs.update, sv);
 }
 
 }  // namespace
@@ -141,7 +120,7 @@ Bytes encode_doc_state(DocImpl& doc, const StateVector* target) {
     write_delete_set_v1(pw, doc.pending_ds);
     parts.push_back(pw.take());
   }
-  append_pending_updates(doc, target, parts);
+  if (!doc.pending_structs.empty()) parts.push_back(pending_structs_update(doc, target));
   return merge_updates(parts);
 }
 
