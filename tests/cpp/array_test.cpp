@@ -188,7 +188,9 @@ TEST(ArraySync, ManySmallEditsThroughMarkers) {
       a.remove_range(at, 1);
       model.erase(model.begin() + static_cast<std::ptrdiff_t>(at));
     }
-    if (i % 50 == 0) ASSERT_EQ(a.length(), model.size()) << "step " << i;
+    if (i % 50 == 0) {
+      ASSERT_EQ(a.length(), model.size()) << "step " << i;
+    }
   }
   Value::ArrayT expected;
   for (int64_t v : model) expected.push_back(Value::integer(v));

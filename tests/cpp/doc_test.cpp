@@ -327,6 +327,61 @@ TEST(DocTxn, NestedTransactionsCommitOnce) {
   EXPECT_THROW(d.commit_transaction(), InvalidState);
 }
 
+// CORE BUG (reported to the lead): apply_update inside an open local transaction
+// flags the whole transaction as remote. Yjs keeps the outer transaction local
+// (nested transact only runs inside it). Here the observer sees local == false (a
+// provider that forwards local updates drops the local edit) and the doc switches
+// to a random client id as if another peer had used its id.
+TEST(DocTxn, ApplyUpdateInsideLocalTransactionStaysLocal) {
+  Doc a = make_doc(1);
+  Doc b = make_doc(2);
+  b.get_text("t").insert(0, "remote");
+  TransactionResult seen;
+  a.observe([&](const TransactionResult& r) { seen = r; });
+  a.begin_transaction();
+  a.get_text("t").insert(0, "mine ");
+  a.apply_update(b.encode_state_as_update());
+  a.commit_transaction();
+  EXPECT_EQ(a.get_text("t").to_string(), "mine remote");
+  EXPECT_TRUE(seen.local);
+  EXPECT_EQ(a.client_id(), 1u);
+}
+
+TEST(DocTxn, FailedCallLeavesTransactionUsable) {
+  Doc d = make_doc(1);
+  UpdateLog log(d);
+  d.begin_transaction();
+  d.get_text("t").insert(0, "ab");
+  EXPECT_THROW(d.get_text("t").insert(9, "zz"), OutOfRange);
+  EXPECT_THROW(d.get_array("arr").insert(0, {Value::integer(1), Value::undefined()}), TypeMismatch);
+  EXPECT_THROW(d.get_map("t"), TypeMismatch);
+  d.commit_transaction();
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.last(), kAbState);
+  EXPECT_EQ(d.get_array("arr").length(), 0u);
+}
+
+TEST(DocTxn, GuardCommitsWhenScopeUnwinds) {
+  Doc d = make_doc(1);
+  UpdateLog log(d);
+  try {
+    Transaction txn(d);
+    d.get_text("t").insert(0, "ab");
+    throw std::runtime_error("unwind");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_FALSE(d.in_transaction());
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.last(), kAbState);
+}
+
+TEST(DocApply, MalformedStateVectorThrows) {
+  Doc d = make_doc(1);
+  d.get_text("t").insert(0, "ab");
+  const Bytes bad = {5, 1};
+  EXPECT_THROW(d.encode_state_as_update(&bad), DecodeError);
+}
+
 TEST(DocRoots, TypeMismatchAndUntypedRoot) {
   Doc a = make_doc(1);
   a.get_text("t").insert(0, "x");

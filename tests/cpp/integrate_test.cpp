@@ -127,6 +127,28 @@ TEST(Integrate, NestedConcurrentInsertsKeepSubtrees) {
   EXPECT_EQ(d1.encode_state_as_update(), d3.encode_state_as_update());
 }
 
+TEST(Integrate, ConflictingSubtreeIsNotSkipped) {
+  // Between A and B: C (c4, A..B), o (c3, A..C), p (c5, after o, ..C). x (c2, A..B)
+  // must stay left of o's subtree: its scan passes o (same origin, other right
+  // origin), must not jump after p (p's origin o is "conflicting"), and stops at C.
+  Doc d1 = make_doc(1);
+  d1.get_text("t").insert(0, "AB");
+  const Bytes base = d1.encode_state_as_update();
+  std::vector<Bytes> updates{base};
+  auto edit = [&](ClientId c, const std::vector<size_t>& known, uint64_t at, const char* s) {
+    Doc d = make_doc(c);
+    for (size_t i : known) d.apply_update(updates[i]);
+    const Bytes sv = d.encode_state_vector();
+    d.get_text("t").insert(at, s);
+    updates.push_back(d.encode_state_as_update(&sv));
+  };
+  edit(4, {0}, 1, "C");        // updates[1]
+  edit(3, {0, 1}, 1, "o");     // updates[2]
+  edit(5, {0, 1, 2}, 2, "p");  // updates[3]
+  edit(2, {0}, 1, "x");        // updates[4]
+  expect_order_independent(updates, "AxopCB");
+}
+
 TEST(Integrate, RemoteOriginSplitsLocalItem) {
   Doc a = make_doc(1);
   Doc b = make_doc(2);

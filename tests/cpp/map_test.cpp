@@ -191,6 +191,21 @@ TEST(MapNested, RemoteWriteIntoGcdMapBecomesGc) {
   EXPECT_EQ(a.get_array("a").length(), 0u);
 }
 
+// OPEN QUESTION (reported to the lead): a value reads back differently on the
+// writing peer and on every other peer when JavaScript cannot represent its kind:
+// Int beyond +-(2^31-1) travels as a float (tag 124/123) and integral Floats travel
+// as tag 125, so the kinds in to_value() differ between converged peers (== still
+// holds: numbers compare numerically).
+TEST(MapValues, DISABLED_NumbersReadBackTheSameLocallyAndRemotely) {
+  Doc a = make_doc(1);
+  a.get_map("m").set("big", Value::integer(1LL << 40));
+  a.get_map("m").set("two", Value::floating(2.0));
+  Doc b = make_doc(2);
+  b.apply_update(a.encode_state_as_update());
+  // Value::operator== compares numbers numerically, so compare the kinds too.
+  EXPECT_EQ(testutil::dump_value(b.get_map("m").to_value()), testutil::dump_value(a.get_map("m").to_value()));
+}
+
 TEST(MapErrors, RootTypeMismatch) {
   Doc d = make_doc(1);
   d.get_map("m");

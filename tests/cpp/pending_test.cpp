@@ -236,5 +236,85 @@ TEST(Pending, PendingUpdateEmitsWhatWasIntegrated) {
   EXPECT_EQ(lc.last(), (Bytes{1, 1, 1, 1, 132, 1, 0, 2, 98, 99, 0}));
 }
 
+Bytes from_hex(const std::string& h) {
+  Bytes out;
+  for (size_t i = 0; i + 1 < h.size(); i += 2) {
+    out.push_back(static_cast<uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
+// Client 1 types "ab", "cd"; client 2 (synced) types "X" after "d"; client 1 types
+// "e" after "X" and deletes "bc"; client 2 types "Z" at 0. A fresh doc receives the
+// updates in the order u3 u4 u2 u5 u1 u0, then merge(u0, u1, u2). Every step's
+// update event, state, state vector, text and pending flag come from Yjs 13.6.
+TEST(PendingVectors, ShuffledDeliveryMatchesYjsStepByStep) {
+  struct Step {
+    const char* input;
+    const char* event;  // "": no update event
+    const char* state;
+    const char* sv;
+    const char* text;
+    bool pending;
+  };
+  const Step steps[] = {
+      {"01010104840200016500", "", "01010104840200016500", "00", "", true},
+      {"000101010102", "", "0101010484020001650101010102", "00", "", true},
+      {"01010200840103015800", "", "02010200840103015801010484020001650101010102", "00", "", true},
+      {"01010201440100015a00", "", "020202008401030158440100015a01010484020001650101010102", "00",
+       "", true},
+      {"0101010284010102636400", "",
+       "020202008401030158440100015a02010284010102636484020001650101010102", "00", "", true},
+      {"010101000401017402616200",
+       "020202008401030158440100015a04010004010174016181010002840102016484020001650101010102",
+       "020202008401030158440100015a04010004010174016181010002840102016484020001650101010102",
+       "0202020105", "ZadXe", false},
+      {"0201020084010301580201000401017402616284010102636400", "",
+       "020202008401030158440100015a04010004010174016181010002840102016484020001650101010102",
+       "0202020105", "ZadXe", false},
+  };
+  Doc d = make_doc(9);
+  Text t = d.get_text("t");
+  UpdateLog log(d);
+  size_t events = 0;
+  for (const Step& st : steps) {
+    SCOPED_TRACE(st.input);
+    d.apply_update(from_hex(st.input));
+    if (*st.event == '\0') {
+      EXPECT_EQ(log.size(), events);
+    } else {
+      ASSERT_EQ(log.size(), events + 1);
+      EXPECT_EQ(log.last(), from_hex(st.event));
+    }
+    events = log.size();
+    EXPECT_EQ(d.encode_state_as_update(), from_hex(st.state));
+    EXPECT_EQ(d.encode_state_vector(), from_hex(st.sv));
+    EXPECT_EQ(t.to_string(), st.text);
+    EXPECT_EQ(d.has_pending(), st.pending);
+  }
+}
+
+// Yjs's addStackToRestSS moves a client's structs from the one taken LAST: here
+// (5,0) (a conflicting copy of a known id, waiting for (3,5)) stays on the stack
+// while (5,1) integrates, so Yjs buffers (5,1) — already integrated — and drops
+// (5,0). The buffer is retried, harmlessly, once client 3 grows. Verified on Yjs 13.6.
+TEST(PendingVectors, StackMovedToRestFromLastTakenStruct) {
+  Doc d = make_doc(9);
+  UpdateLog log(d);
+  d.apply_update(Bytes{1, 1, 5, 0, 4, 1, 1, 116, 1, 97, 0});
+  d.apply_update(
+      Bytes{2, 2, 5, 0, 0x84, 3, 5, 1, 97, 0x84, 5, 0, 1, 99, 1, 3, 0, 0x84, 5, 1, 1, 98, 0});
+  EXPECT_EQ(log.last(), (Bytes{2, 1, 5, 1, 132, 5, 0, 1, 99, 1, 3, 0, 132, 5, 1, 1, 98, 0}));
+  EXPECT_TRUE(d.has_pending());
+  EXPECT_EQ(d.encode_state_vector(), (Bytes{2, 5, 2, 3, 1}));
+  EXPECT_EQ(d.encode_state_as_update(),
+            (Bytes{2, 1, 5, 0, 4, 1, 1, 116, 2, 97, 99, 1, 3, 0, 132, 5, 1, 1, 98, 0}));
+  d.apply_update(Bytes{1, 1, 3, 1, 0x84, 3, 0, 5, 120, 120, 120, 120, 120, 0});
+  EXPECT_EQ(log.last(), (Bytes{1, 1, 3, 1, 132, 3, 0, 5, 120, 120, 120, 120, 120, 0}));
+  EXPECT_FALSE(d.has_pending());
+  EXPECT_EQ(d.encode_state_as_update(), (Bytes{2, 1, 5, 0, 4, 1, 1, 116, 2, 97, 99, 1, 3, 0, 132, 5,
+                                               1, 6, 98, 120, 120, 120, 120, 120, 0}));
+}
+
 }  // namespace
 }  // namespace crdtcore

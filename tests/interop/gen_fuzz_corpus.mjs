@@ -144,7 +144,10 @@ function newDocWithSv (client, clock) {
   a.insert(0, [0, 1, -1, 63, 64, -64, 2147483647, -2147483647, 2147483648, -2147483648,
     2 ** 53, 2 ** 53 + 2, -(2 ** 60), 1.5, 0.1, -0, 1e300, -1e-300, Infinity, -Infinity, NaN])
   a.push(['', 'short', 'ünïcödé 😀', 'x'.repeat(300), true, false, null])
-  a.push([{ x: 1, b: { c: [1, 2, { d: null }] }, 1: 'int-key', '': 'empty key' }, [[], [[]], [1, [2, [3]]]]])
+  a.push([
+    { x: 1, b: { c: [1, 2, { d: null }] }, 1: 'int-key', '': 'empty key' },
+    [[], [[]], [1, [2, [3]]]]
+  ])
   a.push([new Uint8Array([]), new Uint8Array([0, 1, 2, 255])])
   a.insert(3, ['inserted'])
   add('array_all_values', state(doc))

@@ -119,10 +119,12 @@ def check_input(data: bytes, original: bytes) -> bool:
         assert fresh.get_state() == b"\x00"
         assert list(fresh.keys()) == []
     else:
-        # The Doc's own state must re-apply.
-        state = fresh.get_update()
-        again = fresh_doc_from(state)
-        assert again.get_state() == fresh.get_state()
+        # The Doc's own state must re-apply (to an equal Doc only for honest input:
+        # mutations reuse ids for other content, on which no CRDT converges).
+        again = fresh_doc_from(fresh.get_update())
+        if data == original:
+            assert again.get_state() == fresh.get_state()
+            assert again.get_update() == fresh.get_update()
 
     # Doc holding content: unchanged on rejection, still usable afterwards.
     doc = fresh_doc_from(CONTENT_UPDATE)
@@ -236,12 +238,21 @@ HOSTILE = {
     "ds_everything": (u(0, 1, 4242, 1, 0, MAX), False),
     "origin_own_client_later": (block(1, 5, 0) + b"\x84" + u(5, 3) + var_str("x") + u(0), False),
     "right_origin_own_id": (block(1, 5, 0) + b"\x44" + u(5, 0) + var_str("x") + u(0), False),
-    "parent_own_client_later": (block(1, 5, 0) + b"\x04\x00" + u(5, 7) + var_str("x") + u(0), False),
-    "parent_is_string_item": (block(1, 50, 0) + b"\x04\x00" + u(4242, 0) + var_str("x") + u(0), False),
+    "parent_own_client_later": (
+        block(1, 5, 0) + b"\x04\x00" + u(5, 7) + var_str("x") + u(0),
+        False,
+    ),
+    "parent_is_string_item": (
+        block(1, 50, 0) + b"\x04\x00" + u(4242, 0) + var_str("x") + u(0),
+        False,
+    ),
     "deep_any_array_10000": (root_item(8) + u(1) + b"\x75\x01" * 10000 + b"\x7e\x00", False),
     "deep_json_10000": (root_item(2) + u(1) + var_str("[" * 10000 + "]" * 10000) + u(0), False),
     "deep_format_json": (root_item(6) + var_str("b") + var_str("[" * 10000) + u(0), False),
-    "invalid_utf8": (root_item(4) + var_str(b"\xff\xfe\xc0\x80\xed\xa0\x80\xf4\x90\x80\x80") + u(0), False),
+    "invalid_utf8": (
+        root_item(4) + var_str(b"\xff\xfe\xc0\x80\xed\xa0\x80\xf4\x90\x80\x80") + u(0),
+        False,
+    ),
     "format_bad_json": (root_item(6) + var_str("bold") + var_str("{") + u(0), False),
 }
 
@@ -278,15 +289,15 @@ except crdtcore.DecodeError:
 doc.get_update()
 try:
     doc.get("a", type=crdtcore.Array).to_py()
-except RecursionError:
-    pass
+except Exception as exc:  # a clean error for too deep data is fine, a crash is not
+    print(type(exc).__name__, exc)
 """
 
 
 def test_very_deep_type_nesting_does_not_crash():
-    # 100000 nested arrays (a 680 KB update). Reading them back may raise
-    # RecursionError or the update may be rejected, but the process must survive;
-    # it runs in a child so that a crash fails this test instead of pytest.
+    # 100000 nested arrays (a 680 KB update). The update may be rejected and
+    # reading it back may raise, but the process must survive; it runs in a child
+    # so that a crash fails this test instead of killing pytest.
     proc = subprocess.run(
         [sys.executable, "-c", DEEP_SCRIPT],
         input=deep_type_nesting(100_000),

@@ -97,10 +97,10 @@ void DocImpl::commit() {
   // Yjs runs the formatting clean-up of a remote transaction before its GC step and
   // announces it as a transaction of its own afterwards.
   std::unique_ptr<TxnState> followup;
-  if (!t->local) followup = format_cleanup_after_remote(*this, *t);
+  if (t->remote_applied) followup = format_cleanup_after_remote(*this, *t);
   cleanup_transaction(*this, *t);
   // Another peer used our client id: pick a new one (Yjs does the same).
-  if (!t->local && t->before_clocks.count(client_id) != 0) client_id = random_client_id();
+  if (t->own_client_from_remote) client_id = random_client_id();
   std::exception_ptr first = notify(*t);
   if (followup) {
     cleanup_transaction(*this, *followup);

@@ -82,6 +82,7 @@ class AutoTxn {
       try { d_.commit(); } catch (...) {}
     }
   }
+  bool owns() const { return owns_; }
   // Commits now (observer exceptions propagate).
   void done() { if (owns_) { owns_ = false; d_.commit(); } }
   TxnState& t() { return d_.t(); }

@@ -97,6 +97,7 @@ Resolved resolve(DocImpl& doc, TxnState& txn, const DecodedStruct& s) {
 // known already). Takes the content out of `s`.
 void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Resolved& r,
                         uint64_t offset) {
+  if (s.id.client == doc.client_id) txn.own_client_from_remote = true;
   if (s.kind == DecodedStruct::Kind::GC) {
     integrate_gc(doc, Id{s.id.client, s.id.clock + offset}, s.length - offset);
     return;
@@ -344,7 +345,9 @@ void apply_decoded(DocImpl& doc, TxnState& txn, DecodedUpdate& u) {
       }
     }
     if (!rest.clients.empty()) {
-      for (const auto& [client, clock] : rest.missing) lower_missing(pending.missing, client, clock);
+      for (const auto& [client, clock] : rest.missing) {
+        lower_missing(pending.missing, client, clock);
+      }
       pending.update = merge_updates({pending.update, encode_rest(rest)});
     }
   } else if (!rest.clients.empty()) {
@@ -381,7 +384,10 @@ void apply_doc_update(DocImpl& doc, const Bytes& update) {
   DecodedUpdate decoded = read_update_v1(update);  // throws before any change
   AutoTxn at(doc);
   TxnState& txn = at.t();
-  txn.local = false;
+  // A transaction opened by the caller stays local (its own edits must still be
+  // forwarded); Yjs would flip it to remote.
+  if (at.owns()) txn.local = false;
+  txn.remote_applied = true;
   ++doc.marker_epoch;
   apply_decoded(doc, txn, decoded);
   at.done();

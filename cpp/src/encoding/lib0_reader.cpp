@@ -97,19 +97,19 @@ std::vector<uint8_t> Lib0Reader::read_var_bytes() {
   return std::vector<uint8_t>(p, p + v.size());
 }
 
+// Invalid UTF-8 is rejected, as yjs 13.6 with lib0 0.2.x does (its TextDecoder is
+// fatal): replacing bytes with U+FFFD would change the UTF-16 length of a string,
+// and with it the clocks every peer computes.
 std::string Lib0Reader::read_var_string() {
   const std::string_view v = read_var_bytes_view();
-  std::string out;
-  if (utf8_is_valid(v)) {
-    out.assign(v.data(), v.size());
-  } else {
-    append_utf8_sanitized(out, v);
-  }
-  return out;
+  if (!utf8_is_valid(v)) fail("invalid UTF-8 in string");
+  return std::string(v);
 }
 
 std::u16string Lib0Reader::read_var_string_utf16() {
-  return utf8_to_utf16(read_var_bytes_view());
+  const std::string_view v = read_var_bytes_view();
+  if (!utf8_is_valid(v)) fail("invalid UTF-8 in string");
+  return utf8_to_utf16(v);
 }
 
 float Lib0Reader::read_f32() {

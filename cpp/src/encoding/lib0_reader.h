@@ -43,7 +43,7 @@ class Lib0Reader {
   // Returns a view into the input (valid as long as the input lives).
   std::string_view read_var_bytes_view();
   std::vector<uint8_t> read_var_bytes();
-  // UTF-8 string; invalid sequences are replaced by U+FFFD (TextDecoder).
+  // UTF-8 string; invalid UTF-8 throws DecodeError (lib0's fatal TextDecoder).
   std::string read_var_string();
   // The same string as UTF-16 code units.
   std::u16string read_var_string_utf16();

@@ -17,7 +17,9 @@ struct Branch;
 class DocImpl;
 
 struct TxnState {
-  bool local = true;
+  bool local = true;        // false when apply_update opened the transaction itself
+  bool remote_applied = false;   // an update was applied in this transaction
+  bool own_client_from_remote = false;  // remote data advanced our own client's clock
   // Clock of each client at its first change in this transaction (clients that
   // changed state). Clients never seen before start at 0.
   std::map<ClientId, Clock> before_clocks;
@@ -30,6 +32,8 @@ struct TxnState {
   // Makes the state reusable for the next transaction (keeps allocations).
   void reset() {
     local = true;
+    remote_applied = false;
+    own_client_from_remote = false;
     before_clocks.clear();
     delete_set.clients().clear();
     merge_structs.clear();

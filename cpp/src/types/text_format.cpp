@@ -116,7 +116,10 @@ void insert_negated_attributes(DocImpl& doc, TxnState& txn, Branch* b, TextPos& 
   while (pos.right != nullptr) {
     Item* r = pos.right;
     const ContentFormat* f = format_of(r);
-    if (r->deleted() || (f != nullptr && equal_attrs(get_or_null(negated, f->key), f->value))) {
+    // Unlike the other helpers, Yjs compares with `negated.get(key)` here, without
+    // `?? null`: a key absent from `negated` (undefined) never matches.
+    const Value* neg = f != nullptr ? negated.get(f->key) : nullptr;
+    if (r->deleted() || (neg != nullptr && equal_attrs(*neg, f->value))) {
       if (!r->deleted()) negated.erase(f->key);
       forward(doc, pos);
     } else {

@@ -60,7 +60,7 @@ inline std::vector<Hostile> hostile_inputs() {
   auto add = [&h](std::string name, const W& w, bool must_reject = false) {
     h.push_back({std::move(name), w.b, must_reject});
   };
-  // Item in root "t" holding content ref `ref` (payload follows).
+  // Header of one item in root `root` with info byte `info`; the content follows.
   auto root_item = [](uint64_t client, uint64_t clock, int info, const std::string& root = "t") {
     W w = W::block(1, client, clock);
     w.raw({info}).u(1).str(root);
@@ -69,7 +69,8 @@ inline std::vector<Hostile> hostile_inputs() {
   // Counts and lengths the input cannot back.
   add("num_clients_2^40", W().u(k2p40), true);
   add("num_clients_2^53-1", W().u(kMax), true);
-  add("num_clients_2^40_then_block", W().u(k2p40).u(1).u(1).u(0).raw({4, 1}).str("t").str("a").u(0), true);
+  add("num_clients_2^40_then_block",
+      W().u(k2p40).u(1).u(1).u(0).raw({4, 1}).str("t").str("a").u(0), true);
   add("num_structs_2^40", W::block(k2p40, 1, 0).raw({4, 1}).str("t").str("a").u(0), true);
   add("num_structs_2^53-1", W::block(kMax, 1, 0).raw({4, 1}).str("t").str("a").u(0), true);
   add("string_len_2^40", root_item(1, 0, 4).u(k2p40).raw({97, 98, 99, 0}), true);
@@ -77,7 +78,8 @@ inline std::vector<Hostile> hostile_inputs() {
   add("parent_sub_len_2^40", root_item(1, 0, 0x28, "m").u(k2p40).raw({107, 1, 125, 1, 0}), true);
   add("any_count_2^40", root_item(1, 0, 8).u(k2p40).raw({125, 1, 0}), true);
   add("any_array_len_2^40", root_item(1, 0, 8).u(1).raw({117}).u(k2p40).raw({126, 0}), true);
-  add("any_object_len_2^40", root_item(1, 0, 8).u(1).raw({118}).u(k2p40).str("k").raw({126, 0}), true);
+  add("any_object_len_2^40",
+      root_item(1, 0, 8).u(1).raw({118}).u(k2p40).str("k").raw({126, 0}), true);
   add("any_string_len_2^40", root_item(1, 0, 8).u(1).raw({119}).u(k2p40).raw({97, 0}), true);
   add("any_binary_len_2^40", root_item(1, 0, 8).u(1).raw({116}).u(k2p40).raw({97, 0}), true);
   add("binary_content_len_2^40", root_item(1, 0, 3).u(k2p40).raw({1, 2, 0}), true);
@@ -89,7 +91,8 @@ inline std::vector<Hostile> hostile_inputs() {
   add("ds_ranges_2^40", W().u(0).u(1).u(1).u(k2p40).u(0).u(1), true);
   add("sv_entries_2^40", W().u(k2p40).u(1).u(1), true);
   // Malformed varUints and refs.
-  add("var_uint_over_2^64", W().raw({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}), true);
+  add("var_uint_over_2^64",
+      W().raw({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}), true);
   add("var_uint_2^53", W().u(uint64_t{1} << 53).u(0), true);
   add("var_uint_100_continuation_bytes", W().repeat({0x80}, 100).raw({1, 0}));
   add("var_int_overlong_in_any", root_item(1, 0, 8).u(1).raw({125}).repeat({0xff}, 12).raw({1, 0}));
@@ -105,9 +108,12 @@ inline std::vector<Hostile> hostile_inputs() {
   // Huge lengths and clocks near 2^53.
   add("deleted_len_2^53-1", root_item(1, 0, 1).u(kMax).u(0));
   add("gc_len_2^53-1", W::block(1, 1, 0).raw({0}).u(kMax).u(1).u(1).u(1).u(0).u(kMax));
-  add("gc_then_item_at_max", W::block(2, 1, 0).raw({0}).u(kMax - 1).raw({132, 1}).u(kMax - 2).str("a").u(0));
-  add("gc_then_item_past_max", W::block(2, 1, 0).raw({0}).u(kMax - 1).raw({132, 1}).u(kMax - 2).str("ab").u(0));
-  add("skip_len_2^53-1", W::block(2, 1, 0).raw({10}).u(kMax - 1).raw({132, 1}).u(kMax - 2).str("a").u(0));
+  add("gc_then_item_at_max",
+      W::block(2, 1, 0).raw({0}).u(kMax - 1).raw({132, 1}).u(kMax - 2).str("a").u(0));
+  add("gc_then_item_past_max",
+      W::block(2, 1, 0).raw({0}).u(kMax - 1).raw({132, 1}).u(kMax - 2).str("ab").u(0));
+  add("skip_len_2^53-1",
+      W::block(2, 1, 0).raw({10}).u(kMax - 1).raw({132, 1}).u(kMax - 2).str("a").u(0));
   add("skip_only", W::block(1, 1, 0).raw({10}).u(kMax).u(0));
   add("gc_len_0", W::block(1, 1, 0).raw({0, 0}).u(0));
   add("deleted_len_0", root_item(1, 0, 1).u(0).u(0));
@@ -116,12 +122,14 @@ inline std::vector<Hostile> hostile_inputs() {
   add("clock_near_max", root_item(1, kMax - 1, 4).str("a").u(0));
   add("clock_past_max", root_item(1, kMax - 1, 4).str("ab").u(0));
   add("clock_max_then_ds", root_item(1, kMax - 3, 4).str("abc").u(1).u(1).u(1).u(kMax - 2).u(2));
-  add("client_max_clock_max", root_item(kMax, kMax - 1, 4).str("z").u(1).u(kMax).u(1).u(kMax - 1).u(1));
+  add("client_max_clock_max",
+      root_item(kMax, kMax - 1, 4).str("z").u(1).u(kMax).u(1).u(kMax - 1).u(1));
   add("ds_near_max", W().u(0).u(1).u(1).u(1).u(kMax - 1).u(1));
   add("ds_past_max", W().u(0).u(1).u(1).u(1).u(kMax - 1).u(5));
   add("ds_everything", W().u(0).u(2).u(1).u(1).u(0).u(kMax).u(7).u(1).u(0).u(kMax));
   add("ds_len_0_many", W().u(0).u(1).u(1).u(2000).repeat({0, 0}, 2000));
-  add("ds_unsorted_overlapping", W().u(0).u(1).u(1).u(4).u(50).u(10).u(0).u(kMax).u(3).u(2).u(kMax - 5).u(5));
+  add("ds_unsorted_overlapping",
+      W().u(0).u(1).u(1).u(4).u(50).u(10).u(0).u(kMax).u(3).u(2).u(kMax - 5).u(5));
   // Self references and dangling references.
   add("origin_own_client_later", W::block(1, 5, 0).raw({132, 5, 3}).str("x").u(0));
   add("origin_own_id", W::block(1, 5, 0).raw({132, 5, 0}).str("x").u(0));
@@ -134,23 +142,30 @@ inline std::vector<Hostile> hostile_inputs() {
   add("parent_sub_on_text_root", root_item(1, 0, 0x24).str("key").str("v").u(0));
   add("skip_then_item", W::block(2, 1, 0).raw({10, 3, 132, 1, 2}).str("x").u(0));
   add("duplicate_client_blocks",
-      W().u(2).u(1).u(1).u(0).raw({4, 1}).str("t").str("abcd").u(1).u(1).u(1).raw({132, 1, 0}).str("XYZWV").u(0));
+      W().u(2).u(1).u(1).u(0).raw({4, 1}).str("t").str("abcd")
+          .u(1).u(1).u(1).raw({132, 1, 0}).str("XYZWV").u(0));
   // Content payloads that are well-framed but semantically bad.
   add("format_bad_json", root_item(1, 0, 6).str("bold").str("{").u(0));
   add("embed_bad_json", root_item(1, 0, 5).str("not json").u(0));
-  add("json_garbage", root_item(1, 0, 2).u(4).str("undefined").str("").str("[1,").str("\"\\ud800\"").u(0));
+  add("json_garbage",
+      root_item(1, 0, 2).u(4).str("undefined").str("").str("[1,").str("\"\\ud800\"").u(0));
   add("doc_options_not_object", root_item(1, 0, 9).str("g").raw({119}).str("x").u(0));
   add("doc_options_array", root_item(1, 0, 9).str("g").raw({117, 1, 126}).u(0));
   add("invalid_utf8_text",
-      root_item(1, 0, 4).u(13).raw({0xff, 0xfe, 0xc0, 0x80, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80, 0x61, 0xe2})
+      root_item(1, 0, 4).u(13)
+          .raw({0xff, 0xfe, 0xc0, 0x80, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80, 0x61, 0xe2})
           .u(1).u(1).u(1).u(2).u(3));
   add("invalid_utf8_root_and_key",
-      W::block(1, 1, 0).raw({0x28, 1}).u(2).raw({0xc3, 0x28}).u(3).raw({0xed, 0xbf, 0xbf}).raw({1, 126}).u(0));
+      W::block(1, 1, 0).raw({0x28, 1}).u(2).raw({0xc3, 0x28}).u(3).raw({0xed, 0xbf, 0xbf})
+          .raw({1, 126}).u(0));
   // Deep nesting.
   add("deep_any_array_10000", root_item(1, 0, 8).u(1).repeat({117, 1}, 10000).raw({126, 0}));
-  add("deep_any_object_10000", root_item(1, 0, 8).u(1).repeat({118, 1, 1, 107}, 10000).raw({126, 0}));
-  add("deep_json_10000", root_item(1, 0, 2).u(1).str(std::string(10000, '[') + std::string(10000, ']')).u(0));
-  add("deep_embed_json_10000", root_item(1, 0, 5).str(std::string(10000, '[') + std::string(10000, ']')).u(0));
+  add("deep_any_object_10000",
+      root_item(1, 0, 8).u(1).repeat({118, 1, 1, 107}, 10000).raw({126, 0}));
+  add("deep_json_10000",
+      root_item(1, 0, 2).u(1).str(std::string(10000, '[') + std::string(10000, ']')).u(0));
+  add("deep_embed_json_10000",
+      root_item(1, 0, 5).str(std::string(10000, '[') + std::string(10000, ']')).u(0));
   add("deep_format_json_10000", root_item(1, 0, 6).str("b").str(std::string(10000, '[')).u(0));
   {
     // 3000 clients, each item's origin is the next client's item: one long dependency chain.
