@@ -30,7 +30,10 @@ def interop_seeds(default: int = DEFAULT_SEEDS, salt: int = 0) -> list[int]:
     CRDTCORE_INTEROP_SEED=1,2,3   exactly these seeds (reproduce a failure)
     CRDTCORE_INTEROP_SEEDS=N      N seeds (default `default`)
     CRDTCORE_INTEROP_RANDOM=1     random seeds instead of fixed ones; the seed is in the test id
+    CRDTCORE_INTEROP_EXTRA=K      K random seeds added to the fixed ones (default 2, so every
+                                  run also explores new sessions; 0 for a fully fixed run)
     `salt` shifts the fixed seeds so that different tests do not all use the same sessions.
+    A failing test's id and message name its seed and the command that reruns it.
     """
     explicit = os.environ.get("CRDTCORE_INTEROP_SEED")
     if explicit:
@@ -39,7 +42,10 @@ def interop_seeds(default: int = DEFAULT_SEEDS, salt: int = 0) -> list[int]:
     if os.environ.get("CRDTCORE_INTEROP_RANDOM"):
         sysrand = random.SystemRandom()
         return [sysrand.randrange(2**31) for _ in range(n)]
-    return [salt * 100_000 + i for i in range(n)]
+    fixed = [salt * 100_000 + i for i in range(n)]
+    extra = int(os.environ.get("CRDTCORE_INTEROP_EXTRA", "2"))
+    sysrand = random.SystemRandom()
+    return fixed + [1_000_000_000 + sysrand.randrange(2**30) for _ in range(extra)]
 
 
 def repro(seed: int, **extra: Any) -> str:

@@ -13,10 +13,12 @@
 #include "crdtcore/delete_set.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "crdtcore/error.h"
 #include "encoding/lib0_reader.h"
 #include "encoding/lib0_writer.h"
+#include "encoding/struct_codec.h"
 
 namespace crdtcore {
 
@@ -78,31 +80,19 @@ void DeleteSet::merge_from(const DeleteSet& other) {
 
 Bytes DeleteSet::encode() const {
   detail::Lib0Writer w;
-  w.write_var_uint(clients_.size());
-  for (auto it = clients_.rbegin(); it != clients_.rend(); ++it) {
-    w.write_var_uint(it->first);
-    w.write_var_uint(it->second.size());
-    for (const DeleteRange& r : it->second) {
-      w.write_var_uint(r.clock);
-      w.write_var_uint(r.len);
-    }
-  }
+  detail::write_delete_set_v1(w, *this);
   return w.take();
 }
 
 DeleteSet DeleteSet::decode(const Bytes& bytes) {
   detail::Lib0Reader r(bytes);
-  DeleteSet ds;
-  const uint64_t num_clients = r.read_count(2);  // client + range count
-  for (uint64_t i = 0; i < num_clients; ++i) {
-    const ClientId client = r.read_var_uint();
-    const uint64_t num_ranges = r.read_count(2);  // clock + len
-    for (uint64_t k = 0; k < num_ranges; ++k) {
-      const Clock clock = r.read_var_uint();
-      const uint64_t len = r.read_var_uint();
-      if (clock + len > kMaxSafeInteger) r.fail("delete range ends beyond 2^53-1");
-      ds.add(client, clock, len);
-    }
+  DeleteSet ds = detail::read_delete_set_v1(r);
+  // The wire may carry zero-length ranges (Yjs never writes them): drop them here.
+  for (auto it = ds.clients_.begin(); it != ds.clients_.end();) {
+    auto& ranges = it->second;
+    ranges.erase(std::remove_if(ranges.begin(), ranges.end(), [](const DeleteRange& x) { return x.len == 0; }),
+                 ranges.end());
+    it = ranges.empty() ? ds.clients_.erase(it) : std::next(it);
   }
   return ds;
 }

@@ -1,0 +1,168 @@
+"""Runs the planned cells: one subprocess per call, interleaved across libraries, with timeouts.
+
+Order: for each slot (group, workload, input), one warm-up call of every library (A B C), then
+``runs`` counted rounds (A B C, A B C, ...), so machine noise hits every library alike. A library
+whose warm-up or a counted call fails (ok=false, crash, timeout, unreadable output) is dropped
+from the rest of that slot; its cell records the reason and the suite continues.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .plan import Cell, runner_argv, slots
+from .progress import Progress
+
+STDERR_TAIL_CHARS = 400
+
+
+@dataclass
+class CellResult:
+    """Every call of one cell: ``samples`` are the counted runs, ``warmup`` the warm-up call."""
+
+    cell: Cell
+    warmup: dict[str, Any] | None = None
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and bool(self.samples)
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    """Kills the runner and anything it started (it leads its own session)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _parse_output(stdout: str) -> dict[str, Any] | None:
+    """The runner's JSON line: the last stdout line that parses as a JSON object."""
+    for line in reversed(stdout.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(value, dict):
+                return value
+    return None
+
+
+def call(cell: Cell, timeout_s: float) -> dict[str, Any]:
+    """Runs the cell's runner once; returns its JSON record plus wall_s and returncode.
+
+    Never raises for a failing runner: a crash, a timeout or unreadable output becomes a
+    record with ok=false and the reason in ``error``.
+    """
+    argv = runner_argv(cell)
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        proc.communicate()
+        return {
+            "ok": False,
+            "error": f"timeout after {timeout_s:g} s",
+            "wall_s": round(time.perf_counter() - start, 3),
+            "returncode": None,
+        }
+    wall_s = round(time.perf_counter() - start, 3)
+    record = _parse_output(stdout)
+    tail = stderr.strip()[-STDERR_TAIL_CHARS:]
+    if record is None:
+        why = f"exit code {proc.returncode}" if proc.returncode else "no JSON line on stdout"
+        record = {"ok": False, "error": f"{why}: {tail}" if tail else why}
+    elif proc.returncode != 0 and record.get("ok"):
+        record = {**record, "ok": False, "error": f"exit code {proc.returncode} after ok=true"}
+    elif not record.get("ok") and not record.get("error"):
+        record = {**record, "error": "ok=false without a message"}
+    elif record.get("ok") and not isinstance(record.get("ms"), (int, float)):
+        record = {**record, "ok": False, "error": f"ok=true but ms={record.get('ms')!r}"}
+    record["wall_s"] = wall_s
+    record["returncode"] = proc.returncode
+    return record
+
+
+def _estimated_s(results: dict[Cell, CellResult], cell: Cell) -> float | None:
+    """The mean process time of the cell's calls so far, None before its first call."""
+    res = results[cell]
+    calls = [r["wall_s"] for r in ([res.warmup] if res.warmup else []) + res.samples]
+    return sum(calls) / len(calls) if calls else None
+
+
+def run_all(
+    cells: list[Cell], runs: int, warmup: int, timeout_s: float, show_progress: bool = True
+) -> list[CellResult]:
+    """Measures every cell (``warmup`` uncounted calls, then ``runs`` counted ones), interleaved.
+
+    REQUIRES: runs >= 1, warmup >= 0. Returns one CellResult per cell, in plan order.
+    """
+    results = {cell: CellResult(cell) for cell in cells}
+    total_calls = len(cells) * (warmup + runs)
+    progress = Progress(total_calls, enabled=show_progress)
+    # Calls still to make for each cell, to estimate the time left.
+    left = {cell: warmup + runs for cell in cells}
+
+    def eta() -> float:
+        known = [t for c in cells if (t := _estimated_s(results, c)) is not None]
+        fallback = sum(known) / len(known) if known else 0.0
+        return sum(n * (_estimated_s(results, c) or fallback) for c, n in left.items())
+
+    for slot in slots(cells):
+        for round_index in range(warmup + runs):
+            counted = round_index >= warmup
+            for cell in slot:
+                res = results[cell]
+                if res.error is not None:
+                    continue
+                progress.describe(f"{cell.lib} {cell.workload} {cell.input}")
+                record = call(cell, timeout_s)
+                record["counted"] = counted
+                left[cell] -= 1
+                if counted:
+                    res.samples.append(record)
+                else:
+                    res.warmup = record
+                if not record.get("ok"):
+                    res.error = str(record.get("error"))
+                    progress.advance(1 + left[cell], eta())
+                    progress.note(f"{cell.lib} {cell.workload} {cell.input}: {res.error}")
+                    left[cell] = 0
+                else:
+                    progress.advance(1, eta())
+    progress.close()
+    return [results[cell] for cell in cells]
+
+
+def is_unsupported(error: str | None) -> bool:
+    """True for a runner's "this library cannot do that" answer, which is not a failure."""
+    return bool(error) and error.lower().startswith(("unsupported", "unavailable"))
+
+
+def print_failures(results: list[CellResult], stream=sys.stderr) -> int:
+    """Prints every failed cell (unsupported ones excepted); returns how many failed."""
+    failed = [r for r in results if not r.ok and not is_unsupported(r.error)]
+    for r in failed:
+        c = r.cell
+        print(f"FAIL {c.lib} {c.workload} {c.input}: {r.error}", file=stream)
+    return len(failed)

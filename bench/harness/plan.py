@@ -1,0 +1,243 @@
+"""The benchmark matrix: libraries, workload groups, inputs, and the runner command of each cell.
+
+A *cell* is one (library, workload, input) measurement. Each runner (C++, Python, JS; see
+/tmp/bench-protocol.md, summarised in bench/README.md) measures exactly one cell per process and
+prints one JSON line. This module only decides *what* to run; bench/harness/execute.py runs it.
+
+Workload groups (the names ``--workloads`` accepts, besides single workload names):
+
+  replay, encode, load, replay_sync   every sequential trace in <shared>/traces/sequential
+  concurrent                          every concurrent trace in <shared>/traces/concurrent
+  crdt                                crdt-benchmarks B1.1-B3.4, B4, B4x10 (N = 6000)
+  growth_history                      B4 prefixes 10 %..100 %, then B4 x1..x10 (crdtcore, Yjs)
+  growth_clients                      B3.1 with 20..1000 clients (crdtcore, Yjs)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Runner kinds: how to start the runner of each language.
+KIND_CPP, KIND_PY, KIND_JS = "cpp", "py", "js"
+
+
+@dataclass(frozen=True)
+class Lib:
+    """One library row in the tables.
+
+    name: the --lib value its runner understands. kind: which runner measures it.
+    label: the name shown in tables and plots. yjs_format: it reads and writes Yjs updates.
+    python: it is driven through a Python API (the Python-API targets compare these).
+    """
+
+    name: str
+    kind: str
+    label: str
+    yjs_format: bool = False
+    python: bool = False
+
+    @property
+    def crdtcore(self) -> bool:
+        return self.name.startswith("crdtcore")
+
+
+LIBS: dict[str, Lib] = {
+    lib.name: lib
+    for lib in (
+        Lib("crdtcore-cpp", KIND_CPP, "crdtcore C++", yjs_format=True),
+        Lib("crdtcore-py", KIND_PY, "crdtcore Python", yjs_format=True, python=True),
+        Lib("pycrdt", KIND_PY, "pycrdt", yjs_format=True, python=True),
+        Lib("loro-py", KIND_PY, "loro (Python)", python=True),
+        Lib("automerge-py", KIND_PY, "automerge (Python)", python=True),
+        Lib("yjs", KIND_JS, "Yjs", yjs_format=True),
+        Lib("ywasm", KIND_JS, "ywasm (Yrs)", yjs_format=True),
+        Lib("automerge", KIND_JS, "Automerge (JS)"),
+        Lib("loro", KIND_JS, "Loro (JS)"),
+        Lib("json-joy", KIND_JS, "json-joy"),
+        Lib("diamond-types", KIND_JS, "diamond-types"),
+    )
+}
+
+# Libraries the growth groups run by default (the issue asks for crdtcore and Yjs at least).
+GROWTH_LIBS = ("crdtcore-cpp", "crdtcore-py", "yjs")
+
+TRACE_GROUPS = ("replay", "encode", "load", "replay_sync")
+CRDT_WORKLOADS = tuple(f"b{i}.{j}" for i in (1, 2, 3) for j in (1, 2, 3, 4)) + ("b4", "b4x10")
+CRDT_N = 6000
+HISTORY_PERCENTS = tuple(range(10, 101, 10))
+HISTORY_REPEATS = tuple(range(1, 11))
+B4_TRACE = "automerge-paper"
+# crdt-benchmarks B3 runs 20 * floor(sqrt(N)) clients; these N give 20, 60, ..., 1000 clients.
+CLIENT_COUNTS = (20, 60, 100, 200, 400, 600, 1000)
+GROUPS = (*TRACE_GROUPS, "concurrent", "crdt", "growth_history", "growth_clients")
+DEFAULT_GROUPS = GROUPS
+
+# --quick: one small trace, one run of every available library; correctness only.
+QUICK_TRACE = "sveltecomponent"
+QUICK_GROUPS = ("replay",)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One (lib, workload, input) measurement; ``group`` and ``x`` place it in tables and plots.
+
+    x: the growth axis value (history size in patches, or number of clients), else None.
+    """
+
+    lib: str
+    workload: str
+    input: str
+    group: str
+    x: float | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.lib, self.workload, self.input)
+
+    @property
+    def slot(self) -> tuple[str, str, str]:
+        """The comparison this cell belongs to: every lib in one slot runs interleaved."""
+        return (self.group, self.workload, self.input)
+
+
+@dataclass
+class Selection:
+    """What the command line asked for; empty tuples mean "everything available"."""
+
+    libs: tuple[str, ...] = ()
+    workloads: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
+    quick: bool = False
+    skipped_libs: dict[str, str] = field(default_factory=dict)
+
+
+def shared_dir() -> Path:
+    """$CRDTCORE_SHARED, else the ``shared`` directory next to the repository."""
+    env = os.environ.get("CRDTCORE_SHARED")
+    return Path(env) if env else ROOT.parent / "shared"
+
+
+def trace_names(kind: str) -> list[str]:
+    """Names of the traces in <shared>/traces/<kind> (kind: sequential or concurrent)."""
+    folder = shared_dir() / "traces" / kind
+    return sorted(p.name.removesuffix(".json.gz") for p in folder.glob("*.json.gz"))
+
+
+def runner_command(kind: str) -> list[str] | None:
+    """The argv prefix of a runner, or None when it is not built/installed.
+
+    CRDTCORE_BENCH_RUNNER_{CPP,PY,JS} override it (a shell-style command line), which is how the
+    orchestrator is tested against stand-in runners.
+    """
+    override = os.environ.get(f"CRDTCORE_BENCH_RUNNER_{kind.upper()}")
+    if override:
+        return override.split()
+    if kind == KIND_CPP:
+        exe = ROOT / "build" / "cpp" / "bench" / "bench_runner"
+        return [str(exe)] if exe.is_file() else None
+    if kind == KIND_PY:
+        script = ROOT / "bench" / "python" / "runner.py"
+        venv_python = ROOT / ".venv" / "bin" / "python"
+        python = str(venv_python) if venv_python.is_file() else sys.executable
+        return [python, str(script)] if script.is_file() else None
+    script = ROOT / "bench" / "js" / "runner.mjs"
+    node = shutil.which("node")
+    if not script.is_file() or node is None:
+        return None
+    return [node, "--expose-gc", str(script)]
+
+
+def runner_argv(cell: Cell) -> list[str]:
+    """The full command line measuring ``cell`` (REQUIRES: its runner is available)."""
+    prefix = runner_command(LIBS[cell.lib].kind)
+    assert prefix is not None, f"no runner for {cell.lib}"
+    return [*prefix, "--lib", cell.lib, "--workload", cell.workload, "--input", cell.input]
+
+
+def available_libs() -> tuple[list[str], dict[str, str]]:
+    """(libraries whose runner exists, {missing library: reason})."""
+    found, missing = [], {}
+    for name, lib in LIBS.items():
+        if runner_command(lib.kind) is None:
+            missing[name] = f"{lib.kind} runner not found"
+        else:
+            found.append(name)
+    return found, missing
+
+
+def _group_cells(group: str, libs: list[str]) -> list[Cell]:
+    """Every cell of one workload group for ``libs``, in presentation order."""
+    if group in TRACE_GROUPS:
+        return [Cell(lib, group, t, group) for t in trace_names("sequential") for lib in libs]
+    if group == "concurrent":
+        return [Cell(lib, group, t, group) for t in trace_names("concurrent") for lib in libs]
+    if group == "crdt":
+        cells = []
+        for w in CRDT_WORKLOADS:
+            spec = w if w.startswith("b4") else f"{w}:{CRDT_N}"
+            cells += [Cell(lib, w, spec, group) for lib in libs]
+        return cells
+    growth_libs = [lib for lib in libs if lib in GROWTH_LIBS] or libs
+    if group == "growth_history":
+        points = [(f"growth:b4:{p}", p / 100) for p in HISTORY_PERCENTS]
+        points += [(f"growth:b4x:{k}", float(k)) for k in HISTORY_REPEATS[1:]]
+        return [
+            Cell(lib, w, B4_TRACE, group, x=factor) for w, factor in points for lib in growth_libs
+        ]
+    if group == "growth_clients":
+        specs = [(f"b3.1:{(c // 20) ** 2}", c) for c in CLIENT_COUNTS]
+        return [Cell(lib, "b3.1", s, group, x=float(c)) for s, c in specs for lib in growth_libs]
+    raise ValueError(f"unknown workload group {group!r}")
+
+
+def plan(sel: Selection) -> list[Cell]:
+    """The cells to run for ``sel``: its groups (or single workloads), inputs and libraries.
+
+    Libraries whose runner is missing are left out and recorded in ``sel.skipped_libs``.
+    Raises ValueError for an unknown library or workload name.
+    """
+    found, missing = available_libs()
+    unknown = [name for name in sel.libs if name not in LIBS]
+    if unknown:
+        raise ValueError(f"unknown libraries {unknown}; known: {', '.join(LIBS)}")
+    wanted = list(sel.libs) or list(LIBS)
+    sel.skipped_libs = {name: why for name, why in missing.items() if name in wanted}
+    libs = [name for name in wanted if name in found]
+
+    names = sel.workloads or (QUICK_GROUPS if sel.quick else DEFAULT_GROUPS)
+    cells: list[Cell] = []
+    for name in names:
+        if name in GROUPS:
+            group_cells = _group_cells(name, libs)
+        else:
+            group = next((g for g in GROUPS if any(c.workload == name for c in _group_cells(g, libs))), None)
+            if group is None:
+                raise ValueError(f"unknown workload {name!r}; groups: {', '.join(GROUPS)}")
+            group_cells = [c for c in _group_cells(group, libs) if c.workload == name]
+        cells += [c for c in group_cells if c not in cells]
+
+    if sel.inputs:
+        cells = [c for c in cells if c.input in sel.inputs]
+    elif sel.quick:
+        cells = [c for c in cells if c.slot == _quick_slot(cells, c.group)]
+    return cells
+
+
+def _quick_slot(cells: list[Cell], group: str) -> tuple[str, str, str]:
+    """The one slot --quick runs of ``group``: the small trace, else the group's first slot."""
+    in_group = [c for c in cells if c.group == group]
+    return next((c.slot for c in in_group if c.input == QUICK_TRACE), in_group[0].slot)
+
+
+def slots(cells: list[Cell]) -> list[list[Cell]]:
+    """Cells grouped by slot (same group, workload and input), in plan order."""
+    order: dict[tuple[str, str, str], list[Cell]] = {}
+    for cell in cells:
+        order.setdefault(cell.slot, []).append(cell)
+    return list(order.values())
