@@ -74,7 +74,7 @@ size_t StructStore::find_index(const ItemList& list, Clock clock) {
   size_t right = list.size() - 1;
   const Item* last = list[right];
   const Clock last_clock = last->id.clock;
-  if (last_clock == clock) return right;
+  if (clock >= last_clock) return right;  // the newest struct: the common case
   // Pivot: guess the position assuming evenly sized structs.
   size_t mid = static_cast<size_t>((static_cast<double>(clock) / static_cast<double>(last_clock + last->length - 1)) *
                                    static_cast<double>(right));
