@@ -22,8 +22,6 @@
 //   all    every sequential trace, one summary line each
 //   runs   repetitions, default 5
 // Comparable to diamond-types' trace benches and to crdt-benchmarks' B4 (automerge-paper).
-#include <zlib.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -35,29 +33,19 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "crdtcore/doc.h"
 #include "crdtcore/error.h"
 #include "crdtcore/text.h"
+#include "trace_loader.h"
 
 namespace {
 
+using crdtcore_bench::load_trace;
+using crdtcore_bench::resolve_trace;
+using crdtcore_bench::sequential_dir;
+using crdtcore_bench::Trace;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-struct Patch {
-  uint64_t pos = 0;
-  uint64_t n_deleted = 0;
-  std::string inserted;  // UTF-8
-};
-
-struct Trace {
-  std::string name;
-  std::vector<Patch> patches;
-  std::string end_content;  // UTF-8
-  uint64_t end_code_points = 0;
-};
 
 struct RunTimes {
   double replay_s = 0;
@@ -68,65 +56,6 @@ struct RunTimes {
   bool ok = true;
   std::string failure;  // first problem seen, empty when ok
 };
-
-fs::path shared_dir() {
-  if (const char* env = std::getenv("CRDTCORE_SHARED"); env != nullptr && *env != '\0') {
-    return fs::path(env);
-  }
-#ifdef CRDTCORE_SOURCE_DIR
-  return fs::path(CRDTCORE_SOURCE_DIR).parent_path() / "shared";
-#else
-  return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path() / "shared";
-#endif
-}
-
-fs::path sequential_dir() { return shared_dir() / "traces" / "sequential"; }
-
-fs::path resolve_trace(const std::string& arg) {
-  fs::path as_path(arg);
-  if (fs::exists(as_path)) return as_path;
-  return sequential_dir() / (arg + ".json.gz");
-}
-
-std::string read_gzip(const fs::path& path) {
-  gzFile file = gzopen(path.string().c_str(), "rb");
-  if (file == nullptr) throw std::runtime_error("cannot open " + path.string());
-  std::string out;
-  char buf[1 << 16];
-  int n = 0;
-  while ((n = gzread(file, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  const bool failed = n < 0;
-  gzclose(file);
-  if (failed) throw std::runtime_error("gzip error in " + path.string());
-  return out;
-}
-
-uint64_t count_code_points(const std::string& utf8) {
-  uint64_t n = 0;
-  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-Trace load_trace(const fs::path& path) {
-  const nlohmann::json json = nlohmann::json::parse(read_gzip(path));
-  Trace trace;
-  trace.name = path.filename().string();
-  if (const auto suffix = trace.name.rfind(".json.gz"); suffix != std::string::npos) {
-    trace.name.resize(suffix);
-  }
-  if (!json.value("startContent", std::string()).empty()) {
-    throw std::runtime_error(trace.name + ": non-empty startContent is not supported");
-  }
-  for (const auto& txn : json.at("txns")) {
-    for (const auto& p : txn.at("patches")) {
-      trace.patches.push_back(Patch{p.at(0).get<uint64_t>(), p.at(1).get<uint64_t>(),
-                                    p.at(2).get<std::string>()});
-    }
-  }
-  trace.end_content = json.at("endContent").get<std::string>();
-  trace.end_code_points = count_code_points(trace.end_content);
-  return trace;
-}
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -155,7 +84,7 @@ RunTimes run_once(const Trace& trace) {
   const double replay_cpu_start = cpu_seconds();
   try {
     for (; index < trace.patches.size(); ++index) {
-      const Patch& p = trace.patches[index];
+      const crdtcore_bench::Patch& p = trace.patches[index];
       crdtcore::Transaction txn(doc);
       if (p.n_deleted != 0) text.remove_range(p.pos, p.n_deleted);
       if (!p.inserted.empty()) text.insert(p.pos, p.inserted);

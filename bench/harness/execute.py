@@ -3,17 +3,21 @@
 Order: for each slot (group, workload, input), one warm-up call of every library (A B C), then
 ``runs`` counted rounds (A B C, A B C, ...), so machine noise hits every library alike. A library
 whose warm-up or a counted call fails (ok=false, crash, timeout, unreadable output) is dropped
-from the rest of that slot; its cell records the reason and the suite continues.
+from the rest of that slot; its cell records the reason and the suite continues. A call that
+times out is killed with everything it started.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +25,7 @@ from .plan import Cell, runner_argv, slots
 from .progress import Progress
 
 STDERR_TAIL_CHARS = 400
+STDERR_KEEP_CHARS = 2000  # stored with a crashed call's record, for debugging
 
 
 @dataclass
@@ -39,10 +44,8 @@ class CellResult:
 
 def _kill_group(proc: subprocess.Popen[str]) -> None:
     """Kills the runner and anything it started (it leads its own session)."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def _parse_output(stdout: str) -> dict[str, Any] | None:
@@ -57,6 +60,18 @@ def _parse_output(stdout: str) -> dict[str, Any] | None:
             if isinstance(value, dict):
                 return value
     return None
+
+
+def _stderr_reason(stderr: str) -> str:
+    """The line of a crashed runner's stderr that says why: its last "...Error: ..." line (a
+    Python or Node exception, a sanitizer report), else its last line; at most 400 characters."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    errors = [
+        line for line in lines if re.match(r"([\w.]*(Error|Exception)\b|error\b)", line, re.I)
+    ]
+    return (errors or lines)[-1][:STDERR_TAIL_CHARS]
 
 
 def call(cell: Cell, timeout_s: float) -> dict[str, Any]:
@@ -77,9 +92,11 @@ def call(cell: Cell, timeout_s: float) -> dict[str, Any]:
     )
     try:
         stdout, stderr = proc.communicate(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
+    except BaseException as exc:  # a timeout, or Ctrl-C: the runner has its own session
         _kill_group(proc)
         proc.communicate()
+        if not isinstance(exc, subprocess.TimeoutExpired):
+            raise
         return {
             "ok": False,
             "error": f"timeout after {timeout_s:g} s",
@@ -88,10 +105,17 @@ def call(cell: Cell, timeout_s: float) -> dict[str, Any]:
         }
     wall_s = round(time.perf_counter() - start, 3)
     record = _parse_output(stdout)
-    tail = stderr.strip()[-STDERR_TAIL_CHARS:]
+    tail = _stderr_reason(stderr)
     if record is None:
-        why = f"exit code {proc.returncode}" if proc.returncode else "no JSON line on stdout"
-        record = {"ok": False, "error": f"{why}: {tail}" if tail else why}
+        if proc.returncode and proc.returncode < 0:
+            why = f"killed by {signal.Signals(-proc.returncode).name}"
+        else:
+            why = f"exit code {proc.returncode}" if proc.returncode else "no JSON line on stdout"
+        record = {
+            "ok": False,
+            "error": f"{why}: {tail}" if tail else why,
+            "stderr": stderr[-STDERR_KEEP_CHARS:],
+        }
     elif proc.returncode != 0 and record.get("ok"):
         record = {**record, "ok": False, "error": f"exit code {proc.returncode} after ok=true"}
     elif not record.get("ok") and not record.get("error"):
@@ -111,52 +135,77 @@ def _estimated_s(results: dict[Cell, CellResult], cell: Cell) -> float | None:
 
 
 def run_all(
-    cells: list[Cell], runs: int, warmup: int, timeout_s: float, show_progress: bool = True
+    cells: list[Cell],
+    runs: int,
+    warmup: int,
+    timeout_s: float,
+    jobs: int = 1,
+    show_progress: bool = True,
 ) -> list[CellResult]:
     """Measures every cell (``warmup`` uncounted calls, then ``runs`` counted ones), interleaved.
 
-    REQUIRES: runs >= 1, warmup >= 0. Returns one CellResult per cell, in plan order.
+    jobs > 1 runs the calls of one round (one per library) in parallel: for --quick, which
+    checks correctness only, never for timings. REQUIRES: runs >= 1, warmup >= 0, jobs >= 1.
+    Returns one CellResult per cell, in plan order.
     """
     results = {cell: CellResult(cell) for cell in cells}
-    total_calls = len(cells) * (warmup + runs)
-    progress = Progress(total_calls, enabled=show_progress)
+    progress = Progress(len(cells) * (warmup + runs), enabled=show_progress)
     # Calls still to make for each cell, to estimate the time left.
     left = {cell: warmup + runs for cell in cells}
 
     def eta() -> float:
         known = [t for c in cells if (t := _estimated_s(results, c)) is not None]
         fallback = sum(known) / len(known) if known else 0.0
-        return sum(n * (_estimated_s(results, c) or fallback) for c, n in left.items())
+        return sum(n * (_estimated_s(results, c) or fallback) for c, n in left.items()) / jobs
 
-    for slot in slots(cells):
-        for round_index in range(warmup + runs):
-            counted = round_index >= warmup
-            for cell in slot:
-                res = results[cell]
-                if res.error is not None:
+    def record(cell: Cell, outcome: dict[str, Any], counted: bool) -> None:
+        res = results[cell]
+        outcome["counted"] = counted
+        left[cell] -= 1
+        if counted:
+            res.samples.append(outcome)
+        else:
+            res.warmup = outcome
+        if outcome.get("ok"):
+            progress.advance(1, eta())
+            return
+        res.error = str(outcome.get("error"))
+        skipped, left[cell] = left[cell], 0
+        progress.advance(1 + skipped, eta())
+        if not is_unsupported(res.error):
+            progress.note(f"{cell.lib} {cell.workload} {cell.input}: {res.error}")
+
+    pool = ThreadPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    try:
+        for slot in slots(cells):
+            for round_index in range(warmup + runs):
+                counted = round_index >= warmup
+                todo = [cell for cell in slot if results[cell].error is None]
+                if pool is None:
+                    for cell in todo:
+                        progress.describe(f"{cell.lib} {cell.workload} {cell.input}")
+                        record(cell, call(cell, timeout_s), counted)
                     continue
-                progress.describe(f"{cell.lib} {cell.workload} {cell.input}")
-                record = call(cell, timeout_s)
-                record["counted"] = counted
-                left[cell] -= 1
-                if counted:
-                    res.samples.append(record)
-                else:
-                    res.warmup = record
-                if not record.get("ok"):
-                    res.error = str(record.get("error"))
-                    progress.advance(1 + left[cell], eta())
-                    progress.note(f"{cell.lib} {cell.workload} {cell.input}: {res.error}")
-                    left[cell] = 0
-                else:
-                    progress.advance(1, eta())
-    progress.close()
+                progress.describe(f"{len(todo)} calls of {slot[0].workload} {slot[0].input}")
+                futures = {pool.submit(call, cell, timeout_s): cell for cell in todo}
+                for future in as_completed(futures):
+                    record(futures[future], future.result(), counted)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+        progress.close()
     return [results[cell] for cell in cells]
 
 
 def is_unsupported(error: str | None) -> bool:
     """True for a runner's "this library cannot do that" answer, which is not a failure."""
     return bool(error) and error.lower().startswith(("unsupported", "unavailable"))
+
+
+def timeout_of(error: str | None) -> float | None:
+    """The limit in seconds when ``error`` is this module's timeout message, else None."""
+    match = re.fullmatch(r"timeout after ([0-9.]+) s", error or "")
+    return float(match.group(1)) if match else None
 
 
 def print_failures(results: list[CellResult], stream=sys.stderr) -> int:

@@ -1,16 +1,22 @@
 """The benchmark matrix: libraries, workload groups, inputs, and the runner command of each cell.
 
-A *cell* is one (library, workload, input) measurement. Each runner (C++, Python, JS; see
-/tmp/bench-protocol.md, summarised in bench/README.md) measures exactly one cell per process and
-prints one JSON line. This module only decides *what* to run; bench/harness/execute.py runs it.
+A *cell* is one (library, workload, input) measurement. Each runner (C++, Python, JS; the
+protocol is in bench/README.md) measures exactly one cell per process and prints one JSON line:
+bench_runner (build/cpp/bench), bench/python/runner.py and bench/js/runner.mjs, all started as
+``RUNNER --lib L --workload W --input I``. This module only decides *what* to run;
+bench/harness/execute.py runs it.
 
 Workload groups (the names ``--workloads`` accepts, besides single workload names):
 
   replay, encode, load, replay_sync   every sequential trace in <shared>/traces/sequential
   concurrent                          every concurrent trace in <shared>/traces/concurrent
-  crdt                                crdt-benchmarks B1.1-B3.4, B4, B4x10 (N = 6000)
+  crdt                                crdt-benchmarks B1.1-B3.4, B4 (N = 6000); B4x10 for the
+                                      growth libraries only (it takes minutes for slow peers)
   growth_history                      B4 prefixes 10 %..100 %, then B4 x1..x10 (crdtcore, Yjs)
-  growth_clients                      B3.1 with 20..1000 clients (crdtcore, Yjs)
+  growth_clients                      B3 with 10..1000 clients (crdtcore, Yjs)
+
+Libraries a runner cannot do a workload for answer "unsupported" at once; --libs narrows the
+growth groups too (they default to crdtcore and Yjs, the issue's minimum).
 """
 
 from __future__ import annotations
@@ -68,19 +74,33 @@ LIBS: dict[str, Lib] = {
 GROWTH_LIBS = ("crdtcore-cpp", "crdtcore-py", "yjs")
 
 TRACE_GROUPS = ("replay", "encode", "load", "replay_sync")
-CRDT_WORKLOADS = tuple(f"b{i}.{j}" for i in (1, 2, 3) for j in (1, 2, 3, 4)) + ("b4", "b4x10")
+CRDT_WORKLOADS = (*(f"b{i}.{j}" for i in (1, 2, 3) for j in (1, 2, 3, 4)), "b4", "b4x10")
 CRDT_N = 6000
 HISTORY_PERCENTS = tuple(range(10, 101, 10))
 HISTORY_REPEATS = tuple(range(1, 11))
 B4_TRACE = "automerge-paper"
-# crdt-benchmarks B3 runs 20 * floor(sqrt(N)) clients; these N give 20, 60, ..., 1000 clients.
-CLIENT_COUNTS = (20, 60, 100, 200, 400, 600, 1000)
+# growth:b3:C = B3 with C clients (every runner accepts "growth:b3:C"; the input is ignored).
+CLIENT_COUNTS = (10, 20, 50, 100, 200, 500, 1000)
+# B4 x10 replays automerge-paper ten times (minutes for the slow peers): the growth libraries only.
+SLOW_CRDT_WORKLOADS = ("b4x10",)
 GROUPS = (*TRACE_GROUPS, "concurrent", "crdt", "growth_history", "growth_clients")
 DEFAULT_GROUPS = GROUPS
 
 # --quick: one small trace, one run of every available library; correctness only.
 QUICK_TRACE = "sveltecomponent"
 QUICK_GROUPS = ("replay",)
+# --sample (bench/results/sample.json, what the notebook test reads): --quick plus a few
+# growth points of the growth libraries, one run each.
+SAMPLE_GROWTH = (
+    "growth:b4:10",
+    "growth:b4:50",
+    "growth:b4:100",
+    "growth:b4x:2",
+    "growth:b4x:3",
+    "growth:b3:10",
+    "growth:b3:100",
+    "growth:b3:1000",
+)
 
 
 @dataclass(frozen=True)
@@ -114,6 +134,7 @@ class Selection:
     workloads: tuple[str, ...] = ()
     inputs: tuple[str, ...] = ()
     quick: bool = False
+    sample: bool = False
     skipped_libs: dict[str, str] = field(default_factory=dict)
 
 
@@ -177,13 +198,14 @@ def _group_cells(group: str, libs: list[str]) -> list[Cell]:
         return [Cell(lib, group, t, group) for t in trace_names("sequential") for lib in libs]
     if group == "concurrent":
         return [Cell(lib, group, t, group) for t in trace_names("concurrent") for lib in libs]
+    growth_libs = [lib for lib in libs if lib in GROWTH_LIBS] or libs
     if group == "crdt":
         cells = []
         for w in CRDT_WORKLOADS:
             spec = w if w.startswith("b4") else f"{w}:{CRDT_N}"
-            cells += [Cell(lib, w, spec, group) for lib in libs]
+            who = growth_libs if w in SLOW_CRDT_WORKLOADS else libs
+            cells += [Cell(lib, w, spec, group) for lib in who]
         return cells
-    growth_libs = [lib for lib in libs if lib in GROWTH_LIBS] or libs
     if group == "growth_history":
         points = [(f"growth:b4:{p}", p / 100) for p in HISTORY_PERCENTS]
         points += [(f"growth:b4x:{k}", float(k)) for k in HISTORY_REPEATS[1:]]
@@ -191,8 +213,11 @@ def _group_cells(group: str, libs: list[str]) -> list[Cell]:
             Cell(lib, w, B4_TRACE, group, x=factor) for w, factor in points for lib in growth_libs
         ]
     if group == "growth_clients":
-        specs = [(f"b3.1:{(c // 20) ** 2}", c) for c in CLIENT_COUNTS]
-        return [Cell(lib, "b3.1", s, group, x=float(c)) for s, c in specs for lib in growth_libs]
+        return [
+            Cell(lib, f"growth:b3:{c}", f"b3:{c}", group, x=float(c))
+            for c in CLIENT_COUNTS
+            for lib in growth_libs
+        ]
     raise ValueError(f"unknown workload group {group!r}")
 
 
@@ -210,13 +235,19 @@ def plan(sel: Selection) -> list[Cell]:
     sel.skipped_libs = {name: why for name, why in missing.items() if name in wanted}
     libs = [name for name in wanted if name in found]
 
+    if sel.sample:
+        growth = _group_cells("growth_history", libs) + _group_cells("growth_clients", libs)
+        cells = [c for c in _group_cells("replay", libs) if c.input == QUICK_TRACE]
+        return cells + [c for c in growth if c.workload in SAMPLE_GROWTH]
     names = sel.workloads or (QUICK_GROUPS if sel.quick else DEFAULT_GROUPS)
     cells: list[Cell] = []
     for name in names:
         if name in GROUPS:
             group_cells = _group_cells(name, libs)
         else:
-            group = next((g for g in GROUPS if any(c.workload == name for c in _group_cells(g, libs))), None)
+            group = next(
+                (g for g in GROUPS if any(c.workload == name for c in _group_cells(g, libs))), None
+            )
             if group is None:
                 raise ValueError(f"unknown workload {name!r}; groups: {', '.join(GROUPS)}")
             group_cells = [c for c in _group_cells(group, libs) if c.workload == name]

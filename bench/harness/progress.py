@@ -39,8 +39,13 @@ class Progress:
         self.tty = stream.isatty()
         self.bar = None
         if self.enabled and tqdm is not None:
-            self.bar = tqdm(total=total, file=stream, unit="call", dynamic_ncols=True,
-                            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]")
+            self.bar = tqdm(
+                total=total,
+                file=stream,
+                unit="call",
+                dynamic_ncols=True,
+                bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]",
+            )
 
     def describe(self, label: str) -> None:
         """Names the call about to start."""
@@ -85,8 +90,10 @@ class Progress:
         filled = int(fraction * BAR_WIDTH)
         elapsed = format_duration(time.monotonic() - self.start)
         eta = "?" if eta_s is None else format_duration(eta_s)
-        line = (f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {self.done}/{self.total} "
-                f"{fraction:4.0%}  {elapsed} elapsed, ETA {eta}  {self.label}")
+        line = (
+            f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {self.done}/{self.total} "
+            f"{fraction:4.0%}  {elapsed} elapsed, ETA {eta}  {self.label}"
+        )
         if self.tty:
             self.stream.write("\r\033[K" + line)
         elif eta_s is not None:

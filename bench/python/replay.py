@@ -29,44 +29,18 @@ from __future__ import annotations
 
 import argparse
 import gc
-import gzip
-import json
-import os
 import statistics
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_traces import Patch, load, sequential_dir, trace_path
 from crdtcore import Doc, Text
 
-Patch = tuple[int, int, str]
 DEFAULT_TRACE = "automerge-paper"
-
-
-def sequential_dir() -> Path:
-    """``$CRDTCORE_SHARED/traces/sequential`` or ``<repo>/../shared/traces/sequential``."""
-    shared = os.environ.get("CRDTCORE_SHARED")
-    root = Path(shared) if shared else Path(__file__).resolve().parents[2].parent / "shared"
-    return root / "traces" / "sequential"
-
-
-def trace_path(name_or_path: str) -> Path:
-    """A trace file: an existing path as given, else a name in the shared directory."""
-    path = Path(name_or_path)
-    if path.suffix == ".gz" or path.exists():
-        return path
-    return sequential_dir() / f"{name_or_path}.json.gz"
-
-
-def load(path: Path) -> tuple[list[Patch], str]:
-    """The flattened patches and the expected final text of a sequential trace."""
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        trace = json.load(f)
-    if trace.get("startContent", ""):
-        raise ValueError(f"{path}: non-empty startContent is not supported")
-    patches = [(p[0], p[1], p[2]) for txn in trace["txns"] for p in txn["patches"]]
-    return patches, trace["endContent"]
 
 
 def replay(patches: list[Patch]) -> tuple[Doc, Text]:

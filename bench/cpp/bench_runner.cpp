@@ -1,0 +1,605 @@
+// bench_runner.cpp — the C++ runner of the benchmark protocol: one (workload, input)
+// measurement of crdtcore's C++ API per invocation, printed as one JSON line.
+//
+//   bench_runner --lib crdtcore-cpp --workload W --input I
+//   {"lib":"crdtcore-cpp","workload":"replay","input":"automerge-paper","ok":true,"ms":98.1,
+//    "ops":259778,"bytes":223414,"mem_bytes":null,"mem_method":null,"version":"0.1.0","error":null}
+//
+// Workloads (bench/README.md, "crdtcore and Python peers", says exactly what each does):
+//   replay encode load replay_sync   a sequential trace (name or .json.gz path)
+//   concurrent                       a concurrent trace, one Doc per agent
+//   b1.1-b1.4 b2.1-b2.4 b3.1-b3.4    crdt-benchmarks shapes, N = 6000 unless "b1.1:N"
+//   b4 b4x10                         automerge-paper once / ten times into one Doc
+//   growth:b4:P growth:b4x:K growth:b3:C   history-size and client-count growth points
+// Documents index text in code points (OffsetKind::CodePoint), the traces' unit; every
+// edit is one transaction: `Transaction txn(doc); text.remove_range(..); text.insert(..)`.
+// Only the measured part is timed (trace parsing, input generation and checks are not).
+// Every result is checked (final text against endContent or a model, all peers equal);
+// a wrong result gives ok=false and an error, never a time. Exit status: 0 when ok,
+// 1 when not ok, 2 for a usage error (the JSON line is printed in every case).
+// Repetition, warm-up and medians are the orchestrator's job (bench/run.py).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench_support.h"
+#include "crdtcore/array.h"
+#include "crdtcore/doc.h"
+#include "crdtcore/map.h"
+#include "crdtcore/text.h"
+#include "trace_loader.h"
+
+namespace {
+
+using crdtcore::Bytes;
+using crdtcore::Doc;
+using crdtcore::Text;
+using crdtcore::Transaction;
+using crdtcore::Value;
+using crdtcore_bench::Patch;
+using crdtcore_bench::Rng;
+using crdtcore_bench::Trace;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kLib = "crdtcore-cpp";
+constexpr uint64_t kDefaultN = 6000;
+constexpr uint64_t kB2InitChars = 100;
+
+struct Result {
+  bool ok = true;
+  double ms = 0;
+  uint64_t ops = 0;
+  std::optional<uint64_t> bytes;
+  std::optional<int64_t> mem_bytes;
+  std::string mem_method;
+  std::string error;
+};
+
+// A wrong result: becomes ok=false with this message.
+struct WrongResult : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A workload or input this runner does not know: ok=false, error "unsupported: ...".
+struct Unsupported : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void check(bool condition, const std::string& what) {
+  if (!condition) throw WrongResult(what);
+}
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+Doc make_doc(crdtcore::ClientId client_id) {
+  crdtcore::DocOptions options;
+  options.client_id = client_id;
+  options.offset_kind = crdtcore::OffsetKind::CodePoint;
+  return Doc(options);
+}
+
+void apply_patch(Doc& doc, Text& text, const Patch& p) {
+  Transaction txn(doc);
+  if (p.n_deleted != 0) text.remove_range(p.pos, p.n_deleted);
+  if (!p.inserted.empty()) text.insert(p.pos, p.inserted);
+}
+
+void replay(Doc& doc, Text& text, const std::vector<Patch>& patches, size_t count) {
+  for (size_t i = 0; i < count; ++i) apply_patch(doc, text, patches[i]);
+}
+
+void check_text(const Text& text, const std::string& expected, const std::string& who) {
+  const std::string actual = text.to_string();
+  if (actual == expected) return;
+  size_t at = 0;
+  while (at < actual.size() && at < expected.size() && actual[at] == expected[at]) ++at;
+  throw WrongResult(who + " text differs from the expected text at byte " + std::to_string(at) +
+                    " (" + std::to_string(actual.size()) + " vs " +
+                    std::to_string(expected.size()) + " bytes)");
+}
+
+std::string repeat(const std::string& s, uint64_t times) {
+  std::string out;
+  out.reserve(s.size() * times);
+  for (uint64_t i = 0; i < times; ++i) out += s;
+  return out;
+}
+
+// ---- sequential traces ----------------------------------------------------------------
+
+Result run_replay(const Trace& trace) {
+  Result r;
+  Doc doc = make_doc(1);
+  Text text = doc.get_text("text");
+  const auto start = Clock::now();
+  replay(doc, text, trace.patches, trace.patches.size());
+  r.ms = ms_since(start);
+  r.ops = trace.patches.size();
+  check_text(text, trace.end_content, "replayed");
+  r.bytes = doc.encode_state_as_update().size();
+  return r;
+}
+
+Bytes replayed_update(const Trace& trace) {
+  Doc doc = make_doc(1);
+  Text text = doc.get_text("text");
+  replay(doc, text, trace.patches, trace.patches.size());
+  check_text(text, trace.end_content, "replayed");
+  return doc.encode_state_as_update();
+}
+
+Result run_encode(const Trace& trace) {
+  Result r;
+  Doc doc = make_doc(1);
+  Text text = doc.get_text("text");
+  replay(doc, text, trace.patches, trace.patches.size());
+  check_text(text, trace.end_content, "replayed");
+  const auto start = Clock::now();
+  const Bytes update = doc.encode_state_as_update();
+  r.ms = ms_since(start);
+  r.ops = trace.patches.size();
+  r.bytes = update.size();
+  Doc fresh = make_doc(2);
+  fresh.apply_update(update);
+  check_text(fresh.get_text("text"), trace.end_content, "decoded");
+  return r;
+}
+
+Result run_load(const Trace& trace) {
+  Result r;
+  const Bytes update = replayed_update(trace);  // the replayed Doc is gone before measuring
+  const int64_t heap_before = crdtcore_bench::heap_in_use();
+  const auto start = Clock::now();
+  auto fresh = std::make_unique<Doc>(make_doc(2));
+  fresh->apply_update(update);
+  r.ms = ms_since(start);
+  check_text(fresh->get_text("text"), trace.end_content, "loaded");
+  r.mem_bytes = crdtcore_bench::heap_in_use() - heap_before;
+  r.mem_method = crdtcore_bench::kHeapMethod;
+  r.ops = trace.patches.size();
+  r.bytes = update.size();
+  return r;
+}
+
+// Each local transaction's update (Doc::observe) goes straight into a second Doc.
+Result run_replay_sync(const Trace& trace) {
+  Result r;
+  Doc doc = make_doc(1);
+  Doc peer = make_doc(2);
+  Text text = doc.get_text("text");
+  Text peer_text = peer.get_text("text");
+  doc.observe([&peer](const crdtcore::TransactionResult& t) {
+    if (t.local) peer.apply_update(t.update);
+  });
+  const auto start = Clock::now();
+  replay(doc, text, trace.patches, trace.patches.size());
+  r.ms = ms_since(start);
+  r.ops = trace.patches.size();
+  check_text(text, trace.end_content, "replayed");
+  check_text(peer_text, trace.end_content, "synced");
+  r.bytes = doc.encode_state_as_update().size();
+  return r;
+}
+
+// ---- concurrent traces ----------------------------------------------------------------
+
+// One Doc per agent (client id agent + 1). Before agent a runs txn i, a receives, in
+// index order, every txn of the causal past of i's parents that it lacks; the updates
+// are the ones each txn produced locally (Doc::observe). At the end every agent
+// receives everything it lacks. The whole of this is timed.
+Result run_concurrent(const crdtcore_bench::ConcurrentTrace& trace) {
+  Result r;
+  const size_t n = trace.txns.size();
+  std::vector<Doc> docs;
+  std::vector<Text> texts;
+  std::vector<Bytes> updates(n);
+  std::vector<std::vector<char>> known(trace.num_agents, std::vector<char>(n, 0));
+  size_t current = 0;
+  for (uint32_t a = 0; a < trace.num_agents; ++a) {
+    docs.push_back(make_doc(a + 1));
+    texts.push_back(docs.back().get_text("text"));
+    docs.back().observe([&updates, &current](const crdtcore::TransactionResult& t) {
+      if (t.local) updates[current] = t.update;
+    });
+  }
+  std::vector<uint32_t> stack, missing;
+  auto deliver = [&](uint32_t agent, const std::vector<uint32_t>& roots) {
+    std::vector<char>& have = known[agent];
+    stack.assign(roots.begin(), roots.end());
+    missing.clear();
+    while (!stack.empty()) {
+      const uint32_t j = stack.back();
+      stack.pop_back();
+      if (have[j]) continue;
+      have[j] = 1;
+      missing.push_back(j);
+      for (uint32_t p : trace.txns[j].parents) {
+        if (!have[p]) stack.push_back(p);
+      }
+    }
+    std::sort(missing.begin(), missing.end());
+    for (uint32_t j : missing) docs[agent].apply_update(updates[j]);
+  };
+  std::vector<uint32_t> all(n);
+  for (size_t i = 0; i < n; ++i) all[i] = static_cast<uint32_t>(i);
+
+  const auto start = Clock::now();
+  for (size_t i = 0; i < n; ++i) {
+    const crdtcore_bench::ConcurrentTxn& txn = trace.txns[i];
+    deliver(txn.agent, txn.parents);
+    current = i;
+    {
+      Transaction t(docs[txn.agent]);
+      for (const Patch& p : txn.patches) {
+        if (p.n_deleted != 0) texts[txn.agent].remove_range(p.pos, p.n_deleted);
+        if (!p.inserted.empty()) texts[txn.agent].insert(p.pos, p.inserted);
+      }
+    }
+    known[txn.agent][i] = 1;
+    r.ops += txn.patches.size();
+  }
+  for (uint32_t a = 0; a < trace.num_agents; ++a) deliver(a, all);
+  r.ms = ms_since(start);
+
+  for (uint32_t a = 0; a < trace.num_agents; ++a) {
+    check(!docs[a].has_pending(), "agent " + std::to_string(a) + " has pending updates");
+    check_text(texts[a], trace.end_content, "agent " + std::to_string(a));
+  }
+  r.bytes = docs[0].encode_state_as_update().size();
+  return r;
+}
+
+// ---- crdt-benchmarks B1-B4 --------------------------------------------------------------
+
+// B1: one client, N single-character edits (B1.2: one insert of N characters).
+Result run_b1(int variant, uint64_t n) {
+  Result r;
+  Rng rng;
+  std::vector<std::pair<uint64_t, std::string>> edits;  // (index, one character)
+  std::string expected;
+  if (variant == 4) {
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint64_t index = rng.int_in(0, i);
+      const char c = rng.letter();
+      edits.emplace_back(index, std::string(1, c));
+      expected.insert(expected.begin() + static_cast<ptrdiff_t>(index), c);
+    }
+  } else {
+    expected = rng.word(n);
+    if (variant == 1) {
+      for (uint64_t i = 0; i < n; ++i) edits.emplace_back(i, expected.substr(i, 1));
+    } else if (variant == 2) {
+      edits.emplace_back(0, expected);
+    } else {
+      for (uint64_t i = n; i-- > 0;) edits.emplace_back(0, expected.substr(i, 1));
+    }
+  }
+  Doc doc = make_doc(1);
+  Text text = doc.get_text("text");
+  const auto start = Clock::now();
+  for (const auto& [index, s] : edits) text.insert(index, s);  // one transaction each
+  r.ms = ms_since(start);
+  r.ops = n;
+  check_text(text, expected, "B1");
+  r.bytes = doc.encode_state_as_update().size();
+  return r;
+}
+
+// B2: two synced clients edit concurrently (each client's N edits in one transaction),
+// then exchange what the other lacks (state vector diff) both ways.
+Result run_b2(int variant, uint64_t n) {
+  Result r;
+  Rng rng;
+  const std::string init = rng.word(kB2InitChars);
+  Doc docs[2] = {make_doc(1), make_doc(2)};
+  struct Edit {
+    uint64_t index;
+    std::string text;
+    int64_t number;
+  };
+  std::vector<Edit> edits[2];
+  for (auto& client_edits : edits) {
+    for (uint64_t i = 0; i < n; ++i) {
+      if (variant == 1) {
+        const uint64_t index = rng.int_in(0, kB2InitChars + i);
+        client_edits.push_back({index, std::string(1, rng.letter()), 0});
+      } else if (variant == 2) {
+        client_edits.push_back({0, rng.word(n), 0});
+        break;
+      } else if (variant == 3) {
+        client_edits.push_back({i, {}, rng.number()});
+      } else {
+        const uint64_t index = rng.int_in(0, i);
+        client_edits.push_back({index, {}, rng.number()});
+      }
+    }
+  }
+  const bool text_bench = variant <= 2;
+  if (text_bench) {
+    docs[0].get_text("text").insert(0, init);
+    docs[1].apply_update(docs[0].encode_state_as_update());
+  }
+  const auto start = Clock::now();
+  for (int c = 0; c < 2; ++c) {
+    Transaction txn(docs[c]);
+    if (text_bench) {
+      Text text = docs[c].get_text("text");
+      for (const Edit& e : edits[c]) text.insert(e.index, e.text);
+    } else {
+      crdtcore::Array array = docs[c].get_array("array");
+      for (const Edit& e : edits[c]) array.insert(e.index, {Value::integer(e.number)});
+    }
+  }
+  const Bytes sv0 = docs[0].encode_state_vector();
+  const Bytes sv1 = docs[1].encode_state_vector();
+  const Bytes to1 = docs[0].encode_state_as_update(&sv1);
+  const Bytes to0 = docs[1].encode_state_as_update(&sv0);
+  docs[1].apply_update(to1);
+  docs[0].apply_update(to0);
+  r.ms = ms_since(start);
+  r.ops = n;
+
+  if (text_bench) {
+    const std::string t0 = docs[0].get_text("text").to_string();
+    check(t0 == docs[1].get_text("text").to_string(), "B2: the clients' texts differ");
+    check(t0.size() == 2 * n + kB2InitChars, "B2: wrong text length");
+  } else {
+    const Value a0 = docs[0].get_array("array").to_value();
+    check(a0 == docs[1].get_array("array").to_value(), "B2: the clients' arrays differ");
+    std::vector<int64_t> got, want;
+    for (const Value& v : a0.as_array()) got.push_back(v.as_int());
+    for (const auto& client_edits : edits) {
+      for (const Edit& e : client_edits) want.push_back(e.number);
+    }
+    std::sort(got.begin(), got.end());
+    std::sort(want.begin(), want.end());
+    check(got == want, "B2: the array does not hold the inserted numbers");
+  }
+  r.bytes = docs[0].encode_state_as_update().size();
+  return r;
+}
+
+// B3: C = floor(sqrt(N)) clients make one edit each; the measured part is one client
+// applying every client's update in one transaction (crdt-benchmarks' B3 template).
+Result run_b3(int variant, uint64_t clients, uint64_t ops) {
+  Result r;
+  Rng rng;
+  check(clients >= 2, "B3 needs at least 2 clients");
+  std::vector<Doc> docs;
+  std::vector<Bytes> updates;
+  for (uint64_t i = 0; i < clients; ++i) {
+    docs.push_back(make_doc(i + 1));
+    Doc& doc = docs.back();
+    if (variant == 1) {
+      doc.get_text("text").insert(0, std::string(1, rng.letter()));
+    } else if (variant == 2) {
+      doc.get_map("map").set("v", Value::integer(static_cast<int64_t>(i)));
+    } else if (variant == 3) {
+      doc.get_map("map").set("v", Value::string(repeat(std::to_string(i), clients)));
+    } else {
+      doc.get_array("array").insert(0, {Value::string(std::to_string(i))});
+    }
+    updates.push_back(doc.encode_state_as_update());
+  }
+  auto sync_all = [&updates](Doc& doc) {
+    Transaction txn(doc);
+    for (const Bytes& u : updates) doc.apply_update(u);
+  };
+  sync_all(docs[0]);  // the reference, not timed
+  const int64_t heap_before = crdtcore_bench::heap_in_use();
+  const auto start = Clock::now();
+  sync_all(docs[1]);
+  r.ms = ms_since(start);
+  r.mem_bytes = crdtcore_bench::heap_in_use() - heap_before;
+  r.mem_method = "glibc mallinfo2 (uordblks+hblkhd) delta around applying the updates";
+  r.ops = ops;
+
+  const char* root = variant == 1 ? "text" : variant == 4 ? "array" : "map";
+  const auto value_of = [&](Doc& doc) {
+    if (variant == 1) return Value::string(doc.get_text(root).to_string());
+    if (variant == 4) return doc.get_array(root).to_value();
+    return doc.get_map(root).to_value();
+  };
+  const Value v0 = value_of(docs[0]);
+  check(v0 == value_of(docs[1]), "B3: the synced clients differ");
+  if (variant == 1) check(v0.as_string().size() == clients, "B3.1: wrong text length");
+  if (variant == 4) check(v0.as_array().size() == clients, "B3.4: wrong array length");
+  if (variant == 2 || variant == 3) {
+    // Yjs rule: the highest client id wins the key.
+    const uint64_t w = clients - 1;
+    const Value want = variant == 2 ? Value::integer(static_cast<int64_t>(w))
+                                    : Value::string(repeat(std::to_string(w), clients));
+    check(v0.as_object().size() == 1 && v0.as_object()[0].second == want,
+          "B3: the map does not hold the highest client's value");
+  }
+  r.bytes = docs[0].encode_state_as_update().size();
+  return r;
+}
+
+// B4 / B4xK / growth: the first `count` patches of a trace, `times` times into one Doc
+// (each pass types its text in front of the previous ones, so the result is the
+// expected text repeated). mem_bytes is what the edited Doc holds.
+Result run_b4(const Trace& trace, size_t count, uint64_t times, const std::string& expected) {
+  Result r;
+  const int64_t heap_before = crdtcore_bench::heap_in_use();
+  auto doc = std::make_unique<Doc>(make_doc(1));
+  Text text = doc->get_text("text");
+  const auto start = Clock::now();
+  for (uint64_t k = 0; k < times; ++k) replay(*doc, text, trace.patches, count);
+  r.ms = ms_since(start);
+  r.mem_bytes = crdtcore_bench::heap_in_use() - heap_before;
+  r.mem_method = "glibc mallinfo2 (uordblks+hblkhd) delta around creating and editing the document";
+  r.ops = count * times;
+  check_text(text, repeat(expected, times), "B4");
+  r.bytes = doc->encode_state_as_update().size();
+  return r;
+}
+
+// The text a prefix of the trace produces (a plain model; endContent for the whole).
+std::string prefix_text(const Trace& trace, size_t count) {
+  if (count == trace.patches.size()) return trace.end_content;
+  crdtcore_bench::TextModel model;
+  for (size_t i = 0; i < count; ++i) {
+    const Patch& p = trace.patches[i];
+    model.apply(p.pos, p.n_deleted, p.inserted);
+  }
+  return model.to_utf8();
+}
+
+// ---- dispatch ---------------------------------------------------------------------------
+
+uint64_t parse_count(const std::string& s, const std::string& what) {
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) {
+    throw Unsupported("bad " + what + ": '" + s + "'");
+  }
+  return std::stoull(s);
+}
+
+// The ":N" of "b1.1:6000" (workload or input), or of a bare number given as input.
+uint64_t size_param(const std::string& workload, const std::string& input) {
+  for (const std::string& s : {workload, input}) {
+    if (const auto colon = s.rfind(':'); colon != std::string::npos) {
+      return parse_count(s.substr(colon + 1), "size");
+    }
+  }
+  if (!input.empty() && input.find_first_not_of("0123456789") == std::string::npos) {
+    return parse_count(input, "size");
+  }
+  return kDefaultN;
+}
+
+uint64_t isqrt(uint64_t n) {
+  auto c = static_cast<uint64_t>(std::sqrt(static_cast<double>(n)));
+  while (c * c > n) --c;
+  while ((c + 1) * (c + 1) <= n) ++c;
+  return c;
+}
+
+// The sequential trace of a B4 workload: the input when it names a trace, else B4's.
+Trace b4_trace(const std::string& input) {
+  static const std::regex spec(R"((b\d.*|growth.*|\d+|-)?)");
+  const std::string name = std::regex_match(input, spec) ? "automerge-paper" : input;
+  return crdtcore_bench::load_trace(crdtcore_bench::resolve_trace(name));
+}
+
+Result run_workload(const std::string& workload, const std::string& input) {
+  static const std::regex bxy(R"(b([123])\.([1-4])(:\d+)?)");
+  std::smatch m;
+  if (workload == "replay" || workload == "encode" || workload == "load" ||
+      workload == "replay_sync") {
+    const Trace trace = crdtcore_bench::load_trace(crdtcore_bench::resolve_trace(input));
+    if (workload == "replay") return run_replay(trace);
+    if (workload == "encode") return run_encode(trace);
+    if (workload == "load") return run_load(trace);
+    return run_replay_sync(trace);
+  }
+  if (workload == "concurrent") {
+    return run_concurrent(crdtcore_bench::load_concurrent_trace(
+        crdtcore_bench::resolve_trace(input, crdtcore_bench::concurrent_dir())));
+  }
+  if (std::regex_match(workload, m, bxy)) {
+    const int group = std::stoi(m[1].str());
+    const int variant = std::stoi(m[2].str());
+    const uint64_t n = size_param(workload, input);
+    if (group == 1) return run_b1(variant, n);
+    if (group == 2) return run_b2(variant, n);
+    return run_b3(variant, isqrt(n), n);
+  }
+  if (workload == "b4" || workload == "b4x10") {
+    const Trace trace = b4_trace(input);
+    return run_b4(trace, trace.patches.size(), workload == "b4" ? 1 : 10, trace.end_content);
+  }
+  // growth:b4:P, growth:b4x:K, growth:b3:C (also as workload "growth" + input "b4:P").
+  std::string spec = workload == "growth" ? "growth:" + input : workload;
+  static const std::regex growth(R"(growth:(b4|b4x|b3):(\d+))");
+  if (std::regex_match(spec, m, growth)) {
+    const uint64_t k = parse_count(m[2].str(), "growth parameter");
+    if (m[1] == "b3") return run_b3(1, k, k * k);
+    const Trace trace = b4_trace("automerge-paper");
+    if (m[1] == "b4x") return run_b4(trace, trace.patches.size(), k, trace.end_content);
+    if (k < 1 || k > 100) throw Unsupported("growth:b4:P needs 1 <= P <= 100");
+    const size_t count = trace.patches.size() * k / 100;
+    return run_b4(trace, count, 1, prefix_text(trace, count));
+  }
+  throw Unsupported("workload '" + workload + "'");
+}
+
+// The version in the repository's top-level CMakeLists.txt (project(crdtcore VERSION x)).
+std::string crdtcore_version() {
+#ifdef CRDTCORE_SOURCE_DIR
+  std::ifstream in(std::string(CRDTCORE_SOURCE_DIR) + "/CMakeLists.txt");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::smatch m;
+  if (std::regex_search(text, m, std::regex(R"(project\(crdtcore VERSION ([0-9.]+))"))) {
+    return m[1].str();
+  }
+#endif
+  return "unknown";
+}
+
+void print_result(const std::string& lib, const std::string& workload, const std::string& input, const Result& r) {
+  nlohmann::ordered_json out;
+  out["lib"] = lib;
+  out["workload"] = workload;
+  out["input"] = input;
+  out["ok"] = r.ok;
+  out["ms"] = r.ok ? nlohmann::ordered_json(std::round(r.ms * 1000) / 1000) : nullptr;
+  out["ops"] = r.ops;
+  out["bytes"] = r.bytes ? nlohmann::ordered_json(*r.bytes) : nullptr;
+  out["mem_bytes"] = r.mem_bytes ? nlohmann::ordered_json(*r.mem_bytes) : nullptr;
+  out["mem_method"] = r.mem_method.empty() ? nullptr : nlohmann::ordered_json(r.mem_method);
+  out["version"] = crdtcore_version();
+  out["error"] = r.ok ? nullptr : nlohmann::ordered_json(r.error);
+  std::cout << out.dump() << std::endl;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string lib = kLib, workload, input;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--lib") lib = argv[i + 1];
+    else if (flag == "--workload") workload = argv[i + 1];
+    else if (flag == "--input") input = argv[i + 1];
+  }
+  Result r;
+  int status = 0;
+  if (argc % 2 == 0 || workload.empty()) {
+    r.ok = false;
+    r.error = "usage: bench_runner --lib crdtcore-cpp --workload W --input I";
+    status = 2;
+  } else if (lib != kLib) {
+    r.ok = false;
+    r.error = "unsupported lib '" + lib + "' (this runner measures crdtcore-cpp)";
+    status = 2;
+  } else {
+    try {
+      r = run_workload(workload, input);
+    } catch (const Unsupported& e) {
+      r = Result{};
+      r.ok = false;
+      r.error = std::string("unsupported: ") + e.what();
+    } catch (const std::exception& e) {
+      r = Result{};
+      r.ok = false;
+      r.error = e.what();
+    }
+    status = r.ok ? 0 : 1;
+  }
+  print_result(lib, workload, input, r);
+  return status;
+}

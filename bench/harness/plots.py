@@ -1,0 +1,214 @@
+"""Matplotlib figures of a results document: comparisons per workload and growth curves.
+
+Every function returns a Figure (or None when the document has no data for it), so the notebook
+can show the same figures that ``save_all`` writes to bench/results/*.png. Figures are built
+without pyplot, so no GUI backend is involved. Each library keeps one colour everywhere; the two
+crdtcore rows are drawn with a black edge.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import EngFormatter, NullFormatter
+
+from .execute import timeout_of
+from .report import TITLES, row_key, row_name, rows_of
+from .results import cells_of, label, lib_order
+
+COMPARISON_GROUPS = ("replay", "encode", "load", "replay_sync", "concurrent", "crdt")
+PLOT_FILES = {g: f"{g}.png" for g in (*COMPARISON_GROUPS, "growth_history", "growth_clients")}
+
+
+COLOURS = {
+    "crdtcore-cpp": "#08306b",
+    "crdtcore-py": "#4292c6",
+    "pycrdt": "#ff7f0e",
+    "yjs": "#d62728",
+    "ywasm": "#e377c2",
+    "loro-py": "#9467bd",
+    "loro": "#c5b0d5",
+    "automerge-py": "#2ca02c",
+    "automerge": "#98df8a",
+    "json-joy": "#8c564b",
+    "diamond-types": "#7f7f7f",
+}
+
+
+def colour(lib: str) -> str:
+    """The library's fixed colour: one hue per project, darker for its Python binding."""
+    return COLOURS.get(lib, "#bcbd22")
+
+
+def comparison(doc: dict[str, Any], group: str) -> Figure | None:
+    """Grouped bars: median time per input (x) and library (bar), log y, min-max whiskers.
+
+    A timed-out cell is a hatched outline up to the timeout.
+    """
+    cells = [c for c in cells_of(doc, group) if c["ok"] or timeout_of(c["error"]) is not None]
+    if not any(c["ok"] for c in cells):
+        return None
+    libs = [lib for lib in lib_order(doc) if any(c["lib"] == lib for c in cells)]
+    rows = rows_of(cells)
+    width = 0.8 / len(libs)
+    fig = Figure(figsize=(max(7.0, 1.1 * len(rows) + 3), 4.8), layout="constrained")
+    ax = fig.subplots()
+    for i, lib in enumerate(libs):
+        xs, ys, lo, hi, late = [], [], [], [], []
+        for r, row in enumerate(rows):
+            cell = row.get(lib)
+            if cell is None:
+                continue
+            x = r - 0.4 + width * (i + 0.5)
+            if not cell["ok"]:  # timed out: a hatched outline up to the limit
+                late.append((x, timeout_of(cell["error"]) * 1000))
+                continue
+            xs.append(x)
+            ys.append(cell["median_ms"])
+            lo.append(cell["median_ms"] - cell["min_ms"])
+            hi.append(cell["max_ms"] - cell["median_ms"])
+        crdtcore = lib.startswith("crdtcore")
+        ax.bar(
+            xs,
+            ys,
+            width,
+            yerr=[lo, hi],
+            capsize=1.5,
+            label=label(lib),
+            color=colour(lib),
+            edgecolor="black" if crdtcore else "none",
+            linewidth=0.8 if crdtcore else 0,
+            error_kw={"elinewidth": 0.7},
+        )
+        if late:
+            ax.bar(
+                *zip(*late, strict=True),
+                width,
+                fill=False,
+                hatch="///",
+                edgecolor=colour(lib),
+                linewidth=0.6,
+            )
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(rows)))
+    ax.set_xticklabels(
+        [row_name(next(iter(row.values()))).split(" ")[0] for row in rows], rotation=30, ha="right"
+    )
+    ax.set_ylabel("median time, ms (log scale; whiskers min-max)")
+    ax.text(
+        1.0,
+        -0.02,
+        "hatched: slower than the timeout",
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=7,
+        color="0.4",
+    )
+    ax.set_title(TITLES.get(group, group), fontsize=10)
+    ax.grid(axis="y", which="major", alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    return fig
+
+
+def _growth(
+    doc: dict[str, Any], group: str, x_label: str, scale: float, panels: list[tuple[str, str]]
+) -> Figure | None:
+    """One log-log panel per (field, axis label); x = cell x * scale; bands show min-max time."""
+    cells = [c for c in cells_of(doc, group) if c["ok"] and c["x"] is not None]
+    if not cells:
+        return None
+    fig = Figure(figsize=(4.2 * len(panels), 3.8), layout="constrained")
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    for lib in lib_order(doc):
+        mine = sorted((c for c in cells if c["lib"] == lib), key=row_key)
+        if not mine:
+            continue
+        xs = [c["x"] * scale for c in mine]
+        for ax, (field, _) in zip(axes, panels, strict=True):
+            if field == "per_op":
+                pts = [
+                    (x, c["median_ms"] * 1000 / c["ops"])
+                    for x, c in zip(xs, mine, strict=True)
+                    if c.get("ops")
+                ]
+            else:
+                pts = [
+                    (x, c[field] / (1 << 20) if field == "mem_bytes" else c[field])
+                    for x, c in zip(xs, mine, strict=True)
+                    if c.get(field) is not None
+                ]
+            if pts:
+                ax.plot(
+                    *zip(*pts, strict=True),
+                    marker="o",
+                    markersize=3,
+                    label=label(lib),
+                    color=colour(lib),
+                    linewidth=2 if lib.startswith("crdtcore") else 1.2,
+                )
+            if field == "median_ms":
+                lo = [c["min_ms"] for c in mine]
+                hi = [c["max_ms"] for c in mine]
+                ax.fill_between(xs, lo, hi, color=colour(lib), alpha=0.15, linewidth=0)
+    for ax, (_, y_label) in zip(axes, panels, strict=True):
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(y_label)
+        ax.grid(alpha=0.3)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.xaxis.set_major_formatter(EngFormatter(sep=""))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    axes[0].legend(fontsize=7, frameon=False)
+    fig.suptitle(TITLES.get(group, group), fontsize=10)
+    return fig
+
+
+def growth_history(doc: dict[str, Any]) -> Figure | None:
+    """Time, time per patch and memory against history size (patches replayed)."""
+    b4_patches = next(
+        (
+            c["ops"] / c["x"]
+            for c in cells_of(doc, "growth_history")
+            if c["ok"] and c.get("ops") and c["x"]
+        ),
+        259778,
+    )
+    return _growth(
+        doc,
+        "growth_history",
+        "history size (patches)",
+        b4_patches,
+        [("median_ms", "median time, ms"), ("per_op", "µs per patch"), ("mem_bytes", "memory, MB")],
+    )
+
+
+def growth_clients(doc: dict[str, Any]) -> Figure | None:
+    """Time and memory against the number of concurrent clients."""
+    return _growth(
+        doc,
+        "growth_clients",
+        "clients",
+        1.0,
+        [("median_ms", "median time, ms"), ("mem_bytes", "memory, MB")],
+    )
+
+
+def figures(doc: dict[str, Any]) -> dict[str, Figure]:
+    """Every figure the document has data for, keyed by group."""
+    figs = {g: comparison(doc, g) for g in COMPARISON_GROUPS}
+    figs["growth_history"] = growth_history(doc)
+    figs["growth_clients"] = growth_clients(doc)
+    return {g: f for g, f in figs.items() if f is not None}
+
+
+def save_all(doc: dict[str, Any], out_dir: Path) -> dict[str, str]:
+    """Writes every figure as <out_dir>/<group>.png; returns {group: file name}."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    saved = {}
+    for group, fig in figures(doc).items():
+        fig.savefig(out_dir / PLOT_FILES[group], dpi=110)
+        saved[group] = PLOT_FILES[group]
+    return saved

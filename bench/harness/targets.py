@@ -1,0 +1,189 @@
+"""The issue's performance targets, evaluated on a results document (never as timed tests).
+
+Each target compares medians measured in the same run. A peer that failed (wrong result, crash,
+timeout) counts as slower than crdtcore when crdtcore finished; a peer that is unsupported or
+was not measured is left out of the comparison, and the detail text names it. A target with
+nothing to compare is "not measured" (passed = None), never a pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .plan import HISTORY_REPEATS, LIBS
+
+PYTHON_PEERS = ("pycrdt", "loro-py", "automerge-py")
+YJS_FORMAT_PEERS = ("pycrdt", "yjs", "ywasm")
+# "Per-operation cost flat on B4 x1..x10": the cost per patch at x10 within this factor of x1.
+FLAT_GROWTH_TOLERANCE = 1.3
+CRDTCORE = ("crdtcore-cpp", "crdtcore-py")
+
+
+@dataclass
+class Target:
+    """One pass/fail line: ``passed`` is None when it could not be evaluated."""
+
+    group: str
+    input: str
+    lib: str
+    name: str
+    passed: bool | None
+    detail: str
+    ratio: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _index(cells: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    return {(c["group"], c["input"], c["lib"]): c for c in cells}
+
+
+def _compare(
+    ours: dict[str, Any] | None,
+    peers: list[dict[str, Any] | None],
+    names: list[str],
+    factor: float,
+    field: str = "median_ms",
+) -> tuple[bool | None, str, float | None]:
+    """Whether ours * factor < every peer's ``field`` (lower is better).
+
+    The detail names the closest peer and its ratio peer / crdtcore (above 1: crdtcore ahead).
+    """
+    if ours is None or not ours["ok"] or ours.get(field) is None:
+        return None, "crdtcore not measured" if ours is None else "crdtcore failed", None
+    mine = ours[field] * factor
+    compared, failed_peers, missing, worst = [], [], [], None
+    for name, peer in zip(names, peers, strict=True):
+        if peer is None or peer.get("unsupported") or (peer["ok"] and peer.get(field) is None):
+            missing.append(name)
+        elif not peer["ok"]:
+            failed_peers.append(name)
+        else:
+            compared.append(name)
+            ratio = peer[field] / ours[field]
+            if worst is None or ratio < worst[1]:
+                worst = (name, ratio)
+    if not compared and not failed_peers:
+        return None, "no peer measured", None
+    passed = all(mine < p[field] for p in peers if p and p["ok"] and p.get(field) is not None)
+    parts = []
+    if worst:
+        parts.append(f"closest: {worst[0]} at {worst[1]:.3g}x")
+    if failed_peers:
+        parts.append(f"{', '.join(failed_peers)} failed")
+    if missing:
+        parts.append(f"without {', '.join(missing)}")
+    return passed, "; ".join(parts), worst[1] if worst else None
+
+
+def _peer_list(
+    cells: list[dict[str, Any]], group: str, inp: str, names: list[str]
+) -> list[dict[str, Any] | None]:
+    idx = _index(cells)
+    return [idx.get((group, inp, n)) for n in names]
+
+
+def evaluate(doc: dict[str, Any]) -> list[Target]:
+    """Every target of the issue that the cells of ``doc`` allow to evaluate."""
+    cells = doc["cells"]
+    idx = _index(cells)
+    out: list[Target] = []
+    non_crdtcore = [n for n in LIBS if n not in CRDTCORE]
+
+    for inp in sorted({c["input"] for c in cells if c["group"] == "replay"}):
+        cpp, py = idx.get(("replay", inp, "crdtcore-cpp")), idx.get(("replay", inp, "crdtcore-py"))
+        checks = [
+            (cpp, "crdtcore-cpp", "C++ replay faster than every peer", non_crdtcore, 1.0),
+            (
+                py,
+                "crdtcore-py",
+                "Python replay >= 3x faster than Python peers",
+                list(PYTHON_PEERS),
+                3.0,
+            ),
+            (py, "crdtcore-py", "Python replay >= 15x faster than Yjs (node)", ["yjs"], 15.0),
+            (py, "crdtcore-py", "Python replay faster than Loro (node)", ["loro"], 1.0),
+        ]
+        for ours, lib, name, peers, factor in checks:
+            if ours is None:
+                continue
+            passed, detail, ratio = _compare(
+                ours, _peer_list(cells, "replay", inp, peers), peers, factor
+            )
+            out.append(Target("replay", inp, lib, name, passed, detail, ratio))
+
+    for group in ("encode", "load"):
+        for inp in sorted({c["input"] for c in cells if c["group"] == group}):
+            for lib in CRDTCORE:
+                ours = idx.get((group, inp, lib))
+                if ours is None:
+                    continue
+                peers = list(YJS_FORMAT_PEERS)
+                passed, detail, ratio = _compare(
+                    ours, _peer_list(cells, group, inp, peers), peers, 1.0
+                )
+                out.append(
+                    Target(
+                        group,
+                        inp,
+                        lib,
+                        f"{group} faster than Yjs-format peers",
+                        passed,
+                        detail,
+                        ratio,
+                    )
+                )
+                if group == "load":
+                    passed, detail, ratio = _compare(
+                        ours,
+                        _peer_list(cells, group, inp, ["yjs"]),
+                        ["yjs"],
+                        2.0,
+                        field="mem_bytes",
+                    )
+                    out.append(
+                        Target(
+                            group,
+                            inp,
+                            lib,
+                            "loaded doc memory <= 1/2 of Yjs",
+                            passed,
+                            detail,
+                            ratio,
+                        )
+                    )
+
+    for lib in CRDTCORE:
+        points = {c["x"]: c for c in cells if c["group"] == "growth_history" and c["lib"] == lib}
+        first, last = points.get(1.0), points.get(float(HISTORY_REPEATS[-1]))
+        if first is None or last is None:
+            continue
+        if not (first["ok"] and last["ok"] and first["ops"] and last["ops"]):
+            out.append(
+                Target(
+                    "growth_history",
+                    "b4x",
+                    lib,
+                    "flat per-op cost on B4 x1..x10",
+                    None,
+                    "a growth point failed",
+                )
+            )
+            continue
+        per_op_first = first["median_ms"] / first["ops"]
+        per_op_last = last["median_ms"] / last["ops"]
+        ratio = per_op_last / per_op_first
+        out.append(
+            Target(
+                "growth_history",
+                "b4x",
+                lib,
+                "flat per-op cost on B4 x1..x10",
+                ratio <= FLAT_GROWTH_TOLERANCE,
+                f"x{last['x']:g} costs {ratio:.2f}x x1 per op (limit {FLAT_GROWTH_TOLERANCE}x)",
+                ratio,
+            )
+        )
+    return out

@@ -1,0 +1,243 @@
+// Sequential-trace workloads: replay, encode, load, replay_sync (and, through
+// replay, B4 / B4xK / growth:b4). Each returns a partial result object
+// { ok, ms, ops, bytes, mem_bytes, error, extra } for runner.mjs.
+//
+// Timed parts exclude reading/parsing the trace and the index conversion;
+// correctness checks run after the clock stops.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { now, memNow, memDelta, warmUpRuns } from './measure.mjs';
+import { toUtf16 } from './traces.mjs';
+
+const runnerPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'runner.mjs');
+
+// Objects kept alive until exit, so the collector cannot free a document
+// between the timed part and the memory reading.
+const keep = [];
+
+// Patches in the adapter's index unit.
+export function patchesFor(adapter, input) {
+  return adapter.unit === 'utf16' ? toUtf16(input.patches) : input.patches;
+}
+
+// First index where two strings differ, for error messages.
+function firstDiff(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return n;
+}
+
+// Returns null when `actual` equals `expected`, else an error message.
+export function checkText(what, actual, expected) {
+  if (actual === expected) return null;
+  const at = firstDiff(actual, expected);
+  return (
+    `wrong result: ${what} text differs from endContent at UTF-16 offset ${at} ` +
+    `(length ${actual.length} vs ${expected.length}): ` +
+    `got ${JSON.stringify(actual.slice(at, at + 20))}, want ${JSON.stringify(expected.slice(at, at + 20))}`
+  );
+}
+
+// Time budget in ms for one measurement (--budget-s or
+// $CRDTCORE_BENCH_BUDGET_S), or Infinity. Loops check it between chunks of
+// patches, so a library that is far too slow for an input answers ok=false
+// ("timeout: ...") instead of running for hours.
+export const budget = { ms: Infinity };
+
+const CHUNK = 4096;
+
+// Applies patches[0..] to doc, one transaction each, starting the budget clock
+// at t0. Returns the number of patches applied (< length when over budget).
+function playPatches(doc, patches, t0) {
+  const n = patches.length;
+  for (let start = 0; start < n; start += CHUNK) {
+    const end = Math.min(n, start + CHUNK);
+    for (let i = start; i < end; i++) {
+      const p = patches[i];
+      doc.edit(p[0], p[1], p[2]);
+    }
+    if (now() - t0 > budget.ms) return end;
+  }
+  return n;
+}
+
+export function overBudget(done, total, what) {
+  return {
+    ok: false,
+    error: `timeout: budget of ${budget.ms / 1000} s exceeded after ${done} of ${total} ${what}`,
+  };
+}
+
+// Replays every patch as its own transaction into a fresh document.
+export function replayDoc(adapter, patches) {
+  const [doc] = adapter.createPeers([1]);
+  for (let i = 0; i < patches.length; i++) {
+    const p = patches[i];
+    doc.edit(p[0], p[1], p[2]);
+  }
+  return doc;
+}
+
+// JIT warm-up before a timed replay: the first WARMUP_PATCHES patches into a
+// throwaway document (or pair, for sync), so that the timed part does not
+// include compiling the library's JS and wasm code. Small, so that the wasm
+// memory it leaves behind hardly affects the memory figures.
+export const WARMUP_PATCHES = Number(process.env.CRDTCORE_BENCH_WARMUP ?? 2000);
+
+function warmUp(adapter, patches, sync) {
+  if (!(WARMUP_PATCHES > 0)) return;
+  const part = patches.slice(0, Math.min(WARMUP_PATCHES, patches.length));
+  const docs = adapter.createPeers(sync ? [1, 2] : [1]);
+  if (sync) docs[0].onLocal((u) => docs[1].apply(u));
+  for (const p of part) docs[0].edit(p[0], p[1], p[2]);
+  docs.forEach((d) => d.free?.());
+}
+
+// replay: timed replay of a sequential input; mem_bytes = memory held by the
+// final document; bytes = size of its native encoding (not timed).
+export function replay(adapter, input) {
+  const patches = patchesFor(adapter, input);
+  // The memory reading comes before the warm-up, and no full GC comes right
+  // before the timed part (see twice() in crdt_benchmarks.mjs); the warm-up
+  // document is garbage by the second reading (for wasm libraries its freed
+  // memory still counts in the high-water mark: 2000 patches' worth).
+  const m0 = memNow();
+  warmUp(adapter, patches, false);
+  const [doc] = adapter.createPeers([1]);
+  const t0 = now();
+  const done = playPatches(doc, patches, t0);
+  const ms = now() - t0;
+  if (done < patches.length) return overBudget(done, patches.length, 'patches');
+  const error = checkText('replayed', doc.text(), input.expected);
+  const m1 = memNow();
+  keep.push(doc);
+  const bytes = error ? null : doc.encode().length;
+  return { ok: !error, ms, ops: patches.length, bytes, mem_bytes: memDelta(m0, m1), error };
+}
+
+// encode: replay (not timed), encode as JIT warm-up (warmUpRuns; the first
+// time is extra.cold_ms), then time one more encoding of the whole document.
+// The encoding is checked by loading it into a fresh document (not timed).
+export function encode(adapter, input) {
+  const patches = patchesFor(adapter, input);
+  const doc = replayDoc(adapter, patches);
+  let error = checkText('replayed', doc.text(), input.expected);
+  if (error) return { ok: false, error };
+  const { first: coldMs, runs } = warmUpRuns(() => {
+    const t = now();
+    doc.encode();
+    return now() - t;
+  });
+  const t0 = now();
+  const bytes = doc.encode();
+  const ms = now() - t0;
+  error = checkText('reloaded', adapter.load(bytes).text(), input.expected);
+  const extra = { cold_ms: coldMs, warmup_runs: runs };
+  return { ok: !error, ms, ops: patches.length, bytes: bytes.length, error, extra };
+}
+
+// The encoding of a replayed input, made by a child process (so this
+// process's heap and wasm memory hold only the loaded document) and cached
+// under the OS temp dir, keyed by library version and trace file stamp.
+function cachedEncoding(lib, version, input) {
+  const st = fs.statSync(input.file);
+  const safe = input.name.replace(/[^A-Za-z0-9_.:-]/g, '_').replace(/:/g, '-');
+  const dir = path.join(os.tmpdir(), 'crdtcore-bench-js');
+  const file = path.join(dir, `${lib}@${version}-${safe}-${st.size}-${Math.floor(st.mtimeMs)}.bin`);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dir, { recursive: true });
+    const res = spawnSync(
+      process.execPath,
+      [runnerPath, '--lib', lib, '--workload', '_encode_to', '--input', input.name, '--out', file],
+      { encoding: 'utf8', maxBuffer: 1 << 26 },
+    );
+    const line = (res.stdout || '').trim().split('\n').pop() || '';
+    let parsed = null;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      /* reported below */
+    }
+    if (res.status !== 0 || !parsed || !parsed.ok || !fs.existsSync(file)) {
+      const why = parsed?.error || res.stderr?.trim().split('\n').pop() || `exit ${res.status}`;
+      throw new Error(`could not produce the encoding to load: ${why}`);
+    }
+  }
+  return new Uint8Array(fs.readFileSync(file));
+}
+
+// _encode_to (internal): replay, verify, write the encoding to `out`.
+export function encodeTo(adapter, input, out) {
+  const doc = replayDoc(adapter, patchesFor(adapter, input));
+  const error = checkText('replayed', doc.text(), input.expected);
+  if (error) return { ok: false, error };
+  const bytes = doc.encode();
+  const tmp = `${out}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, bytes);
+  fs.renameSync(tmp, out);
+  return { ok: true, ms: null, ops: input.patches.length, bytes: bytes.length, error: null };
+}
+
+// load: loading the encoding into a fresh document and reading its text
+// once (so that lazy loaders pay for decoding). The first (cold) load gives
+// mem_bytes, the memory held by the loaded document, and extra.cold_ms; it is
+// dropped, more untimed loads warm the JIT (warmUpRuns), and one more load is
+// timed.
+export function load(adapter, input, lib, version) {
+  const bytes = cachedEncoding(lib, version, input);
+  let error = null;
+  let memBytes = null;
+  const loadOnce = (first) => {
+    const m0 = first ? memNow() : null;
+    const t = now();
+    let doc = adapter.load(bytes);
+    let text = doc.text();
+    const coldMs = now() - t;
+    error = error || checkText('loaded', text, input.expected);
+    text = null;
+    if (first) memBytes = memDelta(m0, memNow());
+    doc.free?.();
+    doc = null;
+    return coldMs;
+  };
+  const coldMs = loadOnce(true);
+  const { runs } = warmUpRuns(() => loadOnce(false));
+  const t0 = now();
+  const doc = adapter.load(bytes);
+  const text = doc.text();
+  const ms = now() - t0;
+  error = error || checkText('loaded again', text, input.expected);
+  keep.push(doc);
+  return {
+    ok: !error,
+    ms,
+    ops: input.patches.length,
+    bytes: bytes.length,
+    mem_bytes: memBytes,
+    error,
+    extra: { cold_ms: coldMs, warmup_runs: runs + 1 },
+  };
+}
+
+// replay_sync: replay where each transaction's update is applied to a second
+// document at once (crdt-benchmarks "B4 with sync"); both are verified.
+export function replaySync(adapter, input) {
+  const patches = patchesFor(adapter, input);
+  warmUp(adapter, patches, true);
+  const [a, b] = adapter.createPeers([1, 2]);
+  let updateBytes = 0;
+  a.onLocal((u) => {
+    updateBytes += u.length;
+    b.apply(u);
+  });
+  const t0 = now();
+  const done = playPatches(a, patches, t0);
+  const ms = now() - t0;
+  if (done < patches.length) return overBudget(done, patches.length, 'patches');
+  const error = checkText('sender', a.text(), input.expected) || checkText('receiver', b.text(), input.expected);
+  return { ok: !error, ms, ops: patches.length, error, extra: { update_bytes: updateBytes } };
+}

@@ -1,0 +1,237 @@
+"""The Python runner of the benchmark protocol: one measurement per invocation.
+
+    python bench/python/runner.py --lib {crdtcore-py,pycrdt,loro-py,automerge-py} \\
+        --workload W --input I
+
+prints one JSON line: {"lib", "workload", "input", "ok", "ms", "ops", "bytes",
+"mem_bytes", "mem_method", "version", "error"}. Workloads:
+
+- replay, encode, load, replay_sync: a sequential trace (name or .json.gz path)
+- concurrent: a concurrent trace, one document per agent
+- b4, b4x10, growth:b4:P, growth:b4x:K: automerge-paper (a prefix, K copies)
+- b1.1-b1.4, b2.1-b2.4, b3.1-b3.4 (":N", default 6000), growth:b3:C: crdtcore-py and
+  pycrdt only (their Python APIs are the same)
+
+Only the measured part is timed. Every result is checked; a wrong one gives ok=false
+and an error, never a time. Exit status 0 when ok, 1 when not, 2 for a usage error.
+bench/README.md ("crdtcore and Python peers") describes each workload.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import re
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import crdt_benchmarks
+from bench_traces import concurrent_path, load, load_concurrent, trace_path
+from workloads import HEAP_METHOD, Unsupported, WrongResult, heap_in_use, prefix_text
+
+DEFAULT_N = 6000
+B4_TRACE = "automerge-paper"
+LIBS = ("crdtcore-py", "pycrdt", "loro-py", "automerge-py")
+B3_MEM_METHOD = "glibc mallinfo2 (uordblks+hblkhd) delta around applying the updates"
+B4_MEM_METHOD = "glibc mallinfo2 (uordblks+hblkhd) delta around creating and editing the document"
+
+
+def _ms_since(start: float) -> float:
+    return (time.perf_counter() - start) * 1e3
+
+
+def _first_difference(actual: str, expected: str) -> str:
+    at = next((i for i, (a, b) in enumerate(zip(actual, expected, strict=False)) if a != b), None)
+    if at is None:
+        at = min(len(actual), len(expected))
+    return f"at code point {at} ({len(actual)} vs {len(expected)} code points)"
+
+
+def check_text(actual: str, expected: str, who: str) -> None:
+    if actual != expected:
+        raise WrongResult(
+            f"{who} text differs from the expected text {_first_difference(actual, expected)}"
+        )
+
+
+def run_sequential(peer: Any, workload: str, input_: str) -> dict[str, Any]:
+    patches, expected = load(trace_path(input_))
+    prepared = peer.prepare(patches)
+    out: dict[str, Any] = {"ops": len(patches)}
+    doc, text = peer.new_doc(1)
+    if workload == "replay_sync":
+        other, other_text = peer.new_peer(doc, 2)
+        gc.collect()
+        start = time.perf_counter()
+        peer.replay_sync(doc, text, other, prepared)
+        out["ms"] = _ms_since(start)
+        check_text(peer.text(doc, text), expected, "replayed")
+        check_text(peer.text(other, other_text), expected, "synced")
+        out["bytes"] = len(peer.encode(doc))
+        return out
+    gc.collect()
+    start = time.perf_counter()
+    peer.replay(doc, text, prepared)
+    replay_ms = _ms_since(start)
+    check_text(peer.text(doc, text), expected, "replayed")
+    start = time.perf_counter()
+    data = peer.encode(doc)
+    encode_ms = _ms_since(start)
+    out["bytes"] = len(data)
+    if workload == "replay":
+        out["ms"] = replay_ms
+    elif workload == "encode":
+        out["ms"] = encode_ms
+    else:  # load: the replayed document is dropped before measuring
+        del doc, text
+        gc.collect()
+        heap_before = heap_in_use()
+        start = time.perf_counter()
+        loaded, loaded_text = peer.load(data)
+        out["ms"] = _ms_since(start)
+        check_text(peer.text(loaded, loaded_text), expected, "loaded")
+        gc.collect()
+        out["mem_bytes"] = heap_in_use() - heap_before
+        out["mem_method"] = HEAP_METHOD
+    return out
+
+
+def run_concurrent(peer: Any, input_: str) -> dict[str, Any]:
+    trace = load_concurrent(concurrent_path(input_))
+    patches = [peer.prepare(t.patches) for t in trace.txns]
+    if any(p is not t.patches for p, t in zip(patches, trace.txns, strict=True)):
+        raise Unsupported("concurrent traces with non-ASCII text need per-agent byte offsets")
+    gc.collect()
+    start = time.perf_counter()
+    replicas = peer.concurrent(trace, patches)
+    ms = _ms_since(start)
+    for agent, (doc, text) in enumerate(replicas):
+        check_text(peer.text(doc, text), trace.end_content, f"agent {agent}")
+    return {"ms": ms, "ops": trace.patch_count, "bytes": len(peer.encode(replicas[0][0]))}
+
+
+def run_b4(peer: Any, count_percent: int, times: int) -> dict[str, Any]:
+    """The first count_percent % of automerge-paper, ``times`` times into one document;
+    mem_bytes is what the edited document holds."""
+    patches, expected = load(trace_path(B4_TRACE))
+    count = len(patches) * count_percent // 100
+    if count < len(patches):
+        expected = prefix_text(patches, count)
+    prepared = peer.prepare(patches)[:count]
+    gc.collect()
+    heap_before = heap_in_use()
+    doc, text = peer.new_doc(1)
+    start = time.perf_counter()
+    for _ in range(times):
+        peer.replay(doc, text, prepared)
+    ms = _ms_since(start)
+    mem = heap_in_use() - heap_before
+    check_text(peer.text(doc, text), expected * times, "replayed")
+    return {
+        "ms": ms,
+        "ops": count * times,
+        "bytes": len(peer.encode(doc)),
+        "mem_bytes": mem,
+        "mem_method": B4_MEM_METHOD,
+    }
+
+
+def _size(workload: str, input_: str) -> int:
+    for s in (workload, input_):
+        if ":" in s:
+            return int(s.rsplit(":", 1)[1])
+    return int(input_) if input_.isdigit() else DEFAULT_N
+
+
+def run_workload(peer: Any, workload: str, input_: str) -> dict[str, Any]:
+    if workload in ("replay", "encode", "load", "replay_sync"):
+        return run_sequential(peer, workload, input_)
+    if workload == "concurrent":
+        return run_concurrent(peer, input_)
+    if workload in ("b4", "b4x10"):
+        return run_b4(peer, 100, 1 if workload == "b4" else 10)
+    spec = f"growth:{input_}" if workload == "growth" else workload
+    growth = re.fullmatch(r"growth:(b4|b4x|b3):(\d+)", spec)
+    if growth and growth[1] == "b4":
+        if not 1 <= int(growth[2]) <= 100:
+            raise Unsupported("growth:b4:P needs 1 <= P <= 100")
+        return run_b4(peer, int(growth[2]), 1)
+    if growth and growth[1] == "b4x":
+        return run_b4(peer, 100, int(growth[2]))
+    bxy = re.fullmatch(r"b([123])\.([1-4])(:\d+)?", workload)
+    if bxy or (growth and growth[1] == "b3"):
+        if peer.name not in ("crdtcore-py", "pycrdt"):
+            raise Unsupported(f"{workload} is measured for crdtcore and pycrdt only")
+        if growth:  # B3.1 with C clients
+            clients = int(growth[2])
+            group, variant, n = 3, 1, clients * clients
+        else:
+            group, variant, n = int(bxy[1]), int(bxy[2]), _size(workload, input_)
+        if group == 1:
+            ms, size, mem = crdt_benchmarks.b1(peer.m, variant, n)
+        elif group == 2:
+            ms, size, mem = crdt_benchmarks.b2(peer.m, variant, n)
+        else:
+            ms, size, mem = crdt_benchmarks.b3(peer.m, variant, math.isqrt(n))
+        out = {"ms": ms, "ops": n, "bytes": size}
+        if mem is not None:
+            out.update(mem_bytes=mem, mem_method=B3_MEM_METHOD)
+        return out
+    raise Unsupported(f"workload '{workload}'")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--lib", required=True, choices=LIBS)
+    parser.add_argument("--workload", required=True)
+    parser.add_argument("--input", default="")
+    args = parser.parse_args(argv)
+    result: dict[str, Any] = {
+        "lib": args.lib,
+        "workload": args.workload,
+        "input": args.input,
+        "ok": False,
+        "ms": None,
+        "ops": 0,
+        "bytes": None,
+        "mem_bytes": None,
+        "mem_method": None,
+        "version": None,
+        "error": None,
+    }
+    try:
+        from peers import PEERS
+
+        peer = PEERS[args.lib]()
+        result["version"] = peer.version
+    except Exception as e:  # the library does not install or import
+        result["error"] = f"cannot load {args.lib}: {type(e).__name__}: {e}"
+        print(json.dumps(result), flush=True)
+        return 1
+    try:
+        measured = run_workload(peer, args.workload, args.input)
+        result.update(measured)
+        result["ms"] = round(result["ms"], 3)
+        result["ok"] = True
+    except Unsupported as e:
+        result["error"] = f"unsupported: {e}"
+    except WrongResult as e:
+        result["error"] = f"wrong result: {e}"
+    except Exception as e:
+        frame = traceback.extract_tb(e.__traceback__)[-1]
+        result["error"] = f"{type(e).__name__}: {e} ({Path(frame.filename).name}:{frame.lineno})"
+    if not result["ok"]:
+        result["ms"] = None
+    print(json.dumps(result), flush=True)
+    return 0 if result["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
