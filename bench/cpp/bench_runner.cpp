@@ -550,7 +550,8 @@ std::string crdtcore_version() {
   return "unknown";
 }
 
-void print_result(const std::string& lib, const std::string& workload, const std::string& input, const Result& r) {
+void print_result(const std::string& lib, const std::string& workload, const std::string& input,
+                  const Result& r) {
   nlohmann::ordered_json out;
   out["lib"] = lib;
   out["workload"] = workload;

@@ -77,7 +77,9 @@ inline fs::path resolve_trace(const std::string& arg, const fs::path& dir) {
   return dir / (arg + ".json.gz");
 }
 
-inline fs::path resolve_trace(const std::string& arg) { return resolve_trace(arg, sequential_dir()); }
+inline fs::path resolve_trace(const std::string& arg) {
+  return resolve_trace(arg, sequential_dir());
+}
 
 // "dir/NAME.json.gz" -> "NAME".
 inline std::string trace_name(const fs::path& path) {
@@ -111,7 +113,8 @@ inline std::vector<Patch> read_patches(const nlohmann::json& patches) {
   std::vector<Patch> out;
   out.reserve(patches.size());
   for (const auto& p : patches) {
-    out.push_back(Patch{p.at(0).get<uint64_t>(), p.at(1).get<uint64_t>(), p.at(2).get<std::string>()});
+    out.push_back(
+        Patch{p.at(0).get<uint64_t>(), p.at(1).get<uint64_t>(), p.at(2).get<std::string>()});
   }
   return out;
 }
