@@ -218,4 +218,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:  # the running call was killed with its process group
+        print("\nrun.py: interrupted; no results written", file=sys.stderr)
+        sys.exit(130)

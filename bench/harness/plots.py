@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import EngFormatter, NullFormatter
 
 from .execute import timeout_of
@@ -97,19 +98,14 @@ def comparison(doc: dict[str, Any], group: str) -> Figure | None:
         [row_name(next(iter(row.values()))).split(" ")[0] for row in rows], rotation=30, ha="right"
     )
     ax.set_ylabel("median time, ms (log scale; whiskers min-max)")
-    ax.text(
-        1.0,
-        -0.02,
-        "hatched: slower than the timeout",
-        transform=ax.transAxes,
-        ha="right",
-        va="top",
-        fontsize=7,
-        color="0.4",
-    )
     ax.set_title(TITLES.get(group, group), fontsize=10)
     ax.grid(axis="y", which="major", alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    handles, _ = ax.get_legend_handles_labels()
+    if any(not c["ok"] for c in cells):
+        handles.append(Patch(fill=False, hatch="///", edgecolor="0.4", label="slower than timeout"))
+    ax.legend(
+        handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False
+    )
     return fig
 
 

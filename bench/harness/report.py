@@ -73,12 +73,17 @@ def _unit(ms: float) -> tuple[str, float]:
     return ("ms", 1.0) if ms >= 1 else ("µs", 1e3)
 
 
+def _num(value: float) -> str:
+    """Three significant digits, without an exponent for large values."""
+    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 def fmt_ms(ms: float | None) -> str:
     """A duration in ms with three significant digits and a fitting unit."""
     if ms is None:
         return "—"
     unit, scale = _unit(ms)
-    return f"{ms * scale:.3g} {unit}"
+    return f"{_num(ms * scale)} {unit}"
 
 
 def fmt_bytes(n: float | None) -> str:
@@ -156,9 +161,9 @@ def _time_cell(cell: dict[str, Any] | None, notes: _Notes) -> str:
     if not cell["ok"]:
         return notes.mark(cell)
     unit, scale = _unit(cell["median_ms"])
-    text = f"{cell['median_ms'] * scale:.3g} {unit}"
+    text = f"{_num(cell['median_ms'] * scale)} {unit}"
     if cell["runs"] > 1:
-        text += f"<br><sub>{cell['min_ms'] * scale:.3g}-{cell['max_ms'] * scale:.3g}</sub>"
+        text += f"<br><sub>{_num(cell['min_ms'] * scale)}-{_num(cell['max_ms'] * scale)}</sub>"
     return text
 
 
