@@ -10,6 +10,7 @@
 //     (only gc:false, autoLoad:true and meta survive), whatever the wire carried.
 #include "core/content.h"
 
+#include <iterator>
 #include <string_view>
 #include <utility>
 
@@ -144,29 +145,47 @@ Content content_splice(Content& c, uint64_t offset) {
   return make_content_string(std::move(right));
 }
 
-bool content_try_merge(Content& left, const Content& right) {
+namespace {
+
+// left = left + right, moving whichever side is larger.
+template <typename Seq>
+void concat_into(Seq& left, Seq& right) {
+  if (right.size() > left.size()) {
+    right.insert(right.begin(), std::make_move_iterator(left.begin()), std::make_move_iterator(left.end()));
+    left = std::move(right);
+  } else {
+    left.insert(left.end(), std::make_move_iterator(right.begin()), std::make_move_iterator(right.end()));
+  }
+}
+
+}  // namespace
+
+bool content_try_merge(Content& left, Content&& right) {
   if (left.index() != right.index()) return false;
   if (auto* d = std::get_if<ContentDeleted>(&left)) {
     d->len += std::get<ContentDeleted>(right).len;
     return true;
   }
   if (auto* j = std::get_if<ContentJson>(&left)) {
-    const auto& r = std::get<ContentJson>(right).values;
-    j->values.insert(j->values.end(), r.begin(), r.end());
+    concat_into(j->values, std::get<ContentJson>(right).values);
     return true;
   }
   if (auto* a = std::get_if<ContentAny>(&left)) {
-    const auto& r = std::get<ContentAny>(right).values;
-    a->values.insert(a->values.end(), r.begin(), r.end());
+    concat_into(a->values, std::get<ContentAny>(right).values);
     return true;
   }
   if (auto* s = std::get_if<ContentString>(&left)) {
-    const auto& r = std::get<ContentString>(right);
+    auto& r = std::get<ContentString>(right);
     // A lone high surrogate meeting a lone low surrogate becomes one code point.
     const bool joins = !s->str.empty() && !r.str.empty() && is_high_surrogate(s->str.back()) &&
                        is_low_surrogate(r.str.front());
-    s->str += r.str;
     s->cp_len += r.cp_len - (joins ? 1 : 0);
+    if (r.str.size() > s->str.size()) {
+      r.str.insert(0, s->str);
+      s->str = std::move(r.str);
+    } else {
+      s->str += r.str;
+    }
     return true;
   }
   return false;

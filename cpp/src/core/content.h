@@ -81,7 +81,10 @@ Content content_splice(Content& c, uint64_t offset);
 
 // Appends `right` to `left` when both are the same mergeable kind (Deleted, Json,
 // String, Any) and returns true; otherwise returns false and changes nothing.
-bool content_try_merge(Content& left, const Content& right);
+// On success `right` may be left moved-from: cleanup merges runs right to left, so
+// the growing run is usually on the right and is moved, not copied (linear, where
+// copying it into each left neighbour would be quadratic).
+bool content_try_merge(Content& left, Content&& right);
 
 // Writes the v1 payload of `c` without its first `offset` units (§3.3 "writing with
 // offset"; for strings a cut inside a surrogate pair writes U+FFFD).

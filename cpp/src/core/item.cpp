@@ -101,7 +101,7 @@ bool item_try_merge(Item* left, Item* right) {
   if (left->id.client != right->id.client || left->end() != right->id.clock) return false;
   if (left->deleted() != right->deleted()) return false;
   if (left->content.index() != right->content.index()) return false;
-  if (!content_try_merge(left->content, right->content)) return false;
+  if (!content_try_merge(left->content, std::move(right->content))) return false;
   if (right->keep()) left->set_flag(Item::kKeep, true);
   left->right = right->right;
   if (left->right != nullptr) left->right->left = left;
