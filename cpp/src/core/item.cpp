@@ -86,12 +86,9 @@ static bool same_opt_id(bool has_a, const Id& a, bool has_b, const Id& b) {
   return has_a == has_b && (!has_a || a == b);
 }
 
-bool item_try_merge(Item* left, Item* right) {
-  if (left->is_gc() || right->is_gc()) {
-    if (!(left->is_gc() && right->is_gc())) return false;
-    left->length += right->length;
-    return true;
-  }
+bool item_can_merge(const Item* left, const Item* right) {
+  if (left->deleted() != right->deleted()) return false;
+  if (left->is_gc() || right->is_gc()) return left->is_gc() && right->is_gc();
   if (!right->has_origin() || right->origin != left->last_id()) return false;
   if (left->right != right) return false;
   if (!same_opt_id(left->has_right_origin(), left->right_origin, right->has_right_origin(),
@@ -99,14 +96,20 @@ bool item_try_merge(Item* left, Item* right) {
     return false;
   }
   if (left->id.client != right->id.client || left->end() != right->id.clock) return false;
-  if (left->deleted() != right->deleted()) return false;
   if (left->content.index() != right->content.index()) return false;
-  if (!content_try_merge(left->content, std::move(right->content))) return false;
+  return content_splittable(left->content);  // the mergeable kinds are the splittable ones
+}
+
+void item_merge(Item* left, Item* right) {
+  if (left->is_gc()) {
+    left->length += right->length;
+    return;
+  }
+  content_try_merge(left->content, std::move(right->content));
   if (right->keep()) left->set_flag(Item::kKeep, true);
   left->right = right->right;
   if (left->right != nullptr) left->right->left = left;
   left->length += right->length;
-  return true;
 }
 
 static Clock before_clock(DocImpl& doc, TxnState& txn, ClientId client) {

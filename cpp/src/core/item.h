@@ -72,9 +72,17 @@ struct Item {
 // REQUIRES: 0 < diff < item->length, item is not GC, content splittable.
 Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff);
 
-// Yjs Item.mergeWith: appends `right` to `left` when every merge condition holds.
-// Does NOT free `right` or remove it from the store.
-bool item_try_merge(Item* left, Item* right);
+// Yjs Item.mergeWith, split in two: whether `right` can be appended to `left`
+// (same kind, adjacent ids and links, same origins and deleted state, mergeable
+// content), and the append itself. Neither frees `right` nor touches the store.
+bool item_can_merge(const Item* left, const Item* right);
+// REQUIRES: item_can_merge(left, right). `right`'s content is moved out.
+void item_merge(Item* left, Item* right);
+inline bool item_try_merge(Item* left, Item* right) {
+  if (!item_can_merge(left, right)) return false;
+  item_merge(left, right);
+  return true;
+}
 
 // Yjs Item.delete: marks deleted, updates the parent's length, records the range in
 // the transaction's delete set, deletes the children of a type.

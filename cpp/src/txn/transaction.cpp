@@ -119,14 +119,20 @@ void fix_marker_after_merge(Item* left, Item* right, uint64_t left_units) {
 
 }  // namespace
 
+// Same result as Yjs's pairwise right-to-left merging, computed in linear time:
+// whether two neighbours can merge does not change when either absorbs its own
+// neighbours (ids, origins and links of the left side stay), so the run is found
+// first and then appended left to right (Yjs's order would copy the growing run
+// into every left neighbour).
 size_t try_merge_with_lefts(DocImpl& doc, ItemList& list, size_t pos) {
-  size_t i = pos;
-  for (; i > 0; --i) {
-    Item* left = list[i - 1];
-    Item* right = list[i];
-    if (left->deleted() != right->deleted() || left->is_gc() != right->is_gc()) break;
+  size_t first = pos;
+  while (first > 0 && item_can_merge(list[first - 1], list[first])) --first;
+  if (first == pos) return 0;
+  Item* left = list[first];
+  for (size_t k = first + 1; k <= pos; ++k) {
+    Item* right = list[k];
     const uint64_t left_units = left->visible() ? (doc.code_points() ? left->cp_length() : left->length) : 0;
-    if (!item_try_merge(left, right)) break;
+    item_merge(left, right);
     if (!right->is_gc()) {
       fix_marker_after_merge(left, right, left_units);
       if (right->parent_sub != nullptr && right->parent != nullptr) {
@@ -135,12 +141,9 @@ size_t try_merge_with_lefts(DocImpl& doc, ItemList& list, size_t pos) {
       }
     }
   }
-  const size_t merged = pos - i;
-  if (merged > 0) {
-    for (size_t k = pos + 1 - merged; k <= pos; ++k) delete list[k];
-    list.erase(pos + 1 - merged, pos + 1);
-  }
-  return merged;
+  for (size_t k = first + 1; k <= pos; ++k) delete list[k];
+  list.erase(first + 1, pos + 1);
+  return pos - first;
 }
 
 void cleanup_transaction(DocImpl& doc, TxnState& txn) {
