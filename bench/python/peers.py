@@ -20,6 +20,7 @@ a second document; automerge-py offers no change-apply call, so ``peer.merge(doc
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 from collections.abc import Callable
 from typing import Any
@@ -38,9 +39,8 @@ class YPeer:
     dist = "crdtcore"
 
     def __init__(self) -> None:
-        import crdtcore
-
-        self.m = crdtcore
+        # The module and the distribution share a name for both peers of this API.
+        self.m = importlib.import_module(self.dist)
         self.version = importlib.metadata.version(self.dist)
 
     def prepare(self, patches: list[Patch]) -> list[Patch]:
@@ -101,12 +101,6 @@ class YPeer:
 class PycrdtPeer(YPeer):
     name = "pycrdt"
     dist = "pycrdt"
-
-    def __init__(self) -> None:
-        import pycrdt
-
-        self.m = pycrdt
-        self.version = importlib.metadata.version(self.dist)
 
     def prepare(self, patches: list[Patch]) -> list[Patch]:
         return utf8_patches(patches)
