@@ -24,6 +24,7 @@ bench/results/tmp/quick.json and leaves latest.json and RESULTS.md alone.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -81,6 +82,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         type=int,
         help="parallel calls within a round (default 1; --quick 2): correctness only",
     )
+    p.add_argument(
+        "--budget-s",
+        type=float,
+        help="seconds after which a runner gives up a replay, replay_sync or concurrent run and "
+        "answers 'timeout' (exported as CRDTCORE_BENCH_BUDGET_S; default 60; --quick none)",
+    )
     p.add_argument("--output", type=Path, help="results file (default bench/results/latest.json)")
     p.add_argument(
         "--merge",
@@ -103,9 +110,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args.warmup = args.warmup if args.warmup is not None else (0 if small else 1)
     args.timeout = args.timeout if args.timeout is not None else (58.0 if args.quick else 300.0)
     args.jobs = args.jobs if args.jobs is not None else (2 if args.quick else 1)
+    args.budget_s = args.budget_s if args.budget_s is not None else (0.0 if small else 60.0)
     args.output = args.output or (SAMPLE if args.sample else QUICK_OUTPUT if args.quick else LATEST)
-    if args.runs < 1 or args.warmup < 0 or args.timeout <= 0 or args.jobs < 1:
-        p.error("--runs must be >= 1, --warmup >= 0, --timeout > 0, --jobs >= 1")
+    if args.runs < 1 or args.warmup < 0 or args.timeout <= 0 or args.jobs < 1 or args.budget_s < 0:
+        p.error("--runs must be >= 1, --warmup >= 0, --timeout > 0, --jobs >= 1, --budget-s >= 0")
     if args.jobs > 1 and not args.quick:
         print(
             "run.py: warning: --jobs > 1 runs libraries side by side; the times are not comparable",
@@ -167,6 +175,8 @@ def main(argv: list[str]) -> int:
         )
         return 1
 
+    if args.budget_s:
+        os.environ["CRDTCORE_BENCH_BUDGET_S"] = f"{args.budget_s:g}"
     calls = len(cells) * (args.warmup + args.runs)
     print(
         f"run.py: {len(cells)} cells x ({args.warmup} warm-up + {args.runs} runs) = {calls} "
@@ -189,6 +199,7 @@ def main(argv: list[str]) -> int:
         "warmup": args.warmup,
         "timeout_s": args.timeout,
         "jobs": args.jobs,
+        "budget_s": args.budget_s,
         "quick": args.quick,
         "sample": args.sample,
         "libs": list(args.libs),

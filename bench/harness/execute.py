@@ -203,8 +203,11 @@ def is_unsupported(error: str | None) -> bool:
 
 
 def timeout_of(error: str | None) -> float | None:
-    """The limit in seconds when ``error`` is this module's timeout message, else None."""
-    match = re.fullmatch(r"timeout after ([0-9.]+) s", error or "")
+    """The limit in seconds when ``error`` says a call ran out of time, else None: this module's
+    per-call timeout, or a runner's ``timeout: budget of S s exceeded ...`` (--budget-s)."""
+    match = re.fullmatch(r"timeout after ([0-9.]+) s", error or "") or re.match(
+        r"timeout: budget of ([0-9.]+) s", error or ""
+    )
     return float(match.group(1)) if match else None
 
 
