@@ -20,18 +20,42 @@ from ._update import get_update as get_update
 from ._update import merge_updates as merge_updates
 from .errors import CrdtcoreError as CrdtcoreError
 from .errors import DecodeError as DecodeError
+from .sync import Awareness as Awareness
+from .sync import ProtocolClosedError as ProtocolClosedError
+from .sync import ProtocolError as ProtocolError
+from .sync import SyncProtocol as SyncProtocol
+from .sync import YMessageType as YMessageType
+from .sync import YSyncMessageType as YSyncMessageType
+from .sync import create_awareness_message as create_awareness_message
+from .sync import create_sync_message as create_sync_message
+from .sync import create_update_message as create_update_message
+from .sync import handle_sync_message as handle_sync_message
+from .sync import read_message as read_message
+from .sync import write_message as write_message
 
 __all__ = [
     "Array",
+    "Awareness",
     "CrdtcoreError",
     "DecodeError",
     "Doc",
     "Map",
+    "ProtocolClosedError",
+    "ProtocolError",
     "Subscription",
+    "SyncProtocol",
     "Text",
     "Transaction",
     "TransactionEvent",
+    "YMessageType",
+    "YSyncMessageType",
+    "create_awareness_message",
+    "create_sync_message",
+    "create_update_message",
     "get_state",
     "get_update",
+    "handle_sync_message",
     "merge_updates",
+    "read_message",
+    "write_message",
 ]

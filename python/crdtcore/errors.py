@@ -4,8 +4,12 @@ crdtcore's own classes::
 
     Exception
     └── CrdtcoreError           base of crdtcore's own exception classes
-        └── DecodeError         also a ValueError: malformed update or state-vector bytes;
-                                the document is left exactly as it was
+        ├── DecodeError         also a ValueError: malformed update or state-vector bytes;
+        │   │                   the document is left exactly as it was
+        │   └── ProtocolError   (crdtcore.sync) malformed, truncated or unknown y-protocols
+        │                       message; nothing of the offending frame was applied
+        └── ProtocolClosedError (crdtcore.sync) also a RuntimeError: a SyncProtocol used
+                                after close()
 
 Everything else is a built-in exception, raised where Python containers raise it:
 
