@@ -113,6 +113,9 @@ class SyncProtocol:
             counted in ``stats.writes_dropped``; its SyncStep1 is still answered, and it still
             gets all our updates and awareness.
         name: A label for ``repr`` and logs.
+        relay: Forward updates that other protocols of ``doc`` received (a relay, a server,
+            a gossip peer). False forwards only transactions no SyncProtocol applied: each
+            peer of a full mesh already hears every other peer directly.
 
     Attributes:
         synced: True once a SyncStep2 arrived (also when dropped because the peer is
@@ -143,6 +146,7 @@ class SyncProtocol:
         awareness: Awareness | None = None,
         read_only: bool = False,
         name: str | None = None,
+        relay: bool = True,
     ) -> None:
         if awareness is not None and awareness.doc is not doc:
             raise ValueError("the awareness belongs to another document")
@@ -150,6 +154,7 @@ class SyncProtocol:
         self._awareness = awareness
         self.read_only = read_only
         self.name = name
+        self.relay = relay
         self.synced = False
         self.stats = ProtocolStats()
         self._outgoing: list[bytes] = []
@@ -352,7 +357,8 @@ class SyncProtocol:
         )
 
     def _on_transaction(self, event: TransactionEvent) -> None:
-        if event.transaction.origin is not self:
+        origin = event.transaction.origin
+        if origin is not self and (self.relay or not isinstance(origin, SyncProtocol)):
             self._send(Update(event.update))
 
     def _on_awareness(self, topic: str, payload: tuple[dict[str, Any], Any]) -> None:

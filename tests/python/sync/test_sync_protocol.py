@@ -125,6 +125,19 @@ def test_relay_does_not_send_back_to_the_sender():
     assert [type(decode_message(f)) for f in b_other.data_to_send()] == [Update]
 
 
+def test_relay_false_forwards_only_transactions_no_protocol_applied():
+    a, b = Doc(client_id=1), Doc(client_id=2)
+    ab, ba = SyncProtocol(a), SyncProtocol(b, relay=False)
+    b_other = SyncProtocol(b, relay=False)
+    a.get("x", type=Array).append(1)
+    for frame in ab.data_to_send():
+        ba.receive_data(frame)
+    assert b_other.data_to_send() == []  # received from a: not relayed
+    b.get("x", type=Array).append(2)  # b's own edit still goes to every connection
+    assert [type(decode_message(f)) for f in b_other.data_to_send()] == [Update]
+    assert [type(decode_message(f)) for f in ba.data_to_send()] == [Update]
+
+
 def test_gossip_mesh_converges(pump):
     docs = [Doc(client_id=i + 1) for i in range(4)]
     links = []
