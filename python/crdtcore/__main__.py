@@ -1,4 +1,5 @@
-"""Command line: ``python -m crdtcore demo [--seed N]``."""
+"""Command line: ``python -m crdtcore demo [--seed N]`` and ``python -m crdtcore simulate ...``
+(see ``crdtcore.sim.cli`` for the simulator's options)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import sys
 
 from . import _demo
+from .sim import cli as sim_cli
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,9 +16,12 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="three peers edit concurrently and converge")
     demo.add_argument("--seed", type=int, default=7, help="shuffling seed of the last step")
+    sim_cli.add_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "demo":
         return _demo.run(sys.stdout, seed=args.seed)
+    if args.command == "simulate":
+        return sim_cli.run(args)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

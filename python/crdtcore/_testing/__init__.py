@@ -1,0 +1,1 @@
+"""Implementation of crdtcore.testing (import that module, not this package)."""
