@@ -8,8 +8,12 @@ crdtcore's own classes::
         │   │                   the document is left exactly as it was
         │   └── ProtocolError   (crdtcore.sync) malformed, truncated or unknown y-protocols
         │                       message; nothing of the offending frame was applied
-        └── ProtocolClosedError (crdtcore.sync) also a RuntimeError: a SyncProtocol used
-                                after close()
+        ├── ProtocolClosedError (crdtcore.sync) also a RuntimeError: a SyncProtocol used
+        │                       after close()
+        └── StoreError          (crdtcore.store) an update store cannot do what was asked
+            ├── StoreCorruptError   damaged records before a log's tail, not a database
+            ├── StoreLockedError    another process holds the store
+            └── StoreClosedError    also a RuntimeError: the store was closed
 
 Everything else is a built-in exception, raised where Python containers raise it:
 
