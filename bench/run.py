@@ -9,7 +9,8 @@ bench/RESULTS.md (tables, ratios, pass/fail targets) and draws bench/results/*.p
 Usage (normally through ``./run bench``, which installs the peers and builds the runners)::
 
     python bench/run.py                         # everything (about an hour on 2 cores)
-    python bench/run.py --quick                 # smoke: one small trace, one run, < 60 s
+    python bench/run.py --quick                 # smoke (./run test stage 5): one small trace
+    python bench/run.py --workloads growth:b4:50 --libs crdtcore-cpp   # a growth point by hand
     python bench/run.py --workloads replay,load --inputs automerge-paper --runs 7
     python bench/run.py --libs crdtcore-cpp,yjs --workloads growth_history --merge
     python bench/run.py --report-only           # RESULTS.md and plots from latest.json
@@ -60,7 +61,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument(
         "--sample",
         action="store_true",
-        help="--quick plus a few growth points, into bench/results/sample.json",
+        help="--quick plus the growth cells (b4x10, three client counts) of the growth "
+        "libraries, into bench/results/sample.json",
     )
     p.add_argument("--libs", type=_csv, default=(), help=f"comma list of: {', '.join(plan.LIBS)}")
     p.add_argument(

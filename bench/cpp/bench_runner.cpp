@@ -9,7 +9,8 @@
 //   replay encode load replay_sync   a sequential trace (name or .json.gz path)
 //   concurrent                       a concurrent trace, one Doc per agent
 //   b1.1-b1.4 b2.1-b2.4 b3.1-b3.4    crdt-benchmarks shapes, N = 6000 unless "b1.1:N"
-//   b4 b4x10                         automerge-paper once / ten times into one Doc
+//   b4 b4x10                         automerge-paper once / ten times into one Doc; b4x10
+//                                    records extra.checkpoints (the growth_history curves)
 //   growth:b4:P growth:b4x:K growth:b3:C   history-size and client-count growth points
 // Documents index text in code points (OffsetKind::CodePoint), the traces' unit; every
 // edit is one transaction: `Transaction txn(doc); text.remove_range(..); text.insert(..)`.
@@ -17,16 +18,20 @@
 // Every result is checked (final text against endContent or a model, all peers equal);
 // a wrong result gives ok=false and an error, never a time. Exit status: 0 when ok,
 // 1 when not ok, 2 for a usage error (the JSON line is printed in every case).
+// $CRDTCORE_BENCH_BUDGET_S = S > 0: a replay, replay_sync or concurrent run whose timed
+// part passes S seconds stops with ok=false, error "timeout: budget of S s exceeded ...".
 // Repetition, warm-up and medians are the orchestrator's job (bench/run.py).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -55,6 +60,10 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kLib = "crdtcore-cpp";
 constexpr uint64_t kDefaultN = 6000;
 constexpr uint64_t kB2InitChars = 100;
+// Patches (replay, replay_sync) or txns (concurrent) between two budget checks.
+constexpr size_t kBudgetChunk = 4096;
+// b4x10's checkpoints: after each tenth of the first pass, then after every later pass.
+constexpr uint64_t kFirstPassSlices = 10;
 
 struct Result {
   bool ok = true;
@@ -64,6 +73,7 @@ struct Result {
   std::optional<int64_t> mem_bytes;
   std::string mem_method;
   std::string error;
+  nlohmann::ordered_json extra;  // null, or extra fields ("checkpoints")
 };
 
 // A wrong result: becomes ok=false with this message.
@@ -84,6 +94,41 @@ double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+// The time budget of replay, replay_sync and concurrent ($CRDTCORE_BENCH_BUDGET_S; 0: none).
+struct Budget {
+  double seconds = 0;
+
+  static Budget from_env() {
+    Budget b;
+    if (const char* env = std::getenv("CRDTCORE_BENCH_BUDGET_S")) {
+      try {
+        b.seconds = std::max(0.0, std::stod(env));
+      } catch (const std::exception&) {
+        b.seconds = 0;
+      }
+    }
+    return b;
+  }
+
+  // Throws BudgetExceeded when `start` is more than the budget ago.
+  void check(Clock::time_point start, size_t done, size_t total, const char* what) const;
+};
+
+// Over the budget: ok=false with the message (the orchestrator parses its prefix).
+struct BudgetExceeded : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void Budget::check(Clock::time_point start, size_t done, size_t total, const char* what) const {
+  if (seconds <= 0 || ms_since(start) <= seconds * 1000) return;
+  std::ostringstream msg;
+  msg << "timeout: budget of " << seconds << " s exceeded after " << done << " of " << total
+      << " " << what;
+  throw BudgetExceeded(msg.str());
+}
+
+Budget g_budget;
+
 Doc make_doc(crdtcore::ClientId client_id) {
   crdtcore::DocOptions options;
   options.client_id = client_id;
@@ -97,8 +142,19 @@ void apply_patch(Doc& doc, Text& text, const Patch& p) {
   if (!p.inserted.empty()) text.insert(p.pos, p.inserted);
 }
 
-void replay(Doc& doc, Text& text, const std::vector<Patch>& patches, size_t count) {
-  for (size_t i = 0; i < count; ++i) apply_patch(doc, text, patches[i]);
+void replay(Doc& doc, Text& text, const std::vector<Patch>& patches, size_t begin, size_t end) {
+  for (size_t i = begin; i < end; ++i) apply_patch(doc, text, patches[i]);
+}
+
+// Every patch, checking g_budget (clock started at `start`) every kBudgetChunk patches.
+void replay_budgeted(Doc& doc, Text& text, const std::vector<Patch>& patches,
+                     Clock::time_point start) {
+  const size_t n = patches.size();
+  for (size_t i = 0; i < n; i += kBudgetChunk) {
+    const size_t end = std::min(n, i + kBudgetChunk);
+    replay(doc, text, patches, i, end);
+    if (end < n) g_budget.check(start, end, n, "patches");
+  }
 }
 
 void check_text(const Text& text, const std::string& expected, const std::string& who) {
@@ -125,7 +181,7 @@ Result run_replay(const Trace& trace) {
   Doc doc = make_doc(1);
   Text text = doc.get_text("text");
   const auto start = Clock::now();
-  replay(doc, text, trace.patches, trace.patches.size());
+  replay_budgeted(doc, text, trace.patches, start);
   r.ms = ms_since(start);
   r.ops = trace.patches.size();
   check_text(text, trace.end_content, "replayed");
@@ -136,7 +192,7 @@ Result run_replay(const Trace& trace) {
 Bytes replayed_update(const Trace& trace) {
   Doc doc = make_doc(1);
   Text text = doc.get_text("text");
-  replay(doc, text, trace.patches, trace.patches.size());
+  replay(doc, text, trace.patches, 0, trace.patches.size());
   check_text(text, trace.end_content, "replayed");
   return doc.encode_state_as_update();
 }
@@ -145,7 +201,7 @@ Result run_encode(const Trace& trace) {
   Result r;
   Doc doc = make_doc(1);
   Text text = doc.get_text("text");
-  replay(doc, text, trace.patches, trace.patches.size());
+  replay(doc, text, trace.patches, 0, trace.patches.size());
   check_text(text, trace.end_content, "replayed");
   const auto start = Clock::now();
   const Bytes update = doc.encode_state_as_update();
@@ -185,7 +241,7 @@ Result run_replay_sync(const Trace& trace) {
     if (t.local) peer.apply_update(t.update);
   });
   const auto start = Clock::now();
-  replay(doc, text, trace.patches, trace.patches.size());
+  replay_budgeted(doc, text, trace.patches, start);
   r.ms = ms_since(start);
   r.ops = trace.patches.size();
   check_text(text, trace.end_content, "replayed");
@@ -250,6 +306,7 @@ Result run_concurrent(const crdtcore_bench::ConcurrentTrace& trace) {
     }
     known[txn.agent][i] = 1;
     r.ops += txn.patches.size();
+    if ((i + 1) % kBudgetChunk == 0) g_budget.check(start, i + 1, n, "txns");
   }
   for (uint32_t a = 0; a < trace.num_agents; ++a) deliver(a, all);
   r.ms = ms_since(start);
@@ -429,20 +486,54 @@ Result run_b3(int variant, uint64_t clients, uint64_t ops) {
   return r;
 }
 
+// The patch counts after which run_b4 takes a checkpoint: floor(count * s / 10) for
+// s = 1..10 (the first pass), then count * k for k = 2..times (the end of each later pass).
+std::vector<uint64_t> checkpoint_counts(uint64_t count, uint64_t times) {
+  std::vector<uint64_t> out;
+  for (uint64_t s = 1; s <= kFirstPassSlices; ++s) out.push_back(count * s / kFirstPassSlices);
+  for (uint64_t k = 2; k <= times; ++k) out.push_back(count * k);
+  return out;
+}
+
 // B4 / B4xK / growth: the first `count` patches of a trace, `times` times into one Doc
 // (each pass types its text in front of the previous ones, so the result is the
-// expected text repeated). mem_bytes is what the edited Doc holds.
-Result run_b4(const Trace& trace, size_t count, uint64_t times, const std::string& expected) {
+// expected text repeated). mem_bytes is what the edited Doc holds. With `checkpoints`,
+// the clock pauses at each checkpoint_counts() point while the heap is read, and
+// extra.checkpoints lists {patches, ms, mem_bytes}: patches applied, timed ms so far,
+// heap held by the Doc.
+Result run_b4(const Trace& trace, size_t count, uint64_t times, const std::string& expected,
+              bool checkpoints = false) {
   Result r;
   const int64_t heap_before = crdtcore_bench::heap_in_use();
   auto doc = std::make_unique<Doc>(make_doc(1));
   Text text = doc->get_text("text");
-  const auto start = Clock::now();
-  for (uint64_t k = 0; k < times; ++k) replay(*doc, text, trace.patches, count);
-  r.ms = ms_since(start);
+  std::vector<uint64_t> stops;
+  if (checkpoints) {
+    stops = checkpoint_counts(count, times);
+  } else {
+    stops.push_back(count * times);
+  }
+  nlohmann::ordered_json points = nlohmann::ordered_json::array();
+  uint64_t done = 0;
+  for (const uint64_t stop : stops) {
+    const auto start = Clock::now();
+    while (done < stop) {  // one pass, or the part of a pass up to the next stop
+      const uint64_t base = done / count * count;
+      const uint64_t end = std::min<uint64_t>(stop, base + count);
+      replay(*doc, text, trace.patches, done - base, end - base);
+      done = end;
+    }
+    r.ms += ms_since(start);
+    if (checkpoints) {
+      points.push_back({{"patches", done},
+                        {"ms", std::round(r.ms * 1000) / 1000},
+                        {"mem_bytes", crdtcore_bench::heap_in_use() - heap_before}});
+    }
+  }
   r.mem_bytes = crdtcore_bench::heap_in_use() - heap_before;
   r.mem_method = "glibc mallinfo2 (uordblks+hblkhd) delta around creating and editing the document";
   r.ops = count * times;
+  if (checkpoints) r.extra["checkpoints"] = points;
   check_text(text, repeat(expected, times), "B4");
   r.bytes = doc->encode_state_as_update().size();
   return r;
@@ -520,7 +611,8 @@ Result run_workload(const std::string& workload, const std::string& input) {
   }
   if (workload == "b4" || workload == "b4x10") {
     const Trace trace = b4_trace(input);
-    return run_b4(trace, trace.patches.size(), workload == "b4" ? 1 : 10, trace.end_content);
+    const bool b4x10 = workload == "b4x10";
+    return run_b4(trace, trace.patches.size(), b4x10 ? 10 : 1, trace.end_content, b4x10);
   }
   // growth:b4:P, growth:b4x:K, growth:b3:C (also as workload "growth" + input "b4:P").
   std::string spec = workload == "growth" ? "growth:" + input : workload;
@@ -564,6 +656,7 @@ void print_result(const std::string& lib, const std::string& workload, const std
   out["mem_method"] = r.mem_method.empty() ? nullptr : nlohmann::ordered_json(r.mem_method);
   out["version"] = crdtcore_version();
   out["error"] = r.ok ? nullptr : nlohmann::ordered_json(r.error);
+  if (r.ok && !r.extra.is_null()) out["extra"] = r.extra;
   std::cout << out.dump() << std::endl;
 }
 
@@ -589,6 +682,7 @@ int main(int argc, char** argv) {
     status = 2;
   } else {
     try {
+      g_budget = Budget::from_env();
       r = run_workload(workload, input);
     } catch (const Unsupported& e) {
       r = Result{};

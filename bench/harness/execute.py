@@ -19,7 +19,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from .plan import Cell, runner_argv, slots
 from .progress import Progress
@@ -211,8 +211,10 @@ def timeout_of(error: str | None) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def print_failures(results: list[CellResult], stream=sys.stderr) -> int:
-    """Prints every failed cell (unsupported ones excepted); returns how many failed."""
+def print_failures(results: list[CellResult], stream: TextIO | None = None) -> int:
+    """Prints every failed cell (unsupported ones excepted) to ``stream`` (default: stderr at
+    call time); returns how many failed."""
+    stream = stream or sys.stderr
     failed = [r for r in results if not r.ok and not is_unsupported(r.error)]
     for r in failed:
         c = r.cell

@@ -10,18 +10,22 @@ Workload groups (the names ``--workloads`` accepts, besides single workload name
 
   replay, encode, load, replay_sync   every sequential trace in <shared>/traces/sequential
   concurrent                          every concurrent trace in <shared>/traces/concurrent
-  crdt                                crdt-benchmarks B1.1-B3.4, B4 (N = 6000); B4x10 for the
-                                      growth libraries only (it takes minutes for slow peers)
-  growth_history                      B4 prefixes 10 %..100 %, then B4 x1..x10 (crdtcore, Yjs)
-  growth_clients                      B3 with 10..1000 clients (crdtcore, Yjs)
+  crdt                                crdt-benchmarks B1.1-B3.4, B4 (N = 6000), and B4x10
+  growth_history                      B4x10 with checkpoints (bench/harness/growth.py)
+  growth_clients                      B3.1 with 10..1000 clients
 
-Libraries a runner cannot do a workload for answer "unsupported" at once; --libs narrows the
-growth groups too (they default to crdtcore and Yjs, the issue's minimum).
+B4x10 and the growth groups run for the growth libraries only (crdtcore and Yjs, the issue's
+minimum; B4x10 takes minutes for slow peers) unless --libs names libraries, which then all
+run. The b4x10 cells belong to growth_history and the crdt table shows them too, so running
+both groups measures them once. Single workloads ``growth:b4:P``, ``growth:b4x:K`` and
+``growth:b3:C`` can be asked for by name; no group plans them. Libraries a runner cannot do
+a workload for answer "unsupported" at once.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -74,40 +78,36 @@ LIBS: dict[str, Lib] = {
 GROWTH_LIBS = ("crdtcore-cpp", "crdtcore-py", "yjs")
 
 TRACE_GROUPS = ("replay", "encode", "load", "replay_sync")
-CRDT_WORKLOADS = (*(f"b{i}.{j}" for i in (1, 2, 3) for j in (1, 2, 3, 4)), "b4", "b4x10")
+# b4x10 (B4 x10 with checkpoints): the one workload of growth_history, shown in crdt too.
+GROWTH_WORKLOAD = "b4x10"
+CRDT_WORKLOADS = (
+    *(f"b{i}.{j}" for i in (1, 2, 3) for j in (1, 2, 3, 4)),
+    "b4",
+    GROWTH_WORKLOAD,
+)
 CRDT_N = 6000
-HISTORY_PERCENTS = tuple(range(10, 101, 10))
-HISTORY_REPEATS = tuple(range(1, 11))
 B4_TRACE = "automerge-paper"
-# growth:b3:C = B3 with C clients (every runner accepts "growth:b3:C"; the input is ignored).
+# growth:b3:C = B3.1 with C clients (every runner accepts "growth:b3:C"; the input is ignored).
 CLIENT_COUNTS = (10, 20, 50, 100, 200, 500, 1000)
-# B4 x10 replays automerge-paper ten times (minutes for the slow peers): the growth libraries only.
-SLOW_CRDT_WORKLOADS = ("b4x10",)
+# Growth points a user can ask for by name (--workloads growth:b4:50): x = their factor.
+GROWTH_POINT = re.compile(r"growth:(b4|b4x|b3):(\d+)")
 GROUPS = (*TRACE_GROUPS, "concurrent", "crdt", "growth_history", "growth_clients")
 DEFAULT_GROUPS = GROUPS
 
 # --quick: one small trace, one run of every available library; correctness only.
-QUICK_TRACE = "sveltecomponent"
+QUICK_TRACE = "json-crdt-patch"
 QUICK_GROUPS = ("replay",)
-# --sample (bench/results/sample.json, what the notebook test reads): --quick plus a few
-# growth points of the growth libraries, one run each.
-SAMPLE_GROWTH = (
-    "growth:b4:10",
-    "growth:b4:50",
-    "growth:b4:100",
-    "growth:b4x:2",
-    "growth:b4x:3",
-    "growth:b3:10",
-    "growth:b3:100",
-    "growth:b3:1000",
-)
+# --sample (bench/results/sample.json, what the notebook test reads): --quick plus the
+# growth cells of the growth libraries (B4x10 with its checkpoints, three client counts).
+SAMPLE_GROWTH = (GROWTH_WORKLOAD, "growth:b3:10", "growth:b3:100", "growth:b3:1000")
 
 
 @dataclass(frozen=True)
 class Cell:
     """One (lib, workload, input) measurement; ``group`` and ``x`` place it in tables and plots.
 
-    x: the growth axis value (history size in patches, or number of clients), else None.
+    x: the growth axis value of a growth point (history size as a multiple of B4, or the
+    number of clients), else None. b4x10's growth curves come from its checkpoints.
     """
 
     lib: str
@@ -128,7 +128,10 @@ class Cell:
 
 @dataclass
 class Selection:
-    """What the command line asked for; empty tuples mean "everything available"."""
+    """What the command line asked for; empty tuples mean "everything available".
+
+    Named ``libs`` all run the growth cells; without them only GROWTH_LIBS do.
+    """
 
     libs: tuple[str, ...] = ()
     workloads: tuple[str, ...] = ()
@@ -192,33 +195,53 @@ def available_libs() -> tuple[list[str], dict[str, str]]:
     return found, missing
 
 
-def _group_cells(group: str, libs: list[str]) -> list[Cell]:
-    """Every cell of one workload group for ``libs``, in presentation order."""
+def _growth_libs(libs: list[str], named: bool) -> list[str]:
+    """Who runs the growth cells: every named library, else the available GROWTH_LIBS."""
+    return libs if named else [lib for lib in libs if lib in GROWTH_LIBS]
+
+
+def _b4x10_cells(libs: list[str]) -> list[Cell]:
+    """The B4 x10 cells: group growth_history (the crdt table shows them too)."""
+    return [Cell(lib, GROWTH_WORKLOAD, B4_TRACE, "growth_history") for lib in libs]
+
+
+def _group_cells(group: str, libs: list[str], named: bool = False) -> list[Cell]:
+    """Every cell of one workload group for ``libs``, in presentation order.
+
+    named: ``libs`` were named on the command line (see _growth_libs).
+    """
     if group in TRACE_GROUPS:
         return [Cell(lib, group, t, group) for t in trace_names("sequential") for lib in libs]
     if group == "concurrent":
         return [Cell(lib, group, t, group) for t in trace_names("concurrent") for lib in libs]
-    growth_libs = [lib for lib in libs if lib in GROWTH_LIBS] or libs
+    growth_libs = _growth_libs(libs, named)
     if group == "crdt":
         cells = []
         for w in CRDT_WORKLOADS:
-            spec = w if w.startswith("b4") else f"{w}:{CRDT_N}"
-            who = growth_libs if w in SLOW_CRDT_WORKLOADS else libs
-            cells += [Cell(lib, w, spec, group) for lib in who]
+            if w == GROWTH_WORKLOAD:
+                cells += _b4x10_cells(growth_libs)
+            else:
+                spec = w if w.startswith("b4") else f"{w}:{CRDT_N}"
+                cells += [Cell(lib, w, spec, group) for lib in libs]
         return cells
     if group == "growth_history":
-        points = [(f"growth:b4:{p}", p / 100) for p in HISTORY_PERCENTS]
-        points += [(f"growth:b4x:{k}", float(k)) for k in HISTORY_REPEATS[1:]]
-        return [
-            Cell(lib, w, B4_TRACE, group, x=factor) for w, factor in points for lib in growth_libs
-        ]
+        return _b4x10_cells(growth_libs)
     if group == "growth_clients":
-        return [
-            Cell(lib, f"growth:b3:{c}", f"b3:{c}", group, x=float(c))
-            for c in CLIENT_COUNTS
-            for lib in growth_libs
-        ]
+        return [_growth_point(f"growth:b3:{c}", lib) for c in CLIENT_COUNTS for lib in growth_libs]
     raise ValueError(f"unknown workload group {group!r}")
+
+
+def _growth_point(workload: str, lib: str) -> Cell:
+    """The cell of a growth point ``growth:b4:P``, ``growth:b4x:K`` or ``growth:b3:C``.
+
+    REQUIRES: ``workload`` matches GROWTH_POINT.
+    """
+    match = GROWTH_POINT.fullmatch(workload)
+    assert match is not None, workload
+    kind, k = match[1], int(match[2])
+    if kind == "b3":
+        return Cell(lib, workload, f"b3:{k}", "growth_clients", x=float(k))
+    return Cell(lib, workload, B4_TRACE, "growth_history", x=k / 100 if kind == "b4" else float(k))
 
 
 def plan(sel: Selection) -> list[Cell]:
@@ -235,23 +258,31 @@ def plan(sel: Selection) -> list[Cell]:
     sel.skipped_libs = {name: why for name, why in missing.items() if name in wanted}
     libs = [name for name in wanted if name in found]
 
+    named = bool(sel.libs)
     if sel.sample:
-        growth = _group_cells("growth_history", libs) + _group_cells("growth_clients", libs)
+        growth = [
+            *_group_cells("growth_history", libs, named),
+            *_group_cells("growth_clients", libs, named),
+        ]
         cells = [c for c in _group_cells("replay", libs) if c.input == QUICK_TRACE]
         return cells + [c for c in growth if c.workload in SAMPLE_GROWTH]
     names = sel.workloads or (QUICK_GROUPS if sel.quick else DEFAULT_GROUPS)
     cells: list[Cell] = []
     for name in names:
         if name in GROUPS:
-            group_cells = _group_cells(name, libs)
+            group_cells = _group_cells(name, libs, named)
+        elif GROWTH_POINT.fullmatch(name):
+            group_cells = [_growth_point(name, lib) for lib in _growth_libs(libs, named)]
         else:
             group = next(
-                (g for g in GROUPS if any(c.workload == name for c in _group_cells(g, libs))), None
+                (g for g in GROUPS if any(c.workload == name for c in _group_cells(g, libs, True))),
+                None,
             )
             if group is None:
                 raise ValueError(f"unknown workload {name!r}; groups: {', '.join(GROUPS)}")
-            group_cells = [c for c in _group_cells(group, libs) if c.workload == name]
-        cells += [c for c in group_cells if c not in cells]
+            group_cells = [c for c in _group_cells(group, libs, named) if c.workload == name]
+        seen = set(cells)
+        cells += [c for c in group_cells if c not in seen]
 
     if sel.inputs:
         cells = [c for c in cells if c.input in sel.inputs]

@@ -1,5 +1,8 @@
 """Matplotlib figures of a results document: comparisons per workload and growth curves.
 
+The history growth curves come from b4x10's checkpoints (growth.py): time per patch of each
+tenth of the first pass and of each later pass, and memory against patches applied.
+
 Every function returns a Figure (or None when the document has no data for it), so the notebook
 can show the same figures that ``save_all`` writes to bench/results/*.png. Figures are built
 without pyplot, so no GUI backend is involved. Each library keeps one colour everywhere; the two
@@ -15,7 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import EngFormatter, NullFormatter
 
+from . import growth
 from .execute import timeout_of
+from .plan import GROWTH_WORKLOAD
 from .report import TITLES, row_key, row_name, rows_of
 from .results import cells_of, label, lib_order
 
@@ -109,10 +114,32 @@ def comparison(doc: dict[str, Any], group: str) -> Figure | None:
     return fig
 
 
+def _log_axes(ax: Any, x_label: str, y_label: str) -> None:
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    ax.grid(alpha=0.3)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.xaxis.set_major_formatter(EngFormatter(sep=""))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def _line(ax: Any, lib: str, pts: list[tuple[float, float]]) -> None:
+    if pts:
+        ax.plot(
+            *zip(*pts, strict=True),
+            marker="o",
+            markersize=3,
+            label=label(lib),
+            color=colour(lib),
+            linewidth=2 if lib.startswith("crdtcore") else 1.2,
+        )
+
+
 def _growth(
-    doc: dict[str, Any], group: str, x_label: str, scale: float, panels: list[tuple[str, str]]
+    doc: dict[str, Any], group: str, x_label: str, panels: list[tuple[str, str]]
 ) -> Figure | None:
-    """One log-log panel per (field, axis label); x = cell x * scale; bands show min-max time."""
+    """One log-log panel per (field, axis label) against the cells' x; bands show min-max."""
     cells = [c for c in cells_of(doc, group) if c["ok"] and c["x"] is not None]
     if not cells:
         return None
@@ -122,63 +149,54 @@ def _growth(
         mine = sorted((c for c in cells if c["lib"] == lib), key=row_key)
         if not mine:
             continue
-        xs = [c["x"] * scale for c in mine]
         for ax, (field, _) in zip(axes, panels, strict=True):
-            if field == "per_op":
-                pts = [
-                    (x, c["median_ms"] * 1000 / c["ops"])
-                    for x, c in zip(xs, mine, strict=True)
-                    if c.get("ops")
-                ]
-            else:
-                pts = [
-                    (x, c[field] / (1 << 20) if field == "mem_bytes" else c[field])
-                    for x, c in zip(xs, mine, strict=True)
-                    if c.get(field) is not None
-                ]
-            if pts:
-                ax.plot(
-                    *zip(*pts, strict=True),
-                    marker="o",
-                    markersize=3,
-                    label=label(lib),
-                    color=colour(lib),
-                    linewidth=2 if lib.startswith("crdtcore") else 1.2,
-                )
+            scale = 1 / (1 << 20) if field == "mem_bytes" else 1
+            _line(ax, lib, [(c["x"], c[field] * scale) for c in mine if c.get(field) is not None])
             if field == "median_ms":
-                lo = [c["min_ms"] for c in mine]
-                hi = [c["max_ms"] for c in mine]
+                xs = [c["x"] for c in mine]
+                lo, hi = [c["min_ms"] for c in mine], [c["max_ms"] for c in mine]
                 ax.fill_between(xs, lo, hi, color=colour(lib), alpha=0.15, linewidth=0)
     for ax, (_, y_label) in zip(axes, panels, strict=True):
-        ax.set_xlabel(x_label)
-        ax.set_ylabel(y_label)
-        ax.grid(alpha=0.3)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.xaxis.set_major_formatter(EngFormatter(sep=""))
-        ax.xaxis.set_minor_formatter(NullFormatter())
+        _log_axes(ax, x_label, y_label)
     axes[0].legend(fontsize=7, frameon=False)
     fig.suptitle(TITLES.get(group, group), fontsize=10)
     return fig
 
 
 def growth_history(doc: dict[str, Any]) -> Figure | None:
-    """Time, time per patch and memory against history size (patches replayed)."""
-    b4_patches = next(
-        (
-            c["ops"] / c["x"]
-            for c in cells_of(doc, "growth_history")
-            if c["ok"] and c.get("ops") and c["x"]
-        ),
-        259778,
-    )
-    return _growth(
-        doc,
-        "growth_history",
-        "history size (patches)",
-        b4_patches,
-        [("median_ms", "median time, ms"), ("per_op", "µs per patch"), ("mem_bytes", "memory, MB")],
-    )
+    """From b4x10's checkpoints: time so far, time per patch of each slice of pass 1 and of
+    each later pass (at the patches applied by its end), and memory, against patches applied.
+    """
+    cells = [
+        c
+        for c in cells_of(doc, "growth_history")
+        if c["ok"] and c["workload"] == GROWTH_WORKLOAD and c.get("checkpoints")
+    ]
+    if not cells:
+        return None
+    fig = Figure(figsize=(12.6, 3.9), layout="constrained")
+    total, per_patch, mem = fig.subplots(1, 3)
+    for lib in lib_order(doc):
+        cps = next((c["checkpoints"] for c in cells if c["lib"] == lib), None)
+        if cps is None:
+            continue
+        _line(total, lib, [(p["patches"], p["ms"]) for p in cps])
+        total.fill_between(
+            [p["patches"] for p in cps],
+            [p["ms_min"] for p in cps],
+            [p["ms_max"] for p in cps],
+            color=colour(lib),
+            alpha=0.15,
+            linewidth=0,
+        )
+        _line(per_patch, lib, [(s.end, s.us_per_patch) for s in growth.segments(cps)])
+        _line(mem, lib, [(n, b / (1 << 20)) for n, b in growth.memory(cps) if b > 0])
+    _log_axes(total, "patches applied", "median time so far, ms")
+    _log_axes(per_patch, "patches applied", "µs per patch (tenths of pass 1, then passes)")
+    _log_axes(mem, "patches applied", "memory held, MB")
+    total.legend(fontsize=7, frameon=False)
+    fig.suptitle(TITLES["growth_history"], fontsize=10)
+    return fig
 
 
 def growth_clients(doc: dict[str, Any]) -> Figure | None:
@@ -187,7 +205,6 @@ def growth_clients(doc: dict[str, Any]) -> Figure | None:
         doc,
         "growth_clients",
         "clients",
-        1.0,
         [("median_ms", "median time, ms"), ("mem_bytes", "memory, MB")],
     )
 

@@ -6,11 +6,12 @@ Layout (schema 1)::
      "versions": {lib: version}, "skipped_libs": {lib: reason},
      "cells": [{"lib", "workload", "input", "group", "x", "ok", "error", "unsupported",
                 "version", "mem_method", "runs", "median_ms", "min_ms", "max_ms", "ops",
-                "bytes", "mem_bytes", "mem_min", "mem_max", "date",
+                "bytes", "mem_bytes", "mem_min", "mem_max", "checkpoints", "date",
                 "warmup": {runner record}, "samples": [{runner record}, ...]}, ...]}
 
 A runner record is the runner's JSON line plus ``wall_s`` (process wall time), ``returncode``
-and ``counted``. Summaries (median/min/max) use the counted samples only.
+and ``counted``. Summaries (median/min/max) use the counted samples only. ``checkpoints`` is
+None except for b4x10: the median of each of its checkpoints (bench/harness/growth.py).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from .execute import CellResult, is_unsupported
-from .plan import LIBS, ROOT
+from .growth import median_checkpoints
+from .plan import GROWTH_WORKLOAD, LIBS, ROOT
 
 SCHEMA = 1
 
@@ -125,6 +127,7 @@ def summarize(res: CellResult) -> dict[str, Any]:
         "mem_bytes": _median(mem),
         "mem_min": min(mem) if mem else None,
         "mem_max": max(mem) if mem else None,
+        "checkpoints": median_checkpoints(good),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "warmup": res.warmup,
         "samples": res.samples,
@@ -196,5 +199,17 @@ def label(lib: str) -> str:
 
 
 def cells_of(doc: dict[str, Any], group: str) -> list[dict[str, Any]]:
-    """The cell entries of one workload group, in file order."""
-    return [c for c in doc["cells"] if c["group"] == group]
+    """The cell entries of one workload group, in file order.
+
+    The crdt group also gets the b4x10 cells of growth_history (as copies with group "crdt"):
+    one measurement serves both tables.
+    """
+    out = [c for c in doc["cells"] if c["group"] == group]
+    if group == "crdt":
+        shared = [
+            {**c, "group": "crdt"}
+            for c in doc["cells"]
+            if c["group"] == "growth_history" and c["workload"] == GROWTH_WORKLOAD
+        ]
+        out += shared
+    return out

@@ -10,17 +10,20 @@
 // W: replay | encode | load | replay_sync   (I: trace name or path, b4, b4xK)
 //    concurrent                             (I: concurrent trace name or path)
 //    b1.1..b1.4 | b2.1..b2.4 | b3.1..b3.4   (I: optional N, "6000" or "b1.1:6000")
-//    b4 | b4xK                              (automerge-paper, or the trace I, K times)
+//    b4 | b4xK                              (automerge-paper, or the trace I, K times;
+//                                            b4xK records extra.checkpoints, lib/growth.mjs)
 //    growth:b4:P | growth:b4x:K | growth:b3:C      (I ignored)
 // --budget-s S (or $CRDTCORE_BENCH_BUDGET_S): give up with ok=false,
 // error "timeout: ..." once the timed part of a replay, replay_sync or
-// concurrent run exceeds S seconds.
+// concurrent run (b4 and growth:b4 points too: they are replays) exceeds S
+// seconds. b4xK has no budget.
 
 import { loadAdapter, packageVersion, LIBS } from './lib/adapters/index.mjs';
 import { MEM_METHOD, canMeasureMemory } from './lib/measure.mjs';
 import { sequentialInput, concurrentInput } from './lib/traces.mjs';
 import { replay, encode, load, replaySync, encodeTo, budget } from './lib/sequential.mjs';
 import { concurrent } from './lib/concurrent.mjs';
+import { replayPasses } from './lib/growth.mjs';
 import { crdtBenchmark, b3, twice } from './lib/crdt_benchmarks.mjs';
 
 function parseArgs(argv) {
@@ -74,8 +77,9 @@ async function measure(args) {
   if (wl === 'concurrent') return concurrent(adapter, concurrentInput(input));
   if (wl === '_encode_to') return encodeTo(adapter, sequentialInput(input), args.out);
   if ((m = /^(b[123]\.[1-4])(:\d+)?$/.exec(wl))) return crdtBenchmark(adapter, m[1], parseN(wl, input));
-  if ((m = /^b4(?:x(\d+))?$/.exec(wl))) {
-    return replay(adapter, sequentialInput(`copies:${m[1] ?? 1}:${b4Trace(input)}`));
+  if (wl === 'b4') return replay(adapter, sequentialInput(b4Trace(input)));
+  if ((m = /^b4x(\d+)$/.exec(wl)) && Number(m[1]) >= 1) {
+    return replayPasses(adapter, sequentialInput(b4Trace(input)), Number(m[1]));
   }
   let spec = wl;
   if (wl === 'growth') spec = `growth:${input}`;

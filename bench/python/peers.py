@@ -16,6 +16,8 @@ Encodings: Yjs v1 updates (``get_update()``) for crdtcore and pycrdt, a Loro sna
 (``export(ExportMode.Snapshot())``), ``Document.save()`` for automerge.
 Sync: the per-transaction update (``doc.observe`` / ``subscribe_local_update``) applied to
 a second document; automerge-py offers no change-apply call, so ``peer.merge(doc)``.
+``sync_replayer`` connects the two documents and returns the function that replays a piece
+of the trace, so the runner can check its time budget between pieces.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from collections.abc import Callable
 from typing import Any
 
 from bench_traces import ConcurrentTrace, Patch
-from workloads import Unsupported, missing_past, utf8_patches
+from workloads import Budget, Unsupported, missing_past, utf8_patches
 
 Update = bytes
 Replicas = list[tuple[Any, Any]]  # (doc, text handle) per agent
+Replayer = Callable[[list[Patch]], None]  # replays a piece of a trace (with sync)
 
 
 class YPeer:
@@ -89,13 +92,16 @@ class YPeer:
     def apply_update(self, doc: Any, update: Update) -> None:
         doc.apply_update(update)
 
-    def replay_sync(self, doc: Any, text: Any, peer: Any, patches: list[Patch]) -> None:
-        doc.observe(lambda event: peer.apply_update(event.update))
-        self.replay(doc, text, patches)
+    def sync_replayer(self, doc: Any, text: Any, peer: Any) -> Replayer:
+        """Forwards each transaction's update of ``doc`` to ``peer``; returns the replay."""
+        self._subscription = doc.observe(lambda event: peer.apply_update(event.update))
+        return lambda patches: self.replay(doc, text, patches)
 
-    def concurrent(self, trace: ConcurrentTrace, patches: list[list[Patch]]) -> Replicas:
+    def concurrent(
+        self, trace: ConcurrentTrace, patches: list[list[Patch]], budget: Budget
+    ) -> Replicas:
         """Runs a concurrent trace (one doc per agent); returns every agent's (doc, text)."""
-        return run_concurrent(self, trace, patches)
+        return run_concurrent(self, trace, patches, budget)
 
 
 class PycrdtPeer(YPeer):
@@ -163,12 +169,14 @@ class LoroPeer:
     def apply_update(self, doc: Any, update: Update) -> None:
         doc.import_(update)
 
-    def replay_sync(self, doc: Any, text: Any, peer: Any, patches: list[Patch]) -> None:
+    def sync_replayer(self, doc: Any, text: Any, peer: Any) -> Replayer:
         self._subscription = self.on_local_update(doc, peer.import_)
-        self.replay(doc, text, patches)
+        return lambda patches: self.replay(doc, text, patches)
 
-    def concurrent(self, trace: ConcurrentTrace, patches: list[list[Patch]]) -> Replicas:
-        return run_concurrent(self, trace, patches)
+    def concurrent(
+        self, trace: ConcurrentTrace, patches: list[list[Patch]], budget: Budget
+    ) -> Replicas:
+        return run_concurrent(self, trace, patches, budget)
 
 
 def actor_id(client_id: int) -> bytes:
@@ -225,17 +233,23 @@ class AutomergePeer:
             raise ValueError("the loaded document has no 'text'")
         return doc, found[1]
 
-    def replay_sync(self, doc: Any, text: Any, peer: Any, patches: list[Patch]) -> None:
+    def sync_replayer(self, doc: Any, text: Any, peer: Any) -> Replayer:
         str_type = self.m.ScalarType.Str
-        for pos, n_del, ins in patches:
-            with doc.transaction() as tx:
-                for _ in range(n_del):
-                    tx.delete(text, pos)
-                for k, ch in enumerate(ins):
-                    tx.insert(text, pos + k, str_type, ch)
-            peer.merge(doc)
 
-    def concurrent(self, trace: ConcurrentTrace, patches: list[list[Patch]]) -> Replicas:
+        def replay(patches: list[Patch]) -> None:
+            for pos, n_del, ins in patches:
+                with doc.transaction() as tx:
+                    for _ in range(n_del):
+                        tx.delete(text, pos)
+                    for k, ch in enumerate(ins):
+                        tx.insert(text, pos + k, str_type, ch)
+                peer.merge(doc)
+
+        return replay
+
+    def concurrent(
+        self, trace: ConcurrentTrace, patches: list[list[Patch]], budget: Budget
+    ) -> Replicas:
         raise Unsupported(
             "automerge-py has no call that applies given changes (only merge/sync of whole"
             " documents), so delivering exactly a txn's causal past needs fork(heads) per"
@@ -243,10 +257,13 @@ class AutomergePeer:
         )
 
 
-def run_concurrent(peer: Any, trace: ConcurrentTrace, patches: list[list[Patch]]) -> Replicas:
+def run_concurrent(
+    peer: Any, trace: ConcurrentTrace, patches: list[list[Patch]], budget: Budget
+) -> Replicas:
     """One doc per agent (client id agent + 1); before agent a runs txn i it receives, in
     index order, the updates of every txn of i's causal past it lacks; at the end every
-    agent receives all it lacks. Updates are what each txn produced locally."""
+    agent receives all it lacks. Updates are what each txn produced locally. Checks
+    ``budget`` every ``Budget.CHUNK_TXNS`` transactions."""
     n = len(trace.txns)
     updates: list[Update | None] = [None] * n
     current = [-1]  # the txn being made locally, -1 while applying remote updates
@@ -273,6 +290,8 @@ def run_concurrent(peer: Any, trace: ConcurrentTrace, patches: list[list[Patch]]
         peer.edit_txn(docs[txn.agent], texts[txn.agent], patches[i])
         current[0] = -1
         have[txn.agent][i] = 1
+        if (i + 1) % Budget.CHUNK_TXNS == 0:
+            budget.check(i + 1, n, "txns")
     everything = list(range(n))
     for a in range(trace.num_agents):
         deliver(a, everything)

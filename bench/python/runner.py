@@ -4,16 +4,19 @@
         --workload W --input I
 
 prints one JSON line: {"lib", "workload", "input", "ok", "ms", "ops", "bytes",
-"mem_bytes", "mem_method", "version", "error"}. Workloads:
+"mem_bytes", "mem_method", "version", "error"} (plus "extra" for b4x10). Workloads:
 
 - replay, encode, load, replay_sync: a sequential trace (name or .json.gz path)
 - concurrent: a concurrent trace, one document per agent
-- b4, b4x10, growth:b4:P, growth:b4x:K: automerge-paper (a prefix, K copies)
+- b4, b4x10, growth:b4:P, growth:b4x:K: automerge-paper (a prefix, K copies); b4x10
+  records extra.checkpoints (the growth_history curves)
 - b1.1-b1.4, b2.1-b2.4, b3.1-b3.4 (":N", default 6000), growth:b3:C: crdtcore-py and
   pycrdt only (their Python APIs are the same)
 
 Only the measured part is timed. Every result is checked; a wrong one gives ok=false
-and an error, never a time. Exit status 0 when ok, 1 when not, 2 for a usage error.
+and an error, never a time. $CRDTCORE_BENCH_BUDGET_S = S > 0 stops a replay, replay_sync
+or concurrent run whose timed part passes S seconds (ok=false, "timeout: budget of S s
+exceeded after D of T patches"). Exit status 0 when ok, 1 when not, 2 for a usage error.
 bench/README.md ("crdtcore and Python peers") describes each workload.
 """
 
@@ -34,13 +37,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import crdt_benchmarks
 from bench_traces import concurrent_path, load, load_concurrent, trace_path
-from workloads import HEAP_METHOD, Unsupported, WrongResult, heap_in_use, prefix_text
+from workloads import (
+    HEAP_METHOD,
+    Budget,
+    BudgetExceeded,
+    Unsupported,
+    WrongResult,
+    heap_in_use,
+    prefix_text,
+)
 
 DEFAULT_N = 6000
 B4_TRACE = "automerge-paper"
 LIBS = ("crdtcore-py", "pycrdt", "loro-py", "automerge-py")
 B3_MEM_METHOD = "glibc mallinfo2 (uordblks+hblkhd) delta around applying the updates"
 B4_MEM_METHOD = "glibc mallinfo2 (uordblks+hblkhd) delta around creating and editing the document"
+FIRST_PASS_SLICES = 10  # b4x10 checkpoints: each tenth of the first pass, then each later pass
 
 
 def _ms_since(start: float) -> float:
@@ -61,16 +73,20 @@ def check_text(actual: str, expected: str, who: str) -> None:
         )
 
 
-def run_sequential(peer: Any, workload: str, input_: str) -> dict[str, Any]:
+def run_sequential(peer: Any, workload: str, input_: str, budget: Budget) -> dict[str, Any]:
     patches, expected = load(trace_path(input_))
     prepared = peer.prepare(patches)
     out: dict[str, Any] = {"ops": len(patches)}
     doc, text = peer.new_doc(1)
+    # Encode and load time the encoding, not the replay: no budget there.
+    chunks = budget.chunks(prepared) if workload in ("replay", "replay_sync") else [prepared]
     if workload == "replay_sync":
         other, other_text = peer.new_peer(doc, 2)
+        replay_chunk = peer.sync_replayer(doc, text, other)
         gc.collect()
         start = time.perf_counter()
-        peer.replay_sync(doc, text, other, prepared)
+        budget.restart()
+        budget.replay(replay_chunk, chunks)
         out["ms"] = _ms_since(start)
         check_text(peer.text(doc, text), expected, "replayed")
         check_text(peer.text(other, other_text), expected, "synced")
@@ -78,7 +94,8 @@ def run_sequential(peer: Any, workload: str, input_: str) -> dict[str, Any]:
         return out
     gc.collect()
     start = time.perf_counter()
-    peer.replay(doc, text, prepared)
+    budget.restart()
+    budget.replay(lambda chunk: peer.replay(doc, text, chunk), chunks)
     replay_ms = _ms_since(start)
     check_text(peer.text(doc, text), expected, "replayed")
     start = time.perf_counter()
@@ -103,44 +120,75 @@ def run_sequential(peer: Any, workload: str, input_: str) -> dict[str, Any]:
     return out
 
 
-def run_concurrent(peer: Any, input_: str) -> dict[str, Any]:
+def run_concurrent(peer: Any, input_: str, budget: Budget) -> dict[str, Any]:
     trace = load_concurrent(concurrent_path(input_))
     patches = [peer.prepare(t.patches) for t in trace.txns]
     if any(p is not t.patches for p, t in zip(patches, trace.txns, strict=True)):
         raise Unsupported("concurrent traces with non-ASCII text need per-agent byte offsets")
     gc.collect()
     start = time.perf_counter()
-    replicas = peer.concurrent(trace, patches)
+    budget.restart()
+    replicas = peer.concurrent(trace, patches, budget)
     ms = _ms_since(start)
     for agent, (doc, text) in enumerate(replicas):
         check_text(peer.text(doc, text), trace.end_content, f"agent {agent}")
     return {"ms": ms, "ops": trace.patch_count, "bytes": len(peer.encode(replicas[0][0]))}
 
 
-def run_b4(peer: Any, count_percent: int, times: int) -> dict[str, Any]:
+def checkpoint_counts(count: int, times: int) -> list[int]:
+    """The patch counts after which b4x10 takes a checkpoint: count * s // 10 for s = 1..10
+    (the first pass), then count * k for k = 2..times (the end of each later pass)."""
+    first = [count * s // FIRST_PASS_SLICES for s in range(1, FIRST_PASS_SLICES + 1)]
+    return first + [count * k for k in range(2, times + 1)]
+
+
+def run_b4(peer: Any, count_percent: int, times: int, checkpoints: bool = False) -> dict[str, Any]:
     """The first count_percent % of automerge-paper, ``times`` times into one document;
-    mem_bytes is what the edited document holds."""
+    mem_bytes is what the edited document holds.
+
+    With ``checkpoints`` the clock pauses at each ``checkpoint_counts`` point while the heap
+    is read, and ``extra.checkpoints`` lists ``{patches, ms, mem_bytes}``: patches applied,
+    timed ms so far, heap held by the document.
+    """
     patches, expected = load(trace_path(B4_TRACE))
     count = len(patches) * count_percent // 100
     if count < len(patches):
         expected = prefix_text(patches, count)
     prepared = peer.prepare(patches)[:count]
+    stops = checkpoint_counts(count, times) if checkpoints else [count * times]
+    # The piece of a pass between two stops, sliced before the heap reading and the clock.
+    pieces, done = [], 0
+    for stop in stops:
+        while done < stop:
+            base = done // count * count
+            end = min(stop, base + count)
+            whole = done == base and end == base + count
+            pieces.append((end, prepared if whole else prepared[done - base : end - base]))
+            done = end
     gc.collect()
     heap_before = heap_in_use()
     doc, text = peer.new_doc(1)
-    start = time.perf_counter()
-    for _ in range(times):
-        peer.replay(doc, text, prepared)
-    ms = _ms_since(start)
+    ms, points = 0.0, []
+    for end, piece in pieces:
+        start = time.perf_counter()
+        peer.replay(doc, text, piece)
+        ms += _ms_since(start)
+        if checkpoints:  # with checkpoints, every piece ends at a stop
+            points.append(
+                {"patches": end, "ms": round(ms, 3), "mem_bytes": heap_in_use() - heap_before}
+            )
     mem = heap_in_use() - heap_before
     check_text(peer.text(doc, text), expected * times, "replayed")
-    return {
+    out = {
         "ms": ms,
         "ops": count * times,
         "bytes": len(peer.encode(doc)),
         "mem_bytes": mem,
         "mem_method": B4_MEM_METHOD,
     }
+    if checkpoints:
+        out["extra"] = {"checkpoints": points}
+    return out
 
 
 def _size(workload: str, input_: str) -> int:
@@ -152,11 +200,13 @@ def _size(workload: str, input_: str) -> int:
 
 def run_workload(peer: Any, workload: str, input_: str) -> dict[str, Any]:
     if workload in ("replay", "encode", "load", "replay_sync"):
-        return run_sequential(peer, workload, input_)
+        return run_sequential(peer, workload, input_, Budget.from_env())
     if workload == "concurrent":
-        return run_concurrent(peer, input_)
-    if workload in ("b4", "b4x10"):
-        return run_b4(peer, 100, 1 if workload == "b4" else 10)
+        return run_concurrent(peer, input_, Budget.from_env())
+    if workload == "b4":
+        return run_b4(peer, 100, 1)
+    if workload == "b4x10":
+        return run_b4(peer, 100, 10, checkpoints=True)
     spec = f"growth:{input_}" if workload == "growth" else workload
     growth = re.fullmatch(r"growth:(b4|b4x|b3):(\d+)", spec)
     if growth and growth[1] == "b4":
@@ -224,11 +274,14 @@ def main(argv: list[str] | None = None) -> int:
         result["error"] = f"unsupported: {e}"
     except WrongResult as e:
         result["error"] = f"wrong result: {e}"
+    except BudgetExceeded as e:
+        result["error"] = str(e)
     except Exception as e:
         frame = traceback.extract_tb(e.__traceback__)[-1]
         result["error"] = f"{type(e).__name__}: {e} ({Path(frame.filename).name}:{frame.lineno})"
     if not result["ok"]:
         result["ms"] = None
+        result.pop("extra", None)
     print(json.dumps(result), flush=True)
     return 0 if result["ok"] else 1
 

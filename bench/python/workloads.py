@@ -8,11 +8,16 @@
 - ``heap_in_use``: glibc ``mallinfo2`` via ctypes. crdtcore, pycrdt, loro and
   automerge all allocate with the C library's malloc, so one method fits them all.
 - ``missing_past``: what an agent lacks of a concurrent transaction's causal past.
+- ``Budget``: ``$CRDTCORE_BENCH_BUDGET_S``, the time after which replay, replay_sync and
+  concurrent give up (``timeout: budget of S s exceeded after D of T patches``).
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
+import time
+from collections.abc import Callable, Sequence
 
 from bench_traces import ConcurrentTxn, Patch
 
@@ -25,6 +30,63 @@ class WrongResult(Exception):
 
 class Unsupported(Exception):
     """A workload the library (or this runner) cannot do."""
+
+
+class BudgetExceeded(Exception):
+    """The timed part ran past ``$CRDTCORE_BENCH_BUDGET_S`` (reported as ok=false)."""
+
+
+class Budget:
+    """A time limit for one measurement; ``seconds <= 0`` means none.
+
+    The orchestrator (bench/harness/execute.py ``timeout_of``) parses the message prefix
+    ``timeout: budget of S s``.
+    """
+
+    CHUNK_PATCHES = 4096  # patches between two checks (replay, replay_sync)
+    CHUNK_TXNS = 1024  # transactions between two checks (concurrent)
+
+    def __init__(self, seconds: float = 0.0) -> None:
+        self.seconds = seconds
+        self.start = time.perf_counter()
+
+    @classmethod
+    def from_env(cls) -> Budget:
+        """The budget ``$CRDTCORE_BENCH_BUDGET_S`` sets (none when unset or not a number)."""
+        try:
+            return cls(max(0.0, float(os.environ.get("CRDTCORE_BENCH_BUDGET_S", "0"))))
+        except ValueError:
+            return cls()
+
+    def restart(self) -> None:
+        """Starts the clock the budget is measured against (call right before timing)."""
+        self.start = time.perf_counter()
+
+    def check(self, done: int, total: int, what: str) -> None:
+        """Raises BudgetExceeded when the clock has passed the budget."""
+        if self.seconds > 0 and time.perf_counter() - self.start > self.seconds:
+            raise BudgetExceeded(
+                f"timeout: budget of {self.seconds:g} s exceeded after {done} of {total} {what}"
+            )
+
+    def chunks(self, patches: Sequence[Patch]) -> list[Sequence[Patch]]:
+        """``patches`` cut where the budget is checked (one piece without a budget)."""
+        if self.seconds <= 0:
+            return [patches]
+        step = self.CHUNK_PATCHES
+        return [patches[i : i + step] for i in range(0, len(patches), step)]
+
+    def replay(
+        self, apply: Callable[[Sequence[Patch]], None], chunks: list[Sequence[Patch]]
+    ) -> None:
+        """Calls ``apply`` on each piece of ``chunks()``, checking the budget in between."""
+        total = sum(len(c) for c in chunks)
+        done = 0
+        for chunk in chunks:
+            apply(chunk)
+            done += len(chunk)
+            if done < total:
+                self.check(done, total, "patches")
 
 
 class Rng:

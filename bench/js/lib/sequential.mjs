@@ -1,5 +1,5 @@
 // Sequential-trace workloads: replay, encode, load, replay_sync (and, through
-// replay, B4 / B4xK / growth:b4). Each returns a partial result object
+// replay, B4 and the growth:b4 points; B4xK is growth.mjs). Each returns a partial result object
 // { ok, ms, ops, bytes, mem_bytes, error, extra } for runner.mjs.
 //
 // Timed parts exclude reading/parsing the trace and the index conversion;
@@ -88,7 +88,7 @@ export function replayDoc(adapter, patches) {
 // memory it leaves behind hardly affects the memory figures.
 export const WARMUP_PATCHES = Number(process.env.CRDTCORE_BENCH_WARMUP ?? 2000);
 
-function warmUp(adapter, patches, sync) {
+export function warmUp(adapter, patches, sync) {
   if (!(WARMUP_PATCHES > 0)) return;
   const part = patches.slice(0, Math.min(WARMUP_PATCHES, patches.length));
   const docs = adapter.createPeers(sync ? [1, 2] : [1]);

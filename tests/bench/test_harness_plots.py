@@ -1,0 +1,55 @@
+"""bench/harness/plots.py: which figures a results document yields (drawn, never shown)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from harness import plots
+
+
+def b4x10(build, lib: str, us_last: float):
+    cps = build.checkpoints(per_pass=1000, us_first=1.0, us_last=us_last)
+    sample = build.record(cps[-1]["ms"], extra={"checkpoints": cps})
+    return build.cell_result(lib, "b4x10", "automerge-paper", "growth_history", [sample])
+
+
+def test_growth_history_draws_time_per_patch_and_memory_from_checkpoints(build) -> None:
+    doc = build.document([b4x10(build, "crdtcore-cpp", 1.0), b4x10(build, "yjs", 5.0)])
+    fig = plots.growth_history(doc)
+    total, per_patch, memory = fig.axes
+    assert [len(ax.get_lines()) for ax in fig.axes] == [2, 2, 2]
+    xs, ys = per_patch.get_lines()[1].get_data()
+    assert len(xs) == 19 and xs[-1] == 10000
+    assert ys[0] == pytest.approx(1.0) and ys[-1] == pytest.approx(5.0)
+    assert memory.get_lines()[0].get_data()[0][-1] == 10000
+    assert total.get_legend() is not None
+
+
+def test_growth_history_without_checkpoints_has_no_figure(build) -> None:
+    doc = build.document([build.cell_result("yjs", "b4x10", "automerge-paper", "growth_history")])
+    assert plots.growth_history(doc) is None
+
+
+def test_figures_keeps_only_groups_with_data_and_crdt_gets_b4x10(build) -> None:
+    doc = build.document(
+        [
+            build.cell_result("crdtcore-cpp"),
+            build.cell_result("yjs", error="timeout after 300 s"),
+            b4x10(build, "crdtcore-cpp", 1.0),
+        ]
+    )
+    figs = plots.figures(doc)
+    assert set(figs) == {"replay", "crdt", "growth_history"}
+
+
+def test_save_all_writes_one_png_per_figure(build, tmp_path) -> None:
+    doc = build.document([build.cell_result("crdtcore-cpp"), b4x10(build, "yjs", 2.0)])
+    saved = plots.save_all(doc, tmp_path)
+    assert saved == {
+        "replay": "replay.png",
+        "crdt": "crdt.png",
+        "growth_history": "growth_history.png",
+    }
+    assert all((tmp_path / name).stat().st_size > 1000 for name in saved.values())
