@@ -21,13 +21,19 @@
 // $CRDTCORE_BENCH_BUDGET_S = S > 0: a replay, replay_sync or concurrent run whose timed
 // part passes S seconds stops with ok=false, error "timeout: budget of S s exceeded ...".
 // Repetition, warm-up and medians are the orchestrator's job (bench/run.py).
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -214,18 +220,67 @@ Result run_encode(const Trace& trace) {
   return r;
 }
 
-Result run_load(const Trace& trace) {
+// The path of this executable and the --out argument (the _encode_to child mode).
+std::string g_self;
+std::string g_out;
+
+// Runs this executable as `--workload _encode_to --input INPUT --out PATH` and returns the
+// encoding it wrote: the replay happens in another process, so this one starts load from a
+// fresh heap (Items recycled from a replayed document would hide the loaded document's size).
+Bytes encoding_from_child(const std::string& input) {
+  const std::string path = "/tmp/crdtcore-bench-cpp-" + std::to_string(::getpid()) + ".bin";
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
+    const char* args[] = {g_self.c_str(), "--lib",         kLib, "--workload", "_encode_to",
+                          "--input",      input.c_str(), "--out", path.c_str(), nullptr};
+    ::execv(g_self.c_str(), const_cast<char* const*>(args));
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::ifstream in(path, std::ios::binary);
+  Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::remove(path.c_str());
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || bytes.empty()) {
+    throw std::runtime_error("the _encode_to child process failed");
+  }
+  return bytes;
+}
+
+// load: the encoding comes from a child process. A first (cold) load into this fresh process
+// gives mem_bytes; it is dropped, and the time is that of a second load (warm, as the JS runner
+// does).
+Result run_load(const Trace& trace, const std::string& input) {
   Result r;
-  const Bytes update = replayed_update(trace);  // the replayed Doc is gone before measuring
-  const int64_t heap_before = crdtcore_bench::heap_in_use();
+  const Bytes update = encoding_from_child(input);
+  {
+    const int64_t heap_before = crdtcore_bench::heap_in_use();
+    Doc cold = make_doc(2);
+    cold.apply_update(update);
+    check_text(cold.get_text("text"), trace.end_content, "loaded");
+    r.mem_bytes = crdtcore_bench::heap_in_use() - heap_before;
+    r.mem_method = crdtcore_bench::kHeapMethod;
+  }
   const auto start = Clock::now();
   auto fresh = std::make_unique<Doc>(make_doc(2));
   fresh->apply_update(update);
   r.ms = ms_since(start);
   check_text(fresh->get_text("text"), trace.end_content, "loaded");
-  r.mem_bytes = crdtcore_bench::heap_in_use() - heap_before;
-  r.mem_method = crdtcore_bench::kHeapMethod;
   r.ops = trace.patches.size();
+  r.bytes = update.size();
+  return r;
+}
+
+// _encode_to (internal): replays the trace and writes its encoding to --out.
+Result run_encode_to(const Trace& trace) {
+  Result r;
+  const Bytes update = replayed_update(trace);
+  std::ofstream out(g_out, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(update.data()), static_cast<std::streamsize>(update.size()));
+  if (!out) throw std::runtime_error("cannot write " + g_out);
   r.bytes = update.size();
   return r;
 }
@@ -590,11 +645,12 @@ Result run_workload(const std::string& workload, const std::string& input) {
   static const std::regex bxy(R"(b([123])\.([1-4])(:\d+)?)");
   std::smatch m;
   if (workload == "replay" || workload == "encode" || workload == "load" ||
-      workload == "replay_sync") {
+      workload == "replay_sync" || workload == "_encode_to") {
     const Trace trace = crdtcore_bench::load_trace(crdtcore_bench::resolve_trace(input));
     if (workload == "replay") return run_replay(trace);
     if (workload == "encode") return run_encode(trace);
-    if (workload == "load") return run_load(trace);
+    if (workload == "load") return run_load(trace, input);
+    if (workload == "_encode_to") return run_encode_to(trace);
     return run_replay_sync(trace);
   }
   if (workload == "concurrent") {
@@ -669,7 +725,9 @@ int main(int argc, char** argv) {
     if (flag == "--lib") lib = argv[i + 1];
     else if (flag == "--workload") workload = argv[i + 1];
     else if (flag == "--input") input = argv[i + 1];
+    else if (flag == "--out") g_out = argv[i + 1];
   }
+  g_self = "/proc/self/exe";
   Result r;
   int status = 0;
   if (argc % 2 == 0 || workload.empty()) {
