@@ -8,8 +8,7 @@
 * regressions/*.json replayed, the known-bad ones as strict xfails.
 
 ``--long`` / ``CRDTCORE_FUZZ_LONG`` turns every test into a time-boxed random search. The
-20 peers x 10,000 ops performance check is tests/python/sim/test_sim_perf.py
-(``CRDTCORE_SIM_PERF=1``).
+20 peers x 10,000 ops speed figure comes from bench/sim/perf.py (a benchmark, not a test).
 """
 
 from __future__ import annotations
