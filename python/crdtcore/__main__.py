@@ -1,5 +1,6 @@
-"""Command line: ``python -m crdtcore demo [--seed N]`` and ``python -m crdtcore simulate ...``
-(see ``crdtcore.sim.cli`` for the simulator's options)."""
+"""Command line: ``python -m crdtcore demo [--seed N]``, ``python -m crdtcore simulate ...``
+(see ``crdtcore.sim.cli`` for the simulator's options) and ``python -m crdtcore serve ...``
+(the sync server, see ``crdtcore.asyncio._cli``; needs the ``net`` extra)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 import sys
 
 from . import _demo
+from .asyncio import _cli as serve_cli
 from .sim import cli as sim_cli
 
 
@@ -17,11 +19,14 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="three peers edit concurrently and converge")
     demo.add_argument("--seed", type=int, default=7, help="shuffling seed of the last step")
     sim_cli.add_parser(commands)
+    serve_cli.add_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "demo":
         return _demo.run(sys.stdout, seed=args.seed)
     if args.command == "simulate":
         return sim_cli.run(args)
+    if args.command == "serve":
+        return serve_cli.run(args)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -15,6 +15,10 @@ crdtcore's own classes::
             ├── StoreLockedError    another process holds the store
             └── StoreClosedError    also a RuntimeError: the store was closed
 
+crdtcore.asyncio adds ``ChannelClosed`` (a ``ConnectionError``: the channel to the peer
+ended) and ``PermissionDeniedError`` (a ``PermissionError``: the server refused the
+connection with the y-protocols permission-denied message).
+
 Everything else is a built-in exception, raised where Python containers raise it:
 
 * ``TypeError``: a value that cannot be stored (``set()``, ``object()``, a dict with

@@ -116,6 +116,13 @@ class SyncProtocol:
         relay: Forward updates that other protocols of ``doc`` received (a relay, a server,
             a gossip peer). False forwards only transactions no SyncProtocol applied: each
             peer of a full mesh already hears every other peer directly.
+        echo_awareness: Send the peer's own awareness changes back to it, as y-websocket's
+            server does (its clients treat that echo as a sign of life and use it to reappear
+            after a reconnect). Servers set it.
+
+    An update the peer sends is not sent back to it, except when the document held pending
+    content before it: the transaction may then integrate structs from elsewhere that the
+    peer lacks, so it goes back whole (y-websocket's server echoes every update).
 
     Attributes:
         synced: True once a SyncStep2 arrived (also when dropped because the peer is
@@ -147,6 +154,7 @@ class SyncProtocol:
         read_only: bool = False,
         name: str | None = None,
         relay: bool = True,
+        echo_awareness: bool = False,
     ) -> None:
         if awareness is not None and awareness.doc is not doc:
             raise ValueError("the awareness belongs to another document")
@@ -155,6 +163,8 @@ class SyncProtocol:
         self.read_only = read_only
         self.name = name
         self.relay = relay
+        self.echo_awareness = echo_awareness
+        self._echo_transaction = False
         self.synced = False
         self.stats = ProtocolStats()
         self._outgoing: list[bytes] = []
@@ -333,11 +343,16 @@ class SyncProtocol:
             kind = YSyncMessageType.SYNC_STEP2 if step2 else YSyncMessageType.SYNC_UPDATE
             self._events.append(WriteDropped(kind))
         else:
+            # With pending content, this update may unlock structs that came from elsewhere
+            # and that the peer lacks: the resulting transaction then goes back to it too.
+            self._echo_transaction = self._doc.has_pending
             try:
                 with self._doc.transaction(origin=self):
                     self._doc.apply_update(update)
             except DecodeError as exc:
                 raise ProtocolError(f"malformed update: {exc}") from exc
+            finally:
+                self._echo_transaction = False
             self.stats.updates_in += 1
             self._events.append(UpdateReceived(update, step2))
         if step2 and not self.synced:
@@ -358,7 +373,10 @@ class SyncProtocol:
 
     def _on_transaction(self, event: TransactionEvent) -> None:
         origin = event.transaction.origin
-        if origin is not self and (self.relay or not isinstance(origin, SyncProtocol)):
+        if origin is self:
+            if self._echo_transaction:
+                self._send(Update(event.update))
+        elif self.relay or not isinstance(origin, SyncProtocol):
             self._send(Update(event.update))
 
     def _on_awareness(self, topic: str, payload: tuple[dict[str, Any], Any]) -> None:
@@ -367,7 +385,7 @@ class SyncProtocol:
         changes, origin = payload
         awareness = self._awareness
         assert awareness is not None
-        if origin is not self:
+        if origin is not self or self.echo_awareness:
             ids = [*changes["added"], *changes["updated"], *changes["removed"]]
         elif awareness.client_id in changes["removed"] and awareness.get_local_state() is not None:
             # The peer declared us offline; the Awareness kept our state and bumped its clock,

@@ -20,6 +20,7 @@ from crdtcore.sync import (
     UpdateReceived,
     WriteDropped,
     YSyncMessageType,
+    create_update_message,
     decode_message,
 )
 
@@ -136,6 +137,27 @@ def test_relay_false_forwards_only_transactions_no_protocol_applied():
     b.get("x", type=Array).append(2)  # b's own edit still goes to every connection
     assert [type(decode_message(f)) for f in b_other.data_to_send()] == [Update]
     assert [type(decode_message(f)) for f in ba.data_to_send()] == [Update]
+
+
+def test_update_that_unlocks_pending_content_goes_back_to_its_sender():
+    source, updates = Doc(client_id=7), []
+    source.observe(lambda event: updates.append(event.update))
+    text = source.get("t", type=Text)
+    text.insert(0, "a")
+    text.insert(1, "b")  # depends on the first update
+    server = Doc(client_id=1)
+    from_a, from_b = SyncProtocol(server), SyncProtocol(server)
+    from_b.receive_data(create_update_message(updates[1]))  # pending: "a" is missing
+    assert server.has_pending and from_a.data_to_send() == []
+    from_a.receive_data(create_update_message(updates[0]))  # unlocks "b", which a lacks
+    echoed = [decode_message(f) for f in from_a.data_to_send()]
+    assert [type(m) for m in echoed] == [Update]
+    replica = Doc()
+    replica.apply_update(updates[0])
+    replica.apply_update(echoed[0].update)
+    assert str(replica.get("t", type=Text)) == "ab"
+    from_a.receive_data(create_update_message(updates[0]))  # nothing pending: no echo
+    assert from_a.data_to_send() == []
 
 
 def test_gossip_mesh_converges(pump):

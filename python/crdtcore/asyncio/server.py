@@ -1,0 +1,481 @@
+"""WebsocketServer: the y-websocket-compatible sync server on asyncio.
+
+A thin pump over ``SyncProtocol`` (websockets ``asyncio/connection.py``; y-websocket
+``bin/utils.cjs``): the URL path names the room, each connection gets a protocol on the
+room's document, and after every received frame the room hands each connection what its
+protocol queued, which is how updates and awareness reach the other clients. One writer task
+per connection sends its frames in order, so a slow reader never stalls the room.
+
+Connection life (close codes in brackets):
+
+1. ``authorize(room, request)`` answers ``"rw"``, ``"r"`` (read-only: writes are dropped and
+   counted) or None (the y-protocols permission-denied message, then [1008]).
+2. The room is loaded from the store on first use; past ``Limits.max_rooms`` an idle room is
+   unloaded first, else the connection is refused [1013].
+3. The server sends SyncStep1 and the awareness states it knows; then, per frame: rate
+   limits [1008], text frames [1003], malformed messages [1008], too large [1009, by
+   websockets], store failure [1011, every connection of the room]. A failing connection
+   never disturbs the room or the other connections.
+4. On disconnect the awareness states the connection controlled are removed and the others
+   told; a room without connections is unloaded after ``idle_timeout`` seconds.
+
+Durability: the room appends each update to the store inside the commit that applies it,
+before any frame is sent (see ``_room.py``). ``stop()`` closes the connections [1001],
+compacts and unloads every room and closes the store.
+
+Logging goes to ``logging.getLogger("crdtcore.server")``.
+
+Thread safety: none; a server runs in one event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import parse_qsl, urlsplit
+
+from ..store import MemoryStore, StoreError
+from ..sync import Auth, ProtocolError, SyncProtocol, WriteDropped
+from ._channel import require_websockets
+from ._limits import Limits, RateLimiter
+from ._room import Room
+
+if TYPE_CHECKING:
+    from websockets.asyncio.server import Server, ServerConnection
+
+    from ..store import UpdateStore
+
+logger = logging.getLogger("crdtcore.server")
+
+Access = Literal["rw", "r"]
+"""What ``authorize`` grants: read-write or read-only."""
+
+Authorize = Callable[[str, "ConnectionRequest"], "Access | Awaitable[Access | None] | None"]
+"""``authorize(room, request)``: a function or coroutine returning an Access or None."""
+
+_CLOSE_REASON_BYTES = 123  # RFC 6455: a close frame's reason fits in 123 bytes
+_AWARENESS_CHECK_SECONDS = 3.0  # y-protocols: outdatedTimeout / 10
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionRequest:
+    """The opening request of a connection, as ``authorize`` sees it.
+
+    Attributes:
+        room: The room name: the URL path without its first ``/`` and without the query
+            string, not percent-decoded (y-websocket's rule).
+        path: The request target as sent (path and query string).
+        query: The query parameters (the last value of a repeated name).
+        headers: The HTTP headers (websockets' case-insensitive ``Headers``).
+        remote_address: The peer's socket address.
+
+    Example:
+        >>> request = ConnectionRequest.parse("/notes?token=abc&x=1", {"Origin": "y"})
+        >>> request.room, request.query["token"], request.headers["Origin"]
+        ('notes', 'abc', 'y')
+    """
+
+    room: str
+    path: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+    remote_address: Any = None
+
+    @classmethod
+    def parse(
+        cls, path: str, headers: Mapping[str, str], remote_address: Any = None
+    ) -> ConnectionRequest:
+        """Builds the request from a request target and its headers."""
+        parts = urlsplit(path)
+        room = parts.path[1:] if parts.path.startswith("/") else parts.path
+        query = MappingProxyType(dict(parse_qsl(parts.query, keep_blank_values=True)))
+        return cls(room, path, query, headers, remote_address)
+
+
+class _RoomLimitError(Exception):
+    """Every room allowed by ``Limits.max_rooms`` is in use (closes the connection, 1013)."""
+
+
+class WebsocketServer:
+    """The y-websocket-compatible sync server.
+
+    Args:
+        host: The interface to listen on.
+        port: The TCP port (0: any free port; read ``port`` after ``start()``).
+        store: Where rooms are persisted (an UpdateStore); the server owns it and closes it
+            in ``stop()``. None: an in-memory store (documents survive idle unloading, not
+            a restart).
+        authorize: ``authorize(room, request) -> "rw" | "r" | None``, a function or a
+            coroutine function; None grants ``"rw"`` to everyone.
+        limits: The Limits (defaults: ``Limits()``).
+        idle_timeout: Seconds a room without connections stays loaded (None: forever).
+        compact_threshold: Stored records per room above which they are merged into one.
+
+    Attributes:
+        host: The interface given.
+        limits: The Limits in force.
+        idle_timeout: As given.
+        compact_threshold: As given.
+
+    Raises:
+        ImportError: The ``websockets`` package is missing (``pip install 'crdtcore[net]'``).
+
+    Example:
+        >>> import asyncio
+        >>> async def main():
+        ...     async with WebsocketServer(port=0) as server:
+        ...         return server.port > 0, dict(server.rooms)
+        >>> asyncio.run(main())
+        (True, {})
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 1234,
+        *,
+        store: UpdateStore | None = None,
+        authorize: Authorize | None = None,
+        limits: Limits | None = None,
+        idle_timeout: float | None = 30.0,
+        compact_threshold: int = 1000,
+    ) -> None:
+        require_websockets()
+        if store is None:
+            store = MemoryStore()
+        self.host = host
+        self._port = port
+        self._store = store
+        self._authorize = authorize
+        self.limits = limits if limits is not None else Limits()
+        self.idle_timeout = idle_timeout
+        self.compact_threshold = compact_threshold
+        self._rooms: dict[str, Room] = {}
+        self._unload_handles: dict[str, asyncio.TimerHandle] = {}
+        self._server: Server | None = None
+        self._ticker: asyncio.Task[None] | None = None
+        self._stopped = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def rooms(self) -> Mapping[str, Room]:
+        """The loaded rooms by name (read-only view)."""
+        return MappingProxyType(self._rooms)
+
+    @property
+    def store(self) -> UpdateStore:
+        """The store rooms are persisted in."""
+        return self._store
+
+    @property
+    def port(self) -> int:
+        """The port listened on (the real one once started with port 0)."""
+        if self._server is not None and self._server.sockets:
+            return int(self._server.sockets[0].getsockname()[1])
+        return self._port
+
+    async def start(self) -> None:
+        """Starts listening.
+
+        Raises:
+            OSError: The address cannot be bound.
+            RuntimeError: Already started.
+        """
+        if self._server is not None or self._stopped:
+            raise RuntimeError("the server was already started")
+        from websockets.asyncio.server import serve
+
+        self._server = await serve(
+            self._handle,
+            self.host,
+            self._port,
+            max_size=self.limits.max_message_size,
+        )
+        self._ticker = asyncio.create_task(self._tick_rooms())
+        logger.info("listening on ws://%s:%d", self.host, self.port)
+
+    async def serve_forever(self) -> None:
+        """Starts if needed, then serves until ``stop()`` (or cancellation, which stops)."""
+        if self._server is None:
+            await self.start()
+        server = self._server
+        assert server is not None
+        try:
+            await server.wait_closed()
+        except asyncio.CancelledError:
+            await self.stop()
+            raise
+
+    async def stop(self) -> None:
+        """Closes every connection (code 1001), compacts and unloads the rooms, closes the
+        store; idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+        if self._ticker is not None:
+            self._ticker.cancel()
+            await asyncio.gather(self._ticker, return_exceptions=True)
+        for room in list(self._rooms.values()):
+            self._unload(room)
+        try:
+            self._store.close()
+        except Exception as exc:
+            logger.error("closing the store failed: %s", exc)
+        logger.info("stopped")
+
+    async def __aenter__(self) -> WebsocketServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    # -- connections -------------------------------------------------------------------------
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        assert ws.request is not None
+        request = ConnectionRequest.parse(ws.request.path, ws.request.headers, ws.remote_address)
+        label = f"{request.room!r} from {_address(ws.remote_address)}"
+        try:
+            access = await self._access(request)
+        except Exception:
+            logger.exception("authorize failed for %s", label)
+            await ws.close(1011, "authorization failed")
+            return
+        if access is None:
+            logger.warning("permission denied: %s", label)
+            with contextlib.suppress(ConnectionClosed):
+                await ws.send(Auth("permission denied").encode())
+            await ws.close(1008, "permission denied")
+            return
+        try:
+            room = self._open_room(request.room)
+        except _RoomLimitError as exc:
+            logger.warning("refused %s: %s", label, exc)
+            await ws.close(1013, _reason(str(exc)))
+            return
+        except (TypeError, ValueError) as exc:
+            logger.warning("refused %s: %s", label, exc)
+            await ws.close(1008, _reason(f"invalid room name: {exc}"))
+            return
+        except StoreError as exc:
+            logger.error("cannot load room for %s: %s", label, exc)
+            await ws.close(1011, "cannot load room: storage failure")
+            return
+        except Exception:
+            logger.exception("cannot load room for %s", label)
+            await ws.close(1011, "cannot load room")
+            return
+        protocol = SyncProtocol(
+            room.doc,
+            awareness=room.awareness,
+            read_only=access == "r",
+            name=label,
+            echo_awareness=True,
+        )
+        conn = _Connection(ws, protocol, self.limits)
+        writer = asyncio.create_task(conn.write_loop())
+        logger.info("connected %s (%s)", label, access)
+        try:
+            room.add(conn)
+            await self._pump(conn, room, label)
+        except ConnectionClosed:
+            pass
+        finally:
+            if not room.closed:
+                room.remove(conn)
+                if not room.peers:
+                    self._schedule_unload(room)
+            else:
+                protocol.close()
+            writer.cancel()
+            await asyncio.gather(writer, return_exceptions=True)
+            await conn.closed()
+            stats = protocol.stats
+            logger.info(
+                "disconnected %s: code %s, %d messages in, %d out, %d writes dropped",
+                label,
+                ws.close_code,
+                stats.messages_in,
+                stats.messages_out,
+                stats.writes_dropped,
+            )
+
+    async def _pump(self, conn: _Connection, room: Room, label: str) -> None:
+        protocol = conn.protocol
+        async for message in conn.ws:
+            if isinstance(message, str):
+                logger.warning("text frame from %s", label)
+                await conn.ws.close(1003, "text frames are not supported")
+                return
+            reason = conn.limiter.check(len(message), now=time.monotonic())
+            if reason is not None:
+                logger.warning("%s: %s", label, reason)
+                await conn.ws.close(1008, _reason(reason))
+                return
+            try:
+                protocol.receive_data(message, now=time.time() * 1000)
+            except ProtocolError as exc:
+                logger.warning("malformed message from %s: %s", label, exc)
+                await conn.ws.close(1008, _reason(f"malformed message: {exc}"))
+                return
+            except Exception:
+                if room.failed is None:
+                    logger.exception("error handling a frame from %s", label)
+                    conn.abort(1011, "internal error")
+                room.flush()  # a failed room closes all its connections
+                return
+            for event in protocol.events_received():
+                if isinstance(event, WriteDropped):
+                    logger.debug("dropped a write from read-only %s", label)
+            room.flush()
+
+    async def _access(self, request: ConnectionRequest) -> Access | None:
+        if self._authorize is None:
+            return "rw"
+        result = self._authorize(request.room, request)
+        if inspect.isawaitable(result):
+            result = await result
+        if result not in ("rw", "r", None):
+            raise ValueError(f"authorize returned {result!r}, not 'rw', 'r' or None")
+        return result  # type: ignore[return-value]
+
+    # -- rooms -------------------------------------------------------------------------------
+
+    def _open_room(self, name: str) -> Room:
+        room = self._rooms.get(name)
+        if room is not None:
+            handle = self._unload_handles.pop(name, None)
+            if handle is not None:
+                handle.cancel()
+            return room
+        limit = self.limits.max_rooms
+        if limit is not None and len(self._rooms) >= limit:
+            idle = next((r for r in self._rooms.values() if not r.peers), None)
+            if idle is None:
+                raise _RoomLimitError(f"too many rooms: this server holds at most {limit}")
+            self._unload(idle)
+        room = Room.load(
+            name, self._store, compact_threshold=self.compact_threshold, on_failed=self._drop
+        )
+        self._rooms[name] = room
+        return room
+
+    def _schedule_unload(self, room: Room) -> None:
+        if self.idle_timeout is None or self._stopped:
+            return
+        loop = asyncio.get_running_loop()
+        handle = self._unload_handles.pop(room.name, None)
+        if handle is not None:
+            handle.cancel()
+        self._unload_handles[room.name] = loop.call_later(
+            self.idle_timeout, self._unload_if_idle, room
+        )
+
+    def _unload_if_idle(self, room: Room) -> None:
+        self._unload_handles.pop(room.name, None)
+        if not room.peers and self._rooms.get(room.name) is room:
+            self._unload(room)
+
+    def _unload(self, room: Room) -> None:
+        """Compacts and forgets a room (its peers, if any, are being closed)."""
+        room.compact()
+        self._drop(room)
+        logger.info("room %r unloaded", room.name)
+
+    def _drop(self, room: Room) -> None:
+        if self._rooms.get(room.name) is room:
+            del self._rooms[room.name]
+        handle = self._unload_handles.pop(room.name, None)
+        if handle is not None:
+            handle.cancel()
+        room.close()
+
+    async def _tick_rooms(self) -> None:
+        """Runs the awareness timeouts of every room (y-protocols checks every 3 s)."""
+        while True:
+            await asyncio.sleep(_AWARENESS_CHECK_SECONDS)
+            now = time.time() * 1000
+            for room in list(self._rooms.values()):
+                try:
+                    room.tick(now)
+                except Exception:
+                    logger.exception("awareness check failed in room %r", room.name)
+
+
+class _Connection:
+    """One client: its protocol, rate limiter, and the frames waiting for its writer task."""
+
+    def __init__(self, ws: ServerConnection, protocol: SyncProtocol, limits: Limits) -> None:
+        self.ws = ws
+        self.protocol = protocol
+        self.limiter = RateLimiter(limits, now=time.monotonic())
+        self._max_queue = limits.max_send_queue
+        self._outbox: deque[bytes] = deque()
+        self._queued = 0
+        self._wake = asyncio.Event()
+        self._closing: asyncio.Task[None] | None = None
+
+    def push(self, frames: list[bytes]) -> None:
+        if self._closing is not None:
+            return
+        self._outbox.extend(frames)
+        self._queued += sum(len(frame) for frame in frames)
+        if self._max_queue is not None and self._queued > self._max_queue:
+            self._outbox.clear()
+            self._queued = 0
+            logger.warning("%s: send queue overflow", self.protocol.name)
+            self.abort(1013, "send queue overflow: the client reads too slowly")
+            return
+        self._wake.set()
+
+    def abort(self, code: int, reason: str) -> None:
+        if self._closing is None:
+            self._closing = asyncio.create_task(self.ws.close(code, _reason(reason)))
+
+    async def closed(self) -> None:
+        """Waits for a close started by ``abort``."""
+        if self._closing is not None:
+            await asyncio.gather(self._closing, return_exceptions=True)
+
+    async def write_loop(self) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        try:
+            while True:
+                await self._wake.wait()
+                self._wake.clear()
+                while self._outbox:
+                    frame = self._outbox.popleft()
+                    self._queued -= len(frame)
+                    await self.ws.send(frame)
+        except ConnectionClosed:
+            pass
+
+
+def _reason(text: str) -> str:
+    """``text`` cut to fit a close frame (123 UTF-8 bytes)."""
+    data = text.encode()
+    if len(data) <= _CLOSE_REASON_BYTES:
+        return text
+    return data[: _CLOSE_REASON_BYTES - 3].decode(errors="ignore") + "..."
+
+
+def _address(address: Any) -> str:
+    if isinstance(address, tuple) and len(address) >= 2:
+        return f"{address[0]}:{address[1]}"
+    return str(address)
