@@ -371,7 +371,13 @@ class Doc:
             self._native_observer = None
 
     def _dispatch(self, result: _core.TransactionResult) -> None:
+        # The first result of a commit is the committing transaction's. A commit can announce
+        # a second one, the formatting clean-up after a remote transaction, which Yjs runs as a
+        # transaction of its own with no origin (so providers forward it): clearing
+        # _committing here gives it a fresh origin-less Transaction. The native
+        # Transaction.__exit__ restores _committing when the commit ends.
         txn = self._committing or Transaction(self)
+        self._committing = None
         event = TransactionEvent(result, txn)
         error: Exception | None = None
         for callback in list(self._observers.values()):
