@@ -33,10 +33,10 @@
 // An update that Yjs fails to apply is an error of the command (crdtcore peers never send
 // malformed updates, so it is a finding, not noise).
 
-import { createInterface } from 'node:readline'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
+import { need, named, serveJsonLines } from './lib/jsonl_server.mjs'
 import { loadYjs } from './lib/load_yjs.mjs'
 import { cpToUtf16, decodeValue } from './lib/replay.mjs'
 import { encodeValue, fromB64, getRoot, textDelta, toB64 } from './lib/view.mjs'
@@ -289,16 +289,7 @@ const stats = (peer) => {
 
 // -- requests -------------------------------------------------------------------------------
 
-const need = (req, key) => {
-  if (req[key] === undefined) throw new Error(`missing argument "${key}"`)
-  return req[key]
-}
-
-const getPeer = (req) => {
-  const peer = peers.get(need(req, 'peer'))
-  if (!peer) throw new Error(`no peer named ${JSON.stringify(req.peer)}`)
-  return peer
-}
+const getPeer = (req) => named(peers, req, 'peer')
 
 const handlers = {
   ping: () => ({ yjs: version, node: process.version }),
@@ -336,12 +327,12 @@ const STATELESS = new Set([
   'ping', 'dispose', 'shutdown', 'snapshot', 'persisted', 'stats', 'covers'
 ])
 
-const handle = (req) => {
-  const h = Object.hasOwn(handlers, req.cmd) ? handlers[req.cmd] : null
-  if (!h) throw new Error(`unknown command ${JSON.stringify(req.cmd)}`)
+// Wraps a handler: a command that may change a peer also answers with the peer's version,
+// state vector, fingerprint and the frames queued while it ran.
+const withState = (cmd, h) => (req) => {
   outbox = []
   const result = h(req) || {}
-  if (!STATELESS.has(req.cmd)) {
+  if (!STATELESS.has(cmd)) {
     const peer = getPeer(req)
     const sv = Y.encodeStateVector(peer.doc)
     result.version = peer.version
@@ -352,18 +343,7 @@ const handle = (req) => {
   return result
 }
 
-const rl = createInterface({ input: process.stdin, crlfDelay: Infinity })
-rl.on('line', (line) => {
-  if (line.trim() === '') return
-  let req = {}
-  let res
-  try {
-    req = JSON.parse(line)
-    res = { id: req.id ?? null, ok: true, result: handle(req) }
-  } catch (e) {
-    res = { id: req.id ?? null, ok: false, error: String(e && e.stack ? e.stack : e) }
-  }
-  const done = res.ok && req.cmd === 'shutdown'
-  process.stdout.write(JSON.stringify(res) + '\n', done ? () => process.exit(0) : undefined)
-})
-rl.on('close', () => process.stdout.end())
+serveJsonLines(
+  Object.fromEntries(Object.entries(handlers).map(([cmd, h]) => [cmd, withState(cmd, h)])),
+  { errorFields: (e) => ({ error: String(e && e.stack ? e.stack : e) }) }
+)

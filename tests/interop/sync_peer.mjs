@@ -26,7 +26,6 @@
 //       (states travel as JSON text, so lone surrogates survive the JSON-lines transport)
 //   shutdown                                -> {} then exit
 
-import { createInterface } from 'node:readline'
 import { readFileSync } from 'node:fs'
 import * as Y from 'yjs'
 import * as syncProtocol from 'y-protocols/sync'
@@ -34,6 +33,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as authProtocol from 'y-protocols/auth'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
+import { need, named, serveJsonLines } from './lib/jsonl_server.mjs'
 
 console.log = (...args) => console.error(...args) // stdout carries protocol lines only
 
@@ -61,16 +61,7 @@ const awarenessFrame = (awareness, clients) => frame((e) => {
 
 const peers = new Map()
 
-const need = (req, key) => {
-  if (req[key] === undefined) throw new Error(`missing argument "${key}"`)
-  return req[key]
-}
-
-const getPeer = (req) => {
-  const peer = peers.get(need(req, 'peer'))
-  if (!peer) throw new Error(`no peer named ${JSON.stringify(req.peer)}`)
-  return peer
-}
+const getPeer = (req) => named(peers, req, 'peer')
 
 const destroyPeer = (peer) => {
   peer.awareness.destroy()
@@ -220,32 +211,9 @@ const handlers = {
   }
 }
 
-const handleLine = (line) => {
-  let req
-  try {
-    req = JSON.parse(line)
-  } catch (e) {
-    return { id: null, ok: false, error: `bad JSON request: ${e.message}` }
+serveJsonLines(handlers, {
+  onClose: () => {
+    handlers.shutdown() // clears the awareness timers
+    process.stdout.end()
   }
-  const id = req.id ?? null
-  const h = Object.hasOwn(handlers, req.cmd) ? handlers[req.cmd] : null
-  if (!h) return { id, ok: false, error: `unknown command ${JSON.stringify(req.cmd)}` }
-  try {
-    return { id, ok: true, result: h(req) }
-  } catch (e) {
-    return { id, ok: false, error: String(e && e.message ? e.message : e), stack: e && e.stack }
-  }
-}
-
-const rl = createInterface({ input: process.stdin, crlfDelay: Infinity })
-rl.on('line', (line) => {
-  if (line.trim() === '') return
-  const res = handleLine(line)
-  const done = res.ok && JSON.parse(line).cmd === 'shutdown'
-  process.stdout.write(JSON.stringify(res) + '\n', done ? () => process.exit(0) : undefined)
-})
-rl.on('close', () => {
-  for (const peer of peers.values()) destroyPeer(peer) // clears the awareness timers
-  peers.clear()
-  process.stdout.end()
 })

@@ -22,12 +22,12 @@
 //   close {name}                               -> {}   provider.destroy() + doc.destroy()
 //   shutdown                                   -> {} then exit
 
-import { createInterface } from 'node:readline'
 import { readFileSync } from 'node:fs'
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { WebsocketProvider } from 'y-websocket'
 import WebSocket from 'ws'
+import { need, named, serveJsonLines } from './lib/jsonl_server.mjs'
 
 console.log = (...args) => console.error(...args) // stdout carries protocol lines only
 console.warn = (...args) => console.error(...args)
@@ -37,16 +37,7 @@ const version = (name) =>
 
 const clients = new Map()
 
-const need = (req, key) => {
-  if (req[key] === undefined) throw new Error(`missing argument "${key}"`)
-  return req[key]
-}
-
-const getClient = (req) => {
-  const client = clients.get(need(req, 'name'))
-  if (!client) throw new Error(`no client named ${JSON.stringify(req.name)}`)
-  return client
-}
+const getClient = (req) => named(clients, req, 'name', 'client')
 
 const destroy = ({ provider, awareness, doc }) => {
   provider.destroy()
@@ -119,28 +110,5 @@ const handlers = {
   }
 }
 
-const handleLine = (line) => {
-  let req
-  try {
-    req = JSON.parse(line)
-  } catch (e) {
-    return { id: null, ok: false, error: `bad JSON request: ${e.message}` }
-  }
-  const id = req.id ?? null
-  const h = Object.hasOwn(handlers, req.cmd) ? handlers[req.cmd] : null
-  if (!h) return { id, ok: false, error: `unknown command ${JSON.stringify(req.cmd)}` }
-  try {
-    return { id, ok: true, result: h(req) }
-  } catch (e) {
-    return { id, ok: false, error: String(e && e.message ? e.message : e), stack: e && e.stack }
-  }
-}
-
-const rl = createInterface({ input: process.stdin, crlfDelay: Infinity })
-rl.on('line', (line) => {
-  if (line.trim() === '') return
-  const res = handleLine(line)
-  const done = res.ok && JSON.parse(line).cmd === 'shutdown'
-  process.stdout.write(JSON.stringify(res) + '\n', done ? () => process.exit(0) : undefined)
-})
-rl.on('close', () => process.exit(0))
+// Exit at once on stdin close: live providers would keep reconnecting.
+serveJsonLines(handlers, { onClose: () => process.exit(0) })

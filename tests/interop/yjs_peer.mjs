@@ -27,11 +27,11 @@
 //   shutdown                                   -> {} then exit
 // An event is {update, local, origin}: the v1 update of one transaction, whether it was local.
 
-import { createInterface } from 'node:readline'
 import { loadYjs } from './lib/load_yjs.mjs'
 import { deepView, fromB64, getRoot, toB64, viewRoots } from './lib/view.mjs'
 import { generateSession } from './lib/session_gen.mjs'
 import { replayOps, resolve } from './lib/replay.mjs'
+import { need, named, serveJsonLines } from './lib/jsonl_server.mjs'
 
 // Keep stdout for protocol lines (libraries may console.log).
 console.log = (...args) => console.error(...args)
@@ -41,17 +41,7 @@ const { Y, version, source } = await loadYjs()
 // name -> {doc, events: [...], taken: index of first event not yet taken}
 const docs = new Map()
 
-const need = (req, key) => {
-  if (req[key] === undefined) throw new Error(`missing argument "${key}"`)
-  return req[key]
-}
-
-const getDoc = (req) => {
-  const name = need(req, 'doc')
-  const entry = docs.get(name)
-  if (!entry) throw new Error(`no doc named ${JSON.stringify(name)}`)
-  return entry
-}
+const getDoc = (req) => named(docs, req, 'doc')
 
 // Runs fn(doc) and returns the 'update' events it caused.
 const capture = (entry, fn) => {
@@ -140,29 +130,4 @@ const handlers = {
   shutdown: () => ({})
 }
 
-// Handles one request line; returns the response object.
-const handleLine = (line) => {
-  let req
-  try {
-    req = JSON.parse(line)
-  } catch (e) {
-    return { id: null, ok: false, error: `bad JSON request: ${e.message}` }
-  }
-  const h = Object.hasOwn(handlers, req.cmd) ? handlers[req.cmd] : null
-  const id = req.id ?? null
-  if (!h) return { id, ok: false, error: `unknown command ${JSON.stringify(req.cmd)}` }
-  try {
-    return { id, ok: true, result: h(req) }
-  } catch (e) {
-    return { id, ok: false, error: String(e && e.message ? e.message : e), stack: e && e.stack }
-  }
-}
-
-const rl = createInterface({ input: process.stdin, crlfDelay: Infinity })
-rl.on('line', (line) => {
-  if (line.trim() === '') return
-  const res = handleLine(line)
-  const done = res.ok && JSON.parse(line).cmd === 'shutdown'
-  process.stdout.write(JSON.stringify(res) + '\n', done ? () => process.exit(0) : undefined)
-})
-rl.on('close', () => process.stdout.end())
+serveJsonLines(handlers)
