@@ -73,7 +73,14 @@ class YAuthMessageType(IntEnum):
     PERMISSION_GRANTED = 1
 
 
-_SYNC = bytes((YMessageType.SYNC,))
+# Message headers (outer type, then the sync or auth sub-type), built from the enums above.
+_STEP1 = bytes((YMessageType.SYNC, YSyncMessageType.SYNC_STEP1))
+_STEP2 = bytes((YMessageType.SYNC, YSyncMessageType.SYNC_STEP2))
+_UPDATE = bytes((YMessageType.SYNC, YSyncMessageType.SYNC_UPDATE))
+_AWARENESS = bytes((YMessageType.AWARENESS,))
+_QUERY_AWARENESS = bytes((YMessageType.QUERY_AWARENESS,))
+_AUTH_DENIED = bytes((YMessageType.AUTH, YAuthMessageType.PERMISSION_DENIED))
+_AUTH_GRANTED = bytes((YMessageType.AUTH, YAuthMessageType.PERMISSION_GRANTED))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +97,7 @@ class SyncStep1:
 
     def encode(self) -> bytes:
         """The message's bytes."""
-        return _SYNC + b"\x00" + write_var_bytes(self.state)
+        return _STEP1 + write_var_bytes(self.state)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +114,7 @@ class SyncStep2:
 
     def encode(self) -> bytes:
         """The message's bytes."""
-        return _SYNC + b"\x01" + write_var_bytes(self.update)
+        return _STEP2 + write_var_bytes(self.update)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +131,7 @@ class Update:
 
     def encode(self) -> bytes:
         """The message's bytes."""
-        return _SYNC + b"\x02" + write_var_bytes(self.update)
+        return _UPDATE + write_var_bytes(self.update)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +148,7 @@ class AwarenessMessage:
 
     def encode(self) -> bytes:
         """The message's bytes."""
-        return b"\x01" + write_var_bytes(self.update)
+        return _AWARENESS + write_var_bytes(self.update)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +164,7 @@ class QueryAwareness:
 
     def encode(self) -> bytes:
         """The message's bytes."""
-        return b"\x03"
+        return _QUERY_AWARENESS
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +182,8 @@ class Auth:
     def encode(self) -> bytes:
         """The message's bytes."""
         if self.reason is None:
-            return b"\x02\x01"
-        return b"\x02\x00" + write_var_string(self.reason)
+            return _AUTH_GRANTED
+        return _AUTH_DENIED + write_var_string(self.reason)
 
 
 Message = SyncStep1 | SyncStep2 | Update | AwarenessMessage | QueryAwareness | Auth
