@@ -278,7 +278,7 @@ class Array(BaseType, _core.Array):
             self._insert(index, values)
             return
         self._check_values(values)
-        doc = self._doc
+        doc = self.doc
         run: list[Any] = []
         for v in values:
             if isinstance(v, BaseType):

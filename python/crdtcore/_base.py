@@ -78,14 +78,14 @@ class BaseType:
     _prelim: Any
     _doc: Doc | None
     _type_kind: ClassVar[_core.TypeKind]
-    _native: ClassVar[type]
+    _native: ClassVar[type[_core.Shared]]
 
     # Provided by the native base class.
     _valid: bool
 
     @classmethod
     def _from_handle(cls, handle: Any, doc: Doc | None) -> Any:
-        obj = cls.__new__(cls)
+        obj: Any = cls.__new__(cls)
         cls._native.__init__(obj, handle)
         obj._prelim = None
         obj._doc = doc

@@ -96,14 +96,13 @@ def run(out: TextIO, seed: int = 7) -> int:
     peers = (alice, bob, carol)
 
     step(out, "1. Alice creates the document")
-    alice.edit(
-        "writes a text, a todo list and a map",
-        lambda d: (
-            d.__setitem__("text", Text("Hello 🌍!")),
-            d.__setitem__("todo", Array(["buy milk"])),
-            d.__setitem__("meta", Map({"title": "Demo"})),
-        ),
-    )
+
+    def create(d: Doc) -> None:
+        d["text"] = Text("Hello 🌍!")
+        d["todo"] = Array(["buy milk"])
+        d["meta"] = Map({"title": "Demo"})
+
+    alice.edit("writes a text, a todo list and a map", create)
     bob.receive("alice#1", alice.sent["alice#1"])
 
     step(out, "2. Bob and Alice edit concurrently (neither sees the other)")

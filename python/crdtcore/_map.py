@@ -146,8 +146,9 @@ class Map(BaseType, _core.Map):
             if value._valid and key in self and value._same(self._get(key)):
                 return  # m[key] += ... assigns the same shared type back
             check_prelim(value, set())
-            with self.doc.transaction():
-                value._integrate(self._doc, self._set_type(key, value._type_kind))
+            doc = self.doc
+            with doc.transaction():
+                value._integrate(doc, self._set_type(key, value._type_kind))
         else:
             self._set(key, value)
 

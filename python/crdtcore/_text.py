@@ -69,7 +69,7 @@ class Text(BaseType, _core.Text):
         """
         return iter(str(self))
 
-    def __contains__(self, item: object) -> bool:
+    def __contains__(self, item: str) -> bool:
         """Whether ``item`` (a str) occurs in the text.
 
         Example:
