@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -10,8 +11,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from interop_util import ROOTS  # noqa: E402
-from yjs_peer import YjsPeer, yjs_available  # noqa: E402
+from interop_util import ROOTS
+from yjs_peer import YjsPeer, yjs_available
 
 
 def pytest_report_header(config):
@@ -48,7 +49,6 @@ def yjs_doc(yjs, request):
     yield make
     if yjs.alive():
         for name in names:
-            try:
+            # A peer restarted after a failure has nothing left to clean.
+            with contextlib.suppress(Exception):
                 yjs.destroy_doc(name)
-            except Exception:  # peer restarted after a failure: nothing left to clean
-                pass

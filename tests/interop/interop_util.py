@@ -13,7 +13,8 @@ from __future__ import annotations
 import base64
 import os
 import random
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 DEFAULT_SEEDS = 20
 ROOTS = {"text": "text", "array": "array", "map": "map"}
@@ -213,7 +214,7 @@ def first_difference(a: Any, b: Any, path: str = "") -> str | None:
                 return d
         return None
     if isinstance(a, (list, tuple)):
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):  # lengths compared below
             d = first_difference(x, y, f"{path}[{i}]")
             if d:
                 return d
@@ -249,7 +250,7 @@ def hexdiff(expected: bytes, actual: bytes) -> str:
     """Short description of where two byte strings first differ."""
     if expected == actual:
         return "identical"
-    n = next((i for i, (x, y) in enumerate(zip(expected, actual)) if x != y),
+    n = next((i for i, (x, y) in enumerate(zip(expected, actual, strict=False)) if x != y),
              min(len(expected), len(actual)))
     lo = max(0, n - 8)
     return (f"first difference at byte {n} (len {len(expected)} vs {len(actual)}): "

@@ -28,7 +28,7 @@ from typing import Any
 from interop_util import ROOTS, decode_state_vector, root
 
 ASCII_PIECES = ["a", "b", "c", "hello", " ", "xyz", "Q", "\n", "12", "The end."]
-UNICODE_PIECES = ["漢字", "中", "é", "e\u0301", "😀", "👍🏽", "🇫🇷", "Ж", "\u00a0", "ß", "𝒳"]
+UNICODE_PIECES = ["漢字", "中", "é", "e\u0301", "😀", "👍🏽", "🇫🇷", "Ж", "\u00a0", "ß", "𝒳"]  # noqa: RUF001 - a non-BMP letter on purpose
 MAP_KEYS = ["a", "b", "key", "k2", "", "1", "10", "z", "ключ", "😀", "鍵"]
 INSERT_ATTRS = [{"bold": True}, {"italic": True, "color": "#f00"}, {}, {"bold": None}]
 FORMAT_ATTRS = [{"bold": True}, {"bold": None}, {"italic": True, "color": "#f00"},
@@ -64,7 +64,7 @@ class PySession:
         self.attrs, self.embeds, self.nested = attrs, embeds, nested
         self.pieces = ASCII_PIECES + (UNICODE_PIECES if text_alphabet == "full" else [])
         self.client_ids = client_ids or self._pick_ids(len(mods), big_client_ids)
-        self.docs = [m.Doc(client_id=c) for m, c in zip(mods, self.client_ids)]
+        self.docs = [m.Doc(client_id=c) for m, c in zip(mods, self.client_ids, strict=True)]
         self.schedule: list[dict[str, Any]] = []
         self.updates: list[tuple[int, bytes]] = []
         self.relayed: list[tuple[int, bytes]] = []
@@ -72,7 +72,7 @@ class PySession:
         self._events: list[list[bytes]] = [[] for _ in self.docs]
         self._remote = [False] * len(self.docs)
         self._subs = [d.observe(self._recorder(i)) for i, d in enumerate(self.docs)]
-        for d, m in zip(self.docs, mods):
+        for d, m in zip(self.docs, mods, strict=True):
             for name, kind in ROOTS.items():
                 root(d, m, name, kind)
 
@@ -249,8 +249,8 @@ class PySession:
             return
         for step, v in children:
             if isinstance(v, (mod.Text, mod.Array, mod.Map)):
-                out.append((v, path + [step]))
-                self._targets(v, mod, path + [step], out)
+                out.append((v, [*path, step]))
+                self._targets(v, mod, [*path, step], out)
 
     def _op(self, i: int, log: list) -> None:
         doc, mod = self.docs[i], self.mods[i]

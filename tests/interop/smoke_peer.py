@@ -13,11 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pycrdt  # noqa: E402
-
-from interop_util import (CONTENT, ROOTS, assert_same_views, new_doc, py_views,  # noqa: E402
-                          yjs_views)
-from yjs_peer import YjsPeer, yjs_available  # noqa: E402
+import pycrdt
+from interop_util import CONTENT, ROOTS, assert_same_views, new_doc, py_views, yjs_views
+from yjs_peer import YjsPeer, yjs_available
 
 
 def main(seed: int) -> None:

@@ -10,10 +10,18 @@ import random
 
 import pycrdt
 import pytest
-
-from interop_util import (CONTENT, ROOTS, assert_same_views, decode_state_vector, interop_seeds,
-                          new_doc, py_views, repro, shuffled_with_duplicates, yjs_views)
-
+from interop_util import (
+    CONTENT,
+    ROOTS,
+    assert_same_views,
+    decode_state_vector,
+    interop_seeds,
+    new_doc,
+    py_views,
+    repro,
+    shuffled_with_duplicates,
+    yjs_views,
+)
 from py_session_gen import PySession
 
 # Appendix A of yjs-format.md (Yjs 13.6.33).

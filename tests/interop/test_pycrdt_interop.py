@@ -16,21 +16,30 @@ from __future__ import annotations
 
 import random
 
-import crdtcore
 import pycrdt
 import pytest
-
-from interop_util import (CONTENT, assert_same_views, decode_state_vector, in_order_with_duplicates,
-                          interop_seeds, new_doc, py_views, repro, shuffled_with_duplicates,
-                          yjs_view_after, yjs_views)
+from interop_util import (
+    CONTENT,
+    assert_same_views,
+    decode_state_vector,
+    in_order_with_duplicates,
+    interop_seeds,
+    new_doc,
+    py_views,
+    repro,
+    shuffled_with_duplicates,
+    yjs_view_after,
+    yjs_views,
+)
 from py_session_gen import PySession
 
+import crdtcore
 
 
 def converged_session(mods: list, seed: int, **options) -> PySession:
     s = PySession(mods, seed, text_alphabet="ascii", **options).run()
     first = py_views(s.docs[0], mods[0])
-    for k, (doc, mod) in enumerate(zip(s.docs[1:], mods[1:]), 1):
+    for k, (doc, mod) in enumerate(zip(s.docs[1:], mods[1:], strict=True), 1):
         assert_same_views(first, py_views(doc, mod),
                           f"client 0 ({mods[0].__name__}) and {k} ({mod.__name__}) diverged "
                           f"{repro(seed)}", CONTENT)

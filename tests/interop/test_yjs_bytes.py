@@ -14,13 +14,20 @@ from __future__ import annotations
 
 import random
 
-import crdtcore
 import pycrdt
 import pytest
-
-from interop_util import (decode_state_vector, encode_state_vector, hexdiff, interop_seeds,
-                          new_doc, repro, shuffled_with_duplicates)
+from interop_util import (
+    decode_state_vector,
+    encode_state_vector,
+    hexdiff,
+    interop_seeds,
+    new_doc,
+    repro,
+    shuffled_with_duplicates,
+)
 from py_session_gen import PySession, replay_in_yjs
+
+import crdtcore
 
 PROFILES = {"full": {}, "plain": {"attrs": False, "embeds": False}, "gc_off": {"gc": False}}
 

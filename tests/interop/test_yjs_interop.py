@@ -16,13 +16,25 @@ from __future__ import annotations
 
 import random
 
-import crdtcore
 import pytest
-
-from interop_util import (CONTENT, ROOTS, assert_same_views, decode_state_vector, exact_delta_py,
-                          exact_delta_tagged, interop_seeds, new_doc, py_views, repro,
-                          shuffled_with_duplicates, yjs_view_after, yjs_views)
+from interop_util import (
+    CONTENT,
+    ROOTS,
+    assert_same_views,
+    decode_state_vector,
+    exact_delta_py,
+    exact_delta_tagged,
+    interop_seeds,
+    new_doc,
+    py_views,
+    repro,
+    shuffled_with_duplicates,
+    yjs_view_after,
+    yjs_views,
+)
 from py_session_gen import PySession
+
+import crdtcore
 
 # Option sets for Yjs-made sessions; the id says which feature a failure involves.
 YJS_PROFILES = {

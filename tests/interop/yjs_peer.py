@@ -74,7 +74,8 @@ class YjsPeer:
     def start(self) -> YjsPeer:
         if self._proc is not None:
             self.close()  # a dead previous process: release its pipes
-        self._stderr = tempfile.TemporaryFile()
+        # Open for the process's lifetime; close() closes it.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         self._lines = queue.Queue()
         self._proc = subprocess.Popen(
             [NODE, str(PEER_SCRIPT)],

@@ -15,8 +15,8 @@ import pytest
 # DeprecationWarning, which filterwarnings = ["error"] turns into a collection error.
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
-import nbformat  # noqa: E402
-from nbclient import NotebookClient  # noqa: E402
+import nbformat
+from nbclient import NotebookClient
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 KERNEL_NAME = "crdtcore-venv"
