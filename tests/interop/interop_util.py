@@ -25,6 +25,7 @@ CONTENT = ("string", "json")
 
 # -- seeds ------------------------------------------------------------------------------------
 
+
 def interop_seeds(default: int = DEFAULT_SEEDS, salt: int = 0) -> list[int]:
     """Seeds for parametrized interop tests.
 
@@ -64,6 +65,7 @@ def shuffled_with_duplicates(items: list[Any], rng: random.Random, dup_p: float 
 
 # -- canonical values -------------------------------------------------------------------------
 
+
 def canon(v: Any) -> Any:
     """Canonical form of a plain Python value (see module docstring)."""
     if v is None:
@@ -87,7 +89,7 @@ def canon_tagged(v: Any) -> Any:
     """Canonical form of a tagged-JSON value coming from the Yjs peer."""
     if isinstance(v, dict):
         if len(v) == 1:
-            (k, x), = v.items()
+            ((k, x),) = v.items()
             if k == "$bytes":
                 return base64.b64decode(x)
             if k == "$bigint":
@@ -95,8 +97,12 @@ def canon_tagged(v: Any) -> Any:
             if k == "$number":
                 return ("n", float(x))
             if k == "$text":
-                return ("text", normalize_delta([(op["insert"], op.get("attributes")) for op in x],
-                                                canon_tagged))
+                return (
+                    "text",
+                    normalize_delta(
+                        [(op["insert"], op.get("attributes")) for op in x], canon_tagged
+                    ),
+                )
             if k == "$array":
                 return ("array", [canon_tagged(y) for y in x])
             if k == "$map":
@@ -127,21 +133,30 @@ def normalize_delta(chunks: Iterable[tuple[Any, dict | None]], conv=canon) -> li
 
 def exact_delta_tagged(delta: list[dict]) -> list[dict]:
     """A Yjs toDelta() result with values canonicalized but chunking kept as is."""
-    return [{"insert": op["insert"] if isinstance(op["insert"], str)
-             else canon_tagged(op["insert"]),
-             "attributes": {k: canon_tagged(x) for k, x in (op.get("attributes") or {}).items()}}
-            for op in delta]
+    return [
+        {
+            "insert": op["insert"] if isinstance(op["insert"], str) else canon_tagged(op["insert"]),
+            "attributes": {k: canon_tagged(x) for k, x in (op.get("attributes") or {}).items()},
+        }
+        for op in delta
+    ]
 
 
 def exact_delta_py(delta: list[dict], mod: Any) -> list[dict]:
     """crdtcore's Text.to_delta() in the form of exact_delta_tagged()."""
-    return [{"insert": op["insert"] if isinstance(op["insert"], str)
-             else deep_view(op["insert"], mod),
-             "attributes": {k: canon(x) for k, x in (op.get("attributes") or {}).items()}}
-            for op in delta]
+    return [
+        {
+            "insert": op["insert"]
+            if isinstance(op["insert"], str)
+            else deep_view(op["insert"], mod),
+            "attributes": {k: canon(x) for k, x in (op.get("attributes") or {}).items()},
+        }
+        for op in delta
+    ]
 
 
 # -- views of Python documents (crdtcore or pycrdt: same API) ---------------------------------
+
 
 def text_chunks(t: Any) -> list[tuple[Any, dict | None]]:
     """(content, attributes) chunks of a Text; to_delta() when the binding has it."""
@@ -201,6 +216,7 @@ def yjs_views(raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 # -- comparison -------------------------------------------------------------------------------
 
+
 def first_difference(a: Any, b: Any, path: str = "") -> str | None:
     """Human-readable location of the first difference between two canonical values."""
     if type(a) is not type(b):
@@ -224,8 +240,9 @@ def first_difference(a: Any, b: Any, path: str = "") -> str | None:
     return None if a == b else f"{path or '<top>'}: {a!r:.200} != {b!r:.200}"
 
 
-def assert_same_views(expected: dict, actual: dict, what: str,
-                      aspects: tuple[str, ...] = ("string", "json", "deep")) -> None:
+def assert_same_views(
+    expected: dict, actual: dict, what: str, aspects: tuple[str, ...] = ("string", "json", "deep")
+) -> None:
     """Asserts two view dicts (yjs_views / py_views) agree; `what` names the comparison."""
     problems = []
     for name in expected:
@@ -250,14 +267,19 @@ def hexdiff(expected: bytes, actual: bytes) -> str:
     """Short description of where two byte strings first differ."""
     if expected == actual:
         return "identical"
-    n = next((i for i, (x, y) in enumerate(zip(expected, actual, strict=False)) if x != y),
-             min(len(expected), len(actual)))
+    n = next(
+        (i for i, (x, y) in enumerate(zip(expected, actual, strict=False)) if x != y),
+        min(len(expected), len(actual)),
+    )
     lo = max(0, n - 8)
-    return (f"first difference at byte {n} (len {len(expected)} vs {len(actual)}): "
-            f"expected ...{list(expected[lo:n + 12])} got ...{list(actual[lo:n + 12])}")
+    return (
+        f"first difference at byte {n} (len {len(expected)} vs {len(actual)}): "
+        f"expected ...{list(expected[lo : n + 12])} got ...{list(actual[lo : n + 12])}"
+    )
 
 
 # -- tiny lib0 readers (test-side decoding of state vectors) ----------------------------------
+
 
 def read_var_uint(data: bytes, pos: int) -> tuple[int, int]:
     """lib0 varUint at `pos` -> (value, next position)."""
@@ -298,7 +320,8 @@ def encode_state_vector(sv: dict[int, int], order: list[int] | None = None) -> b
     """{client: clock} -> state vector bytes; clients descending (Yjs order) unless `order`."""
     clients = order if order is not None else sorted(sv, reverse=True)
     return write_var_uint(len(clients)) + b"".join(
-        write_var_uint(c) + write_var_uint(sv[c]) for c in clients)
+        write_var_uint(c) + write_var_uint(sv[c]) for c in clients
+    )
 
 
 def in_order_with_duplicates(items: list[Any], rng: random.Random, dup_p: float = 0.3) -> list[Any]:

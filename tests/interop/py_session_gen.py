@@ -31,11 +31,28 @@ ASCII_PIECES = ["a", "b", "c", "hello", " ", "xyz", "Q", "\n", "12", "The end."]
 UNICODE_PIECES = ["漢字", "中", "é", "e\u0301", "😀", "👍🏽", "🇫🇷", "Ж", "\u00a0", "ß", "𝒳"]  # noqa: RUF001 - a non-BMP letter on purpose
 MAP_KEYS = ["a", "b", "key", "k2", "", "1", "10", "z", "ключ", "😀", "鍵"]
 INSERT_ATTRS = [{"bold": True}, {"italic": True, "color": "#f00"}, {}, {"bold": None}]
-FORMAT_ATTRS = [{"bold": True}, {"bold": None}, {"italic": True, "color": "#f00"},
-                {"italic": None}, {"color": "#0f0"}]
+FORMAT_ATTRS = [
+    {"bold": True},
+    {"bold": None},
+    {"italic": True, "color": "#f00"},
+    {"italic": None},
+    {"color": "#0f0"},
+]
 EMBEDS = [{"image": "a.png"}, {"formula": "x^2", "n": 3}, {"video": {"src": "v.mp4", "w": 640}}]
-SPECIAL_NUMBERS = [2**31, -(2**31), 2**31 - 1, 2**40, 2**53 - 1, -(2**53 - 1),
-                   1.5, -0.25, 3.141592653589793, 0.1, 1e21, 1e-7]
+SPECIAL_NUMBERS = [
+    2**31,
+    -(2**31),
+    2**31 - 1,
+    2**40,
+    2**53 - 1,
+    -(2**53 - 1),
+    1.5,
+    -0.25,
+    3.141592653589793,
+    0.1,
+    1e21,
+    1e-7,
+]
 
 
 def tag(v: Any) -> Any:
@@ -52,10 +69,21 @@ def tag(v: Any) -> Any:
 class PySession:
     """One seeded session; call run() once."""
 
-    def __init__(self, mods: list[Any], seed: int, *, rounds: int = 6, max_ops: int = 4,
-                 attrs: bool = True, embeds: bool = True, nested: bool = True,
-                 text_alphabet: str = "full", big_client_ids: bool = True,
-                 group_p: float | None = None, client_ids: list[int] | None = None) -> None:
+    def __init__(
+        self,
+        mods: list[Any],
+        seed: int,
+        *,
+        rounds: int = 6,
+        max_ops: int = 4,
+        attrs: bool = True,
+        embeds: bool = True,
+        nested: bool = True,
+        text_alphabet: str = "full",
+        big_client_ids: bool = True,
+        group_p: float | None = None,
+        client_ids: list[int] | None = None,
+    ) -> None:
         if group_p is None:  # env knob for harness self-tests whose fake backend cannot group
             group_p = float(os.environ.get("CRDTCORE_INTEROP_GROUP_P", "0.25"))
         self.mods, self.seed = mods, seed
@@ -82,8 +110,11 @@ class PySession:
         ids: list[int] = []
         while len(ids) < n:
             k = self.rng.choices([0, 1, 2], weights=[1, 4, 1 if big else 0])[0]
-            c = (self.rng.randint(1, 10), self.rng.randint(0, 2**32 - 1),
-                 self.rng.randint(0, 2**53 - 1))[k]
+            c = (
+                self.rng.randint(1, 10),
+                self.rng.randint(0, 2**32 - 1),
+                self.rng.randint(0, 2**53 - 1),
+            )[k]
             if c not in ids:
                 ids.append(c)
         return ids
@@ -94,6 +125,7 @@ class PySession:
             self._events[i].append(u)
             (self.relayed if self._remote[i] else self.updates).append((i, u))
             self.timeline.append((i, u, not self._remote[i]))
+
         return on_event
 
     def _take(self, i: int) -> list[bytes]:
@@ -128,8 +160,10 @@ class PySession:
         if depth >= 2:
             return self._number()
         if k == 5:
-            return {self.rng.choice(MAP_KEYS): self._plain(depth + 1)
-                    for _ in range(self.rng.randint(0, 3))}
+            return {
+                self.rng.choice(MAP_KEYS): self._plain(depth + 1)
+                for _ in range(self.rng.randint(0, 3))
+            }
         return [self._plain(depth + 1) for _ in range(self.rng.randint(0, 3))]
 
     def _prelim(self, mod: Any, depth: int = 0) -> tuple[Any, Any]:
@@ -175,8 +209,9 @@ class PySession:
 
     def _text_op(self, t: Any, path: list, log: list) -> None:
         n = len(t)
-        k = self.rng.choices(range(4), weights=[5, 2, 1.5 if self.attrs else 0,
-                                                0.7 if self.embeds else 0])[0]
+        k = self.rng.choices(
+            range(4), weights=[5, 2, 1.5 if self.attrs else 0, 0.7 if self.embeds else 0]
+        )[0]
         if k == 0:
             i, s = self.rng.randint(0, n), self._text()
             attrs = self._attrs(INSERT_ATTRS, 0.5)
@@ -185,20 +220,28 @@ class PySession:
         elif k == 1:
             r = self._range(n)
             if r:
-                del t[r[0]:r[1]]
+                del t[r[0] : r[1]]
                 log.append({"path": path, "op": "delete", "index": r[0], "length": r[1] - r[0]})
         elif k == 2:
             r = self._range(n)
             if r:
                 attrs = dict(self.rng.choice(FORMAT_ATTRS))
                 t.format(r[0], r[1], attrs)
-                log.append({"path": path, "op": "format", "index": r[0], "length": r[1] - r[0],
-                            "attrs": attrs})
+                log.append(
+                    {
+                        "path": path,
+                        "op": "format",
+                        "index": r[0],
+                        "length": r[1] - r[0],
+                        "attrs": attrs,
+                    }
+                )
         else:
             i, e = self.rng.randint(0, n), dict(self.rng.choice(EMBEDS))
             attrs = self._attrs(INSERT_ATTRS[:2], 0.4)
-            log.append({"path": path, "op": "insert_embed", "index": i, "value": tag(e),
-                        "attrs": attrs})
+            log.append(
+                {"path": path, "op": "insert_embed", "index": i, "value": tag(e), "attrs": attrs}
+            )
             t.insert_embed(i, e, attrs)
 
     def _array_op(self, a: Any, mod: Any, path: list, log: list) -> None:
@@ -279,8 +322,16 @@ class PySession:
             b.apply_update(update)
         finally:
             self._remote[dst] = False
-        self.schedule.append({"step": "sync", "src": src, "dst": dst, "full": full,
-                              "update": update, "updates": self._take(dst)})
+        self.schedule.append(
+            {
+                "step": "sync",
+                "src": src,
+                "dst": dst,
+                "full": full,
+                "update": update,
+                "updates": self._take(dst),
+            }
+        )
 
     def run(self) -> PySession:
         n = len(self.docs)
@@ -292,8 +343,9 @@ class PySession:
                     with doc.transaction():
                         for _ in range(count):
                             self._op(i, log)
-                    self.schedule.append({"step": "txn", "client": i, "ops": log,
-                                          "updates": self._take(i)})
+                    self.schedule.append(
+                        {"step": "txn", "client": i, "ops": log, "updates": self._take(i)}
+                    )
             subset = self.rng.sample(range(n), self.rng.randint(0, n))
             for s in subset:
                 for d in subset:
@@ -325,21 +377,27 @@ def replay_in_yjs(peer: Any, make_doc: Any, session: PySession) -> list[str]:
             events = peer.replay_ops(names[st["client"]], [st["ops"]])
             got = [e["update"] for e in events if e["local"]]
             if got != st["updates"]:
-                problems.append(f"step {k} txn of client {st['client']} ops={st['ops']!r:.600}: "
-                                f"yjs {[list(u) for u in got]!r:.600} vs python "
-                                f"{[list(u) for u in st['updates']]!r:.600}")
+                problems.append(
+                    f"step {k} txn of client {st['client']} ops={st['ops']!r:.600}: "
+                    f"yjs {[list(u) for u in got]!r:.600} vs python "
+                    f"{[list(u) for u in st['updates']]!r:.600}"
+                )
         else:
             src, dst = names[st["src"]], names[st["dst"]]
             sv = None if st["full"] else peer.encode_state_vector(dst)
             update = peer.encode_state_as_update(src, sv)
             if update != st["update"]:
-                problems.append(f"step {k} sync {st['src']}->{st['dst']} full={st['full']}: "
-                                f"yjs {list(update)!r:.600} vs python {list(st['update'])!r:.600}")
+                problems.append(
+                    f"step {k} sync {st['src']}->{st['dst']} full={st['full']}: "
+                    f"yjs {list(update)!r:.600} vs python {list(st['update'])!r:.600}"
+                )
             got = [e["update"] for e in peer.apply_update(dst, update)]
             if got != st["updates"]:
-                problems.append(f"step {k} sync {st['src']}->{st['dst']}: receiver events "
-                                f"yjs {[list(u) for u in got]!r:.600} vs python "
-                                f"{[list(u) for u in st['updates']]!r:.600}")
+                problems.append(
+                    f"step {k} sync {st['src']}->{st['dst']}: receiver events "
+                    f"yjs {[list(u) for u in got]!r:.600} vs python "
+                    f"{[list(u) for u in st['updates']]!r:.600}"
+                )
         if len(problems) >= 5:
             break
     return problems

@@ -26,8 +26,10 @@ def main(seed: int) -> None:
         print(f"smoke: {peer.info}")
         s = peer.gen_session(seed)
         updates = [u["update"] for u in s["updates"]]
-        print(f"smoke: seed {seed}: {len(s['client_ids'])} clients, {len(updates)} updates, "
-              f"{len(s['relayed'])} relayed, converged={s['converged']}")
+        print(
+            f"smoke: seed {seed}: {len(s['client_ids'])} clients, {len(updates)} updates, "
+            f"{len(s['relayed'])} relayed, converged={s['converged']}"
+        )
         peer.create_doc("replica", roots=ROOTS)
         peer.apply_updates("replica", updates)
         assert peer.encode_state_as_update("replica") == s["state"], "replay state differs"

@@ -73,8 +73,9 @@ def test_yjs_session_replays_in_yjs_in_any_order(yjs, yjs_doc, seed):
     e = yjs_doc()
     pool = [u["update"] for u in s["updates"] + s["relayed"]]
     yjs.apply_updates(e, shuffled_with_duplicates(pool, random.Random(seed)))
-    assert_same_views(yjs_views(s["final"]), yjs_views(yjs.view(e, ROOTS)),
-                      f"shuffled {repro(seed)}", CONTENT)
+    assert_same_views(
+        yjs_views(s["final"]), yjs_views(yjs.view(e, ROOTS)), f"shuffled {repro(seed)}", CONTENT
+    )
 
 
 @pytest.mark.parametrize("seed", interop_seeds(salt=91))
@@ -87,9 +88,11 @@ def test_pycrdt_session_content_in_yjs(yjs, yjs_doc, seed):
     updates = [u for _, u in s.updates + s.relayed]
     yjs.apply_updates(d, shuffled_with_duplicates(updates, random.Random(seed)))
     assert decode_state_vector(yjs.encode_state_vector(d)) == decode_state_vector(
-        s.docs[0].get_state())
-    assert_same_views(expected, yjs_views(yjs.view(d, ROOTS)), f"pycrdt -> yjs {repro(seed)}",
-                      CONTENT)
+        s.docs[0].get_state()
+    )
+    assert_same_views(
+        expected, yjs_views(yjs.view(d, ROOTS)), f"pycrdt -> yjs {repro(seed)}", CONTENT
+    )
 
 
 @pytest.mark.parametrize("seed", interop_seeds(salt=92))
@@ -98,5 +101,6 @@ def test_yjs_session_content_in_pycrdt(yjs, seed):
     doc = new_doc(pycrdt)
     for u in s["updates"]:
         doc.apply_update(u["update"])
-    assert_same_views(yjs_views(s["final"]), py_views(doc, pycrdt), f"yjs -> pycrdt {repro(seed)}",
-                      CONTENT)
+    assert_same_views(
+        yjs_views(s["final"]), py_views(doc, pycrdt), f"yjs -> pycrdt {repro(seed)}", CONTENT
+    )

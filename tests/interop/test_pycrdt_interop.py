@@ -40,9 +40,12 @@ def converged_session(mods: list, seed: int, **options) -> PySession:
     s = PySession(mods, seed, text_alphabet="ascii", **options).run()
     first = py_views(s.docs[0], mods[0])
     for k, (doc, mod) in enumerate(zip(s.docs[1:], mods[1:], strict=True), 1):
-        assert_same_views(first, py_views(doc, mod),
-                          f"client 0 ({mods[0].__name__}) and {k} ({mod.__name__}) diverged "
-                          f"{repro(seed)}", CONTENT)
+        assert_same_views(
+            first,
+            py_views(doc, mod),
+            f"client 0 ({mods[0].__name__}) and {k} ({mod.__name__}) diverged {repro(seed)}",
+            CONTENT,
+        )
     return s
 
 
@@ -80,8 +83,12 @@ def test_pycrdt_updates_apply_in_crdtcore(yjs, yjs_doc, seed):
     s = converged_session([pycrdt] * 3, seed)
     order = shuffled_pool(s, seed)
     doc = applied(crdtcore, order)
-    assert_same_views(py_views(s.docs[0], pycrdt), py_views(doc, crdtcore),
-                      f"pycrdt -> crdtcore {repro(seed)}", CONTENT)
+    assert_same_views(
+        py_views(s.docs[0], pycrdt),
+        py_views(doc, crdtcore),
+        f"pycrdt -> crdtcore {repro(seed)}",
+        CONTENT,
+    )
     assert decode_state_vector(doc.get_state()) == decode_state_vector(s.docs[0].get_state())
     assert_like_yjs(yjs, yjs_doc, order, doc, f"pycrdt -> crdtcore vs yjs {repro(seed)}")
 
@@ -90,8 +97,12 @@ def test_pycrdt_updates_apply_in_crdtcore(yjs, yjs_doc, seed):
 def test_crdtcore_updates_apply_in_pycrdt(seed):
     s = converged_session([crdtcore] * 3, seed)
     doc = applied(pycrdt, ordered_pool(s, seed))
-    assert_same_views(py_views(s.docs[0], crdtcore), py_views(doc, pycrdt),
-                      f"crdtcore -> pycrdt {repro(seed)}", CONTENT)
+    assert_same_views(
+        py_views(s.docs[0], crdtcore),
+        py_views(doc, pycrdt),
+        f"crdtcore -> pycrdt {repro(seed)}",
+        CONTENT,
+    )
     assert decode_state_vector(doc.get_state()) == decode_state_vector(s.docs[0].get_state())
 
 
@@ -101,12 +112,20 @@ def test_full_states_cross_both_ways(yjs, yjs_doc, seed):
     core = converged_session([crdtcore] * 2, seed + 1, rounds=4)
     state = py.docs[0].get_update()
     into_core = applied(crdtcore, [state])
-    assert_same_views(py_views(py.docs[0], pycrdt), py_views(into_core, crdtcore),
-                      f"pycrdt state -> crdtcore {repro(seed)}", CONTENT)
+    assert_same_views(
+        py_views(py.docs[0], pycrdt),
+        py_views(into_core, crdtcore),
+        f"pycrdt state -> crdtcore {repro(seed)}",
+        CONTENT,
+    )
     assert_like_yjs(yjs, yjs_doc, [state], into_core, f"pycrdt state -> crdtcore {repro(seed)}")
     into_py = applied(pycrdt, [core.docs[0].get_update()])
-    assert_same_views(py_views(core.docs[0], crdtcore), py_views(into_py, pycrdt),
-                      f"crdtcore state -> pycrdt {repro(seed + 1)}", CONTENT)
+    assert_same_views(
+        py_views(core.docs[0], crdtcore),
+        py_views(into_py, pycrdt),
+        f"crdtcore state -> pycrdt {repro(seed + 1)}",
+        CONTENT,
+    )
 
 
 @pytest.mark.parametrize("seed", interop_seeds(salt=24))
@@ -120,8 +139,9 @@ def test_mixed_crdtcore_and_pycrdt_session_converges_and_yjs_agrees(yjs, yjs_doc
     ctx = repro(seed, mods=[m.__name__ for m in mods])
     order = shuffled_pool(s, seed)
     expected, _ = yjs_view_after(yjs, yjs_doc, order)
-    assert_same_views(py_views(s.docs[0], mods[0]), expected, f"mixed session vs yjs {ctx}",
-                      CONTENT)
+    assert_same_views(
+        py_views(s.docs[0], mods[0]), expected, f"mixed session vs yjs {ctx}", CONTENT
+    )
     assert_like_yjs(yjs, yjs_doc, order, applied(crdtcore, order), f"mixed -> crdtcore {ctx}")
 
 
@@ -131,8 +151,12 @@ def test_yjs_session_through_crdtcore_into_pycrdt(yjs, seed):
     s = yjs.gen_session(seed)
     doc = applied(crdtcore, [u["update"] for u in s["updates"]])
     into_py = applied(pycrdt, [doc.get_update()])
-    assert_same_views(yjs_views(s["final"]), py_views(into_py, pycrdt),
-                      f"yjs -> crdtcore -> pycrdt {repro(seed)}", CONTENT)
+    assert_same_views(
+        yjs_views(s["final"]),
+        py_views(into_py, pycrdt),
+        f"yjs -> crdtcore -> pycrdt {repro(seed)}",
+        CONTENT,
+    )
 
 
 @pytest.mark.parametrize("seed", interop_seeds(default=10, salt=26))
@@ -142,12 +166,24 @@ def test_crdtcore_reads_pycrdt_update_functions_output(seed):
     expected = py_views(s.docs[0], pycrdt)
     updates = [u for _, u in s.updates]
     doc = applied(crdtcore, [pycrdt.merge_updates(*updates)])
-    assert_same_views(expected, py_views(doc, crdtcore),
-                      f"pycrdt.merge_updates -> crdtcore {repro(seed)}", CONTENT)
+    assert_same_views(
+        expected,
+        py_views(doc, crdtcore),
+        f"pycrdt.merge_updates -> crdtcore {repro(seed)}",
+        CONTENT,
+    )
     ours = crdtcore.merge_updates(*updates)
-    assert_same_views(expected, py_views(applied(pycrdt, [ours]), pycrdt),
-                      f"crdtcore.merge_updates -> pycrdt {repro(seed)}", CONTENT)
+    assert_same_views(
+        expected,
+        py_views(applied(pycrdt, [ours]), pycrdt),
+        f"crdtcore.merge_updates -> pycrdt {repro(seed)}",
+        CONTENT,
+    )
     half = applied(pycrdt, updates[: len(updates) // 2])
     half.apply_update(crdtcore.get_update(ours, half.get_state()))
-    assert_same_views(expected, py_views(half, pycrdt),
-                      f"crdtcore.get_update(update, state) -> pycrdt {repro(seed)}", CONTENT)
+    assert_same_views(
+        expected,
+        py_views(half, pycrdt),
+        f"crdtcore.get_update(update, state) -> pycrdt {repro(seed)}",
+        CONTENT,
+    )

@@ -58,6 +58,7 @@ def random_state_vectors(rng: random.Random, sv: dict[int, int]) -> list[bytes]:
 
 # -- (c) document encodings -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("profile", sorted(PROFILES))
 @pytest.mark.parametrize("seed", interop_seeds(salt=11))
 def test_state_bytes_after_creation_order(yjs, seed, profile):
@@ -112,7 +113,8 @@ def test_remote_update_events_match_yjs(yjs, yjs_doc, seed, order):
         doc.apply_update(u)
         assert events == expected, (
             f"events of update {k}/{len(updates)} {repro(seed, order=order)}: "
-            f"yjs {[list(e) for e in expected]!r:.800} crdtcore {[list(e) for e in events]!r:.800}")
+            f"yjs {[list(e) for e in expected]!r:.800} crdtcore {[list(e) for e in events]!r:.800}"
+        )
 
 
 @pytest.mark.parametrize("profile", ["full", "plain"])
@@ -128,6 +130,7 @@ def test_same_edits_make_same_bytes_as_yjs(yjs, yjs_doc, seed, profile):
 
 
 # -- (d) update functions without a document --------------------------------------------------
+
 
 def update_pool(yjs, seed: int) -> list[bytes]:
     """Updates of a Yjs session (local and relayed) and of a pycrdt session (yrs encoder)."""
@@ -154,8 +157,9 @@ def test_merge_updates_matches_yjs(yjs, seed):
         inputs = random_inputs(rng, pool, merged)
         expected = yjs.merge_updates(inputs)
         got = crdtcore.merge_updates(*inputs)
-        assert got == expected, (f"trial {trial} of {len(inputs)} inputs {repro(seed)}: "
-                                 f"{hexdiff(expected, got)}")
+        assert got == expected, (
+            f"trial {trial} of {len(inputs)} inputs {repro(seed)}: {hexdiff(expected, got)}"
+        )
         merged.append(expected)
 
 
@@ -171,8 +175,9 @@ def test_get_update_matches_diff_update(yjs, seed):
         for target in random_state_vectors(rng, sv):
             expected = yjs.diff_update(update, target)
             got = crdtcore.get_update(update, target)
-            assert got == expected, (f"trial {trial} sv={list(target)} {repro(seed)}: "
-                                     f"{hexdiff(expected, got)}")
+            assert got == expected, (
+                f"trial {trial} sv={list(target)} {repro(seed)}: {hexdiff(expected, got)}"
+            )
 
 
 @pytest.mark.parametrize("seed", interop_seeds(salt=17))

@@ -53,6 +53,7 @@ def apply_all(doc: crdtcore.Doc, updates: list[bytes]) -> None:
 
 # -- (a) Yjs -> crdtcore ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("profile", sorted(YJS_PROFILES))
 @pytest.mark.parametrize("seed", interop_seeds(salt=1))
 def test_yjs_session_reads_the_same_in_crdtcore(yjs, yjs_doc, seed, profile):
@@ -91,10 +92,14 @@ def test_yjs_session_matches_after_every_update(yjs, yjs_doc, seed):
     for k, u in enumerate(order):
         yjs.apply_update(name, u)
         doc.apply_update(u)
-        assert_same_views(yjs_views(yjs.view(name, ROOTS)), py_views(doc, crdtcore),
-                          f"after update {k}/{len(order)} {repro(seed)}")
+        assert_same_views(
+            yjs_views(yjs.view(name, ROOTS)),
+            py_views(doc, crdtcore),
+            f"after update {k}/{len(order)} {repro(seed)}",
+        )
         assert decode_state_vector(doc.get_state()) == decode_state_vector(
-            yjs.encode_state_vector(name)), f"state vector after update {k} {repro(seed)}"
+            yjs.encode_state_vector(name)
+        ), f"state vector after update {k} {repro(seed)}"
 
 
 @pytest.mark.parametrize("seed", interop_seeds(default=10, salt=4))
@@ -105,8 +110,11 @@ def test_yjs_session_with_split_surrogate_pairs(yjs, seed):
     s = yjs.gen_session(seed, splitSurrogates=True, requireConvergence=False)
     doc = new_doc(crdtcore)
     apply_all(doc, [u["update"] for u in s["updates"]])
-    assert_same_views(yjs_views(s["final"]), py_views(doc, crdtcore),
-                      f"split surrogates {repro(seed)} converged={s['converged']}")
+    assert_same_views(
+        yjs_views(s["final"]),
+        py_views(doc, crdtcore),
+        f"split surrogates {repro(seed)} converged={s['converged']}",
+    )
 
 
 @pytest.mark.parametrize("seed", interop_seeds(default=10, salt=5))
@@ -135,8 +143,12 @@ def crdtcore_session(seed: int, **options) -> PySession:
     first = py_views(s.docs[0], crdtcore)
     aspects = CONTENT + (("deep",) if options.get("attrs") is False else ())
     for k, doc in enumerate(s.docs[1:], 1):
-        assert_same_views(first, py_views(doc, crdtcore),
-                          f"crdtcore clients 0 and {k} diverged {repro(seed)}", aspects)
+        assert_same_views(
+            first,
+            py_views(doc, crdtcore),
+            f"crdtcore clients 0 and {k} diverged {repro(seed)}",
+            aspects,
+        )
     return s
 
 
@@ -165,8 +177,7 @@ def test_crdtcore_full_state_reads_the_same_in_yjs(yjs, yjs_doc, seed):
     doc = new_doc(crdtcore)
     doc.apply_update(state)
     assert_same_views(in_yjs, py_views(doc, crdtcore), f"state {repro(seed)}")
-    assert_same_views(py_views(s.docs[-1], crdtcore), in_yjs, f"state {repro(seed)}",
-                      CONTENT)
+    assert_same_views(py_views(s.docs[-1], crdtcore), in_yjs, f"state {repro(seed)}", CONTENT)
 
 
 @pytest.mark.parametrize("seed", interop_seeds(default=10, salt=8))

@@ -169,8 +169,13 @@ class YjsPeer:
 
     # -- typed helpers ------------------------------------------------------------------------
 
-    def create_doc(self, name: str, client_id: int | None = None, gc: bool = True,
-                   roots: dict[str, str] | None = None) -> int:
+    def create_doc(
+        self,
+        name: str,
+        client_id: int | None = None,
+        gc: bool = True,
+        roots: dict[str, str] | None = None,
+    ) -> int:
         """New peer doc; `roots` ({name: "text"|"array"|"map"}) are typed before anything else
         happens, like crdtcore docs made by interop_util.new_doc."""
         res = self.request("create_doc", doc=name, client_id=client_id, gc=gc, roots=roots or {})

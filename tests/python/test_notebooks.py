@@ -23,9 +23,7 @@ KERNEL_NAME = "crdtcore-venv"
 CELL_TIMEOUT_S = 300
 
 
-@pytest.mark.parametrize(
-    "path", sorted(NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda path: path.name
-)
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda path: path.name)
 def test_notebook_runs_without_errors(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
