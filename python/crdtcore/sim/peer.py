@@ -10,11 +10,12 @@ while running) and ``snapshot`` (the oracle's full view, at the end).
 Relaying: every SyncProtocol on a document forwards the transactions the document
 commits, except the ones it applied itself, so a peer with several connections relays
 what it hears (a y-websocket server, a gossip node). A peer with ``relay=False`` (a member
-of a full mesh, where everyone hears the author directly) forwards only its own edits:
-its protocols (``SyncProtocol(relay=False)``) skip transactions another protocol applied.
+of a full mesh, where everyone hears the author directly) forwards only its own
+transactions (its edits, and the formatting clean-up a remote one may cause): its protocols
+(``SyncProtocol(relay=False)``) skip transactions another protocol applied.
 
-Each peer is a ``crdtcore.sync.Hub``, the very core the asyncio server's rooms run on: the
-document, its protocols, and persistence before sending (every committed transaction is
+``CrdtcorePeer`` runs on a ``crdtcore.sync.Hub``, the very core the asyncio server's rooms
+run on: the document, its protocols, and persistence before sending (every committed transaction is
 appended to the peer's store inside the commit, before any frame carrying it can leave
 through ``outbox``).
 
