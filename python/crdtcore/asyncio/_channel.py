@@ -33,6 +33,16 @@ class ChannelClosed(CrdtcoreError, ConnectionError):
     """
 
 
+class TextFrameError(CrdtcoreError, ValueError):
+    """A text WebSocket message arrived on a binary-only ``WebsocketChannel`` (y-protocols
+    frames are binary; the server closes such a connection with code 1003).
+
+    Example:
+        >>> issubclass(TextFrameError, ValueError)
+        True
+    """
+
+
 class Channel(Protocol):
     """A transport-agnostic stream of y-protocols frames (pycrdt's ``Channel``).
 
@@ -95,12 +105,15 @@ class WebsocketChannel(Channel):
     """A Channel over an open ``websockets`` asyncio connection (client or server side).
 
     Frames go out as binary WebSocket messages; text messages are received as their UTF-8
-    bytes (and then rejected by the sync protocol, as y-websocket does).
+    bytes (and then rejected by the sync protocol, as y-websocket does), or refused with
+    ``binary_only``.
 
     Args:
         websocket: A ``websockets.asyncio`` ClientConnection or ServerConnection, open.
         path: The channel path; by default the handshake request's path without its query
             string (``"/room"`` for ``ws://host/room?token=x``).
+        binary_only: ``recv()`` raises ``TextFrameError`` for a text message (the server
+            uses it to close such a connection with code 1003).
 
     Example:
         >>> from websockets.asyncio.server import ServerConnection
@@ -110,11 +123,14 @@ class WebsocketChannel(Channel):
         ...         await channel.send(message)
     """
 
-    def __init__(self, websocket: Any, path: str | None = None) -> None:
+    def __init__(
+        self, websocket: Any, path: str | None = None, *, binary_only: bool = False
+    ) -> None:
         require_websockets()
         from websockets.exceptions import ConnectionClosed
 
         self._websocket = websocket
+        self._binary_only = binary_only
         self._closed_error = ConnectionClosed
         if path is None:
             request = getattr(websocket, "request", None)
@@ -147,11 +163,17 @@ class WebsocketChannel(Channel):
 
         Raises:
             ChannelClosed: The connection is closed (its close code and reason in the text).
+            TextFrameError: A text message arrived on a ``binary_only`` channel.
         """
         try:
-            return bytes(await self._websocket.recv(decode=False))
+            if not self._binary_only:
+                return bytes(await self._websocket.recv(decode=False))
+            message = await self._websocket.recv()
         except self._closed_error as exc:
             raise ChannelClosed(f"{self._path or 'websocket'}: {exc}") from exc
+        if isinstance(message, str):
+            raise TextFrameError(f"{self._path or 'websocket'}: text frames are not supported")
+        return bytes(message)
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
         """Closes the WebSocket (close handshake included); idempotent."""

@@ -2,17 +2,19 @@
 
 A room is what y-websocket calls a ``WSSharedDoc``: a ``Doc`` and an ``Awareness`` shared by
 every connection to one URL path, each connection being a ``SyncProtocol`` on that document.
-A protocol that applies an update leaves the others to forward it (origin rule of
-``SyncProtocol``), so the server never copies updates itself: after each received frame it
-calls ``flush()``, which hands every peer the frames its protocol queued.
+Its core is a sans-I/O ``crdtcore.sync.Hub`` (the same one the network simulator's peers
+run): the hub persists, drains and fans out; the room adapts it to the event loop. After
+each received frame the server calls ``flush()``, which hands every peer (a server
+connection, ``Peer``) the frames its protocol queued; changes made outside a frame (a
+server-side edit) schedule a flush with ``call_soon``.
 
-Persistence (issue 5 §1): the room observes its document and appends every transaction's
-update to the store synchronously, inside the commit, before any frame reflecting it can be
-sent (frames are taken from the protocols only after ``receive_data`` returned). Loading
-merges the stored records; once more than ``compact_threshold`` records accumulate, they are
-replaced by one update of the whole document. If the store fails, the room is ``failed``:
-it sends nothing more, and the server closes its connections and drops it, so clients
-resynchronise against what the store really holds.
+Persistence (issue 5 §1): the hub observes the room's document and appends every
+transaction's update to the store synchronously, inside the commit, before any frame
+reflecting it can be sent (frames are taken from the protocols only after ``receive``
+returned). Loading merges the stored records; once more than ``compact_threshold`` records
+accumulate, they are replaced by one update of the whole document. If the store fails, the
+room is ``failed``: it sends nothing more, and the server closes its connections and drops
+it, so clients resynchronise against what the store really holds.
 
 The server awareness has no state of its own (y-websocket sets it to null): it only relays.
 
@@ -24,18 +26,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, KeysView
 from typing import TYPE_CHECKING, Protocol
 
 from .._doc import Doc
-from .._update import merge_updates
-from ..errors import DecodeError
-from ..sync import Awareness
+from ..sync import Awareness, Hub
+from ..sync._hub import load_document
 
 if TYPE_CHECKING:
     from .._transaction import TransactionEvent
     from ..store import UpdateStore
-    from ..sync import SyncProtocol
+    from ..sync import Event, SyncProtocol
 
 logger = logging.getLogger("crdtcore.server")
 
@@ -52,7 +53,7 @@ class Peer(Protocol):
         """Queues frames for sending, in order; never blocks."""
         ...
 
-    def abort(self, code: int, reason: str) -> None:
+    def close(self, code: int, reason: str) -> None:
         """Starts closing the connection with a close code and reason."""
         ...
 
@@ -73,10 +74,7 @@ class Room:
 
     Attributes:
         name: The room name.
-        doc: The shared document.
-        awareness: The shared awareness (relay only; its local state is None).
-        peers: The connected peers.
-        failed: The store error that broke the room, or None.
+        hub: The sans-I/O core (document, protocols, persistence).
 
     Example:
         >>> from crdtcore import Text
@@ -101,19 +99,21 @@ class Room:
         on_failed: Callable[[Room], None] | None = None,
     ) -> None:
         self.name = name
-        self.doc = doc
-        self.awareness = Awareness(doc, now=time.time() * 1000)
-        self.awareness.set_local_state(None)
-        self.peers: set[Peer] = set()
-        self.failed: Exception | None = None
-        self._store = store
-        self._records = records
-        self._compact_threshold = compact_threshold
-        self._compact_after = compact_threshold  # raised after a failed compaction
+        awareness = Awareness(doc, now=time.time() * 1000)
+        awareness.set_local_state(None)
+        self.hub: Hub[Peer] = Hub(
+            doc,
+            awareness=awareness,
+            store=store,
+            room=name,
+            records=records,
+            compact_threshold=compact_threshold,
+            on_commit=self._committed,
+            log=logger,
+        )
         self._on_failed = on_failed
         self._flush_handle: asyncio.Handle | None = None
         self._closed = False
-        self._subscription = doc.observe(self._persist)
 
     @classmethod
     def load(
@@ -131,29 +131,41 @@ class Room:
         Raises:
             Exception: Whatever ``store.read`` raises (StoreError).
         """
-        records = store.read(name)
-        doc = Doc()
-        if records:
-            try:
-                doc.apply_update(merge_updates(*records))
-            except DecodeError:
-                for index, record in enumerate(records):
-                    try:
-                        doc.apply_update(record)
-                    except DecodeError as exc:
-                        logger.error("room %r: skipping unreadable record %d: %s", name, index, exc)
+        doc, records = load_document(store, name, log=logger)
         room = cls(
-            name, store, doc, len(records), compact_threshold=compact_threshold, on_failed=on_failed
+            name, store, doc, records, compact_threshold=compact_threshold, on_failed=on_failed
         )
-        logger.info("room %r loaded (%d records)", name, len(records))
-        if len(records) > compact_threshold:
+        logger.info("room %r loaded (%d records)", name, records)
+        if records > compact_threshold:
             room.compact()
         return room
 
     @property
+    def doc(self) -> Doc:
+        """The shared document."""
+        return self.hub.doc
+
+    @property
+    def awareness(self) -> Awareness:
+        """The shared awareness (relay only; its local state is None)."""
+        awareness = self.hub.awareness
+        assert awareness is not None
+        return awareness
+
+    @property
+    def peers(self) -> KeysView[Peer]:
+        """The connected peers."""
+        return self.hub.connections.keys()
+
+    @property
+    def failed(self) -> Exception | None:
+        """The store error that broke the room, or None."""
+        return self.hub.failed
+
+    @property
     def records(self) -> int:
         """How many records the store holds for this room."""
-        return self._records
+        return self.hub.records
 
     @property
     def closed(self) -> bool:
@@ -164,19 +176,24 @@ class Room:
 
     def add(self, peer: Peer) -> None:
         """Adds a peer and queues its greeting: SyncStep1 and every known awareness state."""
-        self.peers.add(peer)
-        protocol = peer.protocol
-        protocol.start()
-        if self.awareness.states:
-            protocol.send_awareness()
+        self.hub.connect(peer, peer.protocol)
         self.flush()
 
     def remove(self, peer: Peer) -> None:
         """Removes a peer, closes its protocol and removes the awareness states it
         controlled; the other peers are told."""
-        self.peers.discard(peer)
-        peer.protocol.close(remove_awareness=True)
+        self.hub.disconnect(peer, remove_awareness=True)
         self.flush()
+
+    def receive(self, peer: Peer, frame: bytes, now: float) -> list[Event]:
+        """Hands a frame from ``peer`` to its protocol (``now`` in ms); returns its events.
+        Call ``flush()`` afterwards.
+
+        Raises:
+            ProtocolError: A malformed frame (nothing of it was applied).
+            Exception: The store failed (``failed`` is set), or an observer raised.
+        """
+        return self.hub.receive(peer, frame, now=now)
 
     def flush(self) -> None:
         """Hands every peer the frames its protocol queued, then compacts if due.
@@ -186,19 +203,16 @@ class Room:
         handle, self._flush_handle = self._flush_handle, None
         if handle is not None:
             handle.cancel()
-        if self.failed is not None:
+        batches = self.hub.drain()
+        if self.hub.failed is not None:
             self._fail()
             return
-        for peer in list(self.peers):
-            frames = peer.protocol.data_to_send()
-            if frames:
-                peer.push(frames)
-        if self._records > self._compact_after:
-            self.compact()
+        for peer, frames in batches:
+            peer.push(frames)
 
     def tick(self, now: float) -> None:
         """Runs the awareness timeout check at ``now`` (ms) and sends what it removed."""
-        self.awareness.tick(now)
+        self.hub.tick(now)
         self.flush()
 
     # -- persistence -------------------------------------------------------------------------
@@ -210,18 +224,7 @@ class Room:
         since appended), pending structs included. Store errors are logged, not raised, and
         the next attempt waits for another ``compact_threshold`` records.
         """
-        if self._records <= 1 or self.failed is not None:
-            return
-        count = self._records
-        try:
-            self._store.replace(self.name, self.doc.get_update(), count)
-        except Exception as exc:
-            logger.error("room %r: compaction failed: %s", self.name, exc)
-            self._compact_after = count + self._compact_threshold  # retry later, not per frame
-            return
-        self._records = 1 + self._records - count
-        self._compact_after = self._compact_threshold
-        logger.debug("room %r compacted %d records", self.name, count)
+        self.hub.compact()
 
     def close(self) -> None:
         """Stops persisting; idempotent. The peers must have been removed."""
@@ -231,17 +234,9 @@ class Room:
         if self._flush_handle is not None:
             self._flush_handle.cancel()
             self._flush_handle = None
-        self.doc.unobserve(self._subscription)
+        self.hub.close()
 
-    def _persist(self, event: TransactionEvent) -> None:
-        if self.failed is not None:
-            return
-        try:
-            self._records = self._store.append(self.name, event.update)
-        except Exception as exc:
-            self.failed = exc
-            logger.error("room %r: store append failed: %s", self.name, exc)
-            raise
+    def _committed(self, event: TransactionEvent) -> None:
         if self._flush_handle is None:  # a change made outside a pump (server-side edit)
             try:
                 loop = asyncio.get_running_loop()
@@ -251,11 +246,10 @@ class Room:
 
     def _fail(self) -> None:
         for peer in list(self.peers):
-            peer.protocol.data_to_send()  # never send what the store does not hold
-            peer.abort(1011, "storage failure")
+            peer.close(1011, "storage failure")
         if self._on_failed is not None:
             callback, self._on_failed = self._on_failed, None
             callback(self)
 
     def __repr__(self) -> str:
-        return f"<Room {self.name!r} peers={len(self.peers)} records={self._records}>"
+        return f"<Room {self.name!r} peers={len(self.peers)} records={self.records}>"

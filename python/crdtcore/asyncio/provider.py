@@ -1,11 +1,12 @@
 """Providers: keep a document in sync with a peer through a Channel or a reconnecting WebSocket.
 
-A provider is a thin pump around the sans-I/O ``SyncProtocol`` (crdtcore.sync), in the way
-websockets' asyncio connection pumps its protocol: frames read from the channel go to
-``receive_data``; whatever the protocol queues (SyncStep2 answers, the document's updates,
-awareness changes) is written by one writer task, in order, woken by the document's and the
-awareness's observers. So local transactions go out as soon as they commit and remote ones are
-applied as they arrive (with the protocol as transaction origin, so they are not echoed).
+A provider is a thin pump around the sans-I/O ``SyncProtocol`` (crdtcore.sync): the session
+pump of ``_session.py``, which the server's connections run too. Frames read from the channel
+go to ``receive_data``; whatever the protocol queues (SyncStep2 answers, the document's
+updates, awareness changes) is written by one writer task, in order, woken by the document's
+and the awareness's observers. So local transactions go out as soon as they commit and remote
+ones are applied as they arrive (with the protocol as transaction origin, so they are not
+echoed).
 
 One SyncProtocol lives exactly as long as one connection. ``WebsocketProvider`` reconnects with
 exponential backoff after a drop and starts a fresh protocol each time: its SyncStep1/SyncStep2
@@ -29,8 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Generator
+from collections.abc import Coroutine, Generator
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CrdtcoreError
@@ -44,6 +44,7 @@ from ..sync import (
     encode_awareness_update,
 )
 from ._channel import Channel, ChannelClosed, WebsocketChannel, require_websockets
+from ._session import Session, now_ms
 
 if TYPE_CHECKING:
     from .._doc import Doc
@@ -69,10 +70,6 @@ class PermissionDeniedError(CrdtcoreError, PermissionError):
     def __init__(self, reason: str) -> None:
         super().__init__(f"permission denied: {reason}")
         self.reason = reason
-
-
-def _now_ms() -> float:
-    return time.time() * 1000.0
 
 
 class SyncedEvent:
@@ -144,9 +141,10 @@ class SyncedEvent:
         return f"<SyncedEvent {'set' if self._synced else 'unset'}>"
 
 
-class _Session:
-    """One connection: a SyncProtocol pumped over a channel by a reader task, a writer task
-    and (with an awareness) a ticker task."""
+class _ClientSession(Session):
+    """One connection of a provider: its SyncProtocol on the document, pumped over the channel
+    (``_session.py``), woken by the document's and the awareness's observers, with (given an
+    awareness) a ticker task."""
 
     def __init__(
         self,
@@ -156,25 +154,19 @@ class _Session:
         synced: SyncedEvent,
         log: logging.Logger,
     ) -> None:
-        self.channel = channel
         local = None if awareness is None else awareness.get_local_state()
         if awareness is not None and local is not None:
             # A new clock: peers that removed our state when we left (at the old clock)
             # accept it again at once instead of at the next heartbeat.
-            awareness.set_local_state(local, now=_now_ms())
-        self.protocol = SyncProtocol(doc, awareness=awareness, name=channel.path)
-        self.protocol.start()  # SyncStep1 (and our awareness) go first, whatever follows
+            awareness.set_local_state(local, now=now_ms())
+        protocol = SyncProtocol(doc, awareness=awareness, name=channel.path)
+        protocol.start()  # SyncStep1 (and our awareness) go first, whatever follows
+        super().__init__(channel, protocol)
         self.permission_denied: str | None = None
         self._doc = doc
         self._awareness = awareness
         self._synced = synced
         self._log = log
-        self._wake = asyncio.Event()
-        self._closing = False
-        self._aborted = False
-        self._tasks: list[asyncio.Task[None]] = []
-        self._reader: asyncio.Task[None] | None = None
-        self._writer: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         """Pumps until the channel ends, ``request_close()`` has flushed, or ``abort()``.
@@ -188,22 +180,8 @@ class _Session:
         doc_sub = doc.observe(self._on_change)
         awareness_sub = None if awareness is None else awareness.observe(self._on_change)
         try:
-            self._wake.set()
-            if self._aborted:
-                return
-            if not self._closing:  # request_close() may come before the first run
-                self._reader = asyncio.create_task(self._read())
-                self._tasks.append(self._reader)
-                if awareness is not None:
-                    self._tasks.append(asyncio.create_task(self._tick(awareness)))
-            self._writer = asyncio.create_task(self._write())
-            self._tasks.append(self._writer)
-            await asyncio.wait({self._writer})
+            await super().run()
         finally:
-            for task in self._tasks:
-                task.cancel()
-            if self._tasks:
-                await asyncio.wait(self._tasks)
             doc.unobserve(doc_sub)
             protocol.close()
             if awareness is not None and awareness_sub is not None:
@@ -211,10 +189,6 @@ class _Session:
                 # Nobody refreshes the remote states any more (y-websocket drops them too).
                 remote = [i for i in awareness.states if i != awareness.client_id]
                 awareness.remove_awareness_states(remote, protocol)
-        errors = [t.exception() for t in self._tasks if not t.cancelled() and t.exception()]
-        errors = [e for e in errors if not isinstance(e, ChannelClosed)]
-        if errors:
-            raise errors[0]
         if self.permission_denied is not None:
             raise PermissionDeniedError(self.permission_denied)
 
@@ -223,64 +197,42 @@ class _Session:
         send everything queued before ``run()`` returns."""
         if self._closing:
             return
-        self._closing = True
-        for task in self._tasks:
-            if task is not self._writer:
-                task.cancel()
         awareness = self._awareness
         local = None if awareness is None else awareness.get_local_state()
         if awareness is not None and local is not None and not self.protocol.closed:
             clock = awareness.meta[awareness.client_id]["clock"]
             entry = (awareness.client_id, clock, None)
             self.protocol.send(AwarenessMessage(encode_awareness_update([entry])))
-        self._wake.set()
+        super().request_close()
 
-    def abort(self) -> None:
-        """Stops at once; queued frames are dropped."""
-        self._aborted = True
-        for task in self._tasks:
-            task.cancel()
-
-    async def _read(self) -> None:
+    def handle(self, frame: bytes) -> bool:
         protocol = self.protocol
         try:
-            async for frame in self.channel:
-                try:
-                    protocol.receive_data(frame, now=_now_ms())
-                except ProtocolError as exc:
-                    # Nothing of the frame was applied; ask for the peer's state again so an
-                    # update it carried is not lost (y-websocket logs and carries on).
-                    self._log.warning("%s: dropped a malformed frame: %s", self.channel.path, exc)
-                    protocol.resync()
-                for event in protocol.events_received():
-                    if isinstance(event, Synced):
-                        self._synced._set()
-                    elif isinstance(event, PermissionDenied):
-                        self.permission_denied = event.reason
-                        return
-                self._wake.set()
-        finally:
-            self._wake.set()
+            protocol.receive_data(frame, now=now_ms())
+        except ProtocolError as exc:
+            # Nothing of the frame was applied; ask for the peer's state again so an update
+            # it carried is not lost (y-websocket logs and carries on).
+            self._log.warning("%s: dropped a malformed frame: %s", self.channel.path, exc)
+            protocol.resync()
+        for event in protocol.events_received():
+            if isinstance(event, Synced):
+                self._synced._set()
+            elif isinstance(event, PermissionDenied):
+                self.permission_denied = event.reason
+                return False
+        return True
 
-    async def _write(self) -> None:
-        protocol, channel, wake, reader = self.protocol, self.channel, self._wake, self._reader
-        while True:
-            await wake.wait()
-            wake.clear()
-            if (reader is None or reader.done()) and not self._closing:
-                return  # the channel ended or the peer refused us: nobody to write to
-            for frame in protocol.data_to_send():
-                await channel.send(frame)
-            if self._closing:
-                return
+    def background(self) -> list[Coroutine[Any, Any, None]]:
+        awareness = self._awareness
+        return [] if awareness is None else [self._tick(awareness)]
 
     async def _tick(self, awareness: Awareness) -> None:
         while True:
             await asyncio.sleep(awareness.check_interval / 1000)
-            awareness.tick(_now_ms())
+            awareness.tick(now_ms())
 
     def _on_change(self, *_: Any) -> None:
-        self._wake.set()
+        self.wake()
 
 
 class Provider:
@@ -335,7 +287,7 @@ class Provider:
         self.close_timeout = close_timeout
         self.started = asyncio.Event()
         self.synced = SyncedEvent()
-        self._session: _Session | None = None
+        self._session: _ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
         self._done = asyncio.Event()
 
@@ -392,14 +344,16 @@ class Provider:
         if exc_type is None and error is not None and self.synced._unseen(error):
             raise error
 
-    def _open(self) -> _Session:
+    def _open(self) -> _ClientSession:
         if self._session is not None:
             raise RuntimeError("a Provider runs once; create a new one")
-        self._session = _Session(self._doc, self._channel, self._awareness, self.synced, self.log)
+        self._session = _ClientSession(
+            self._doc, self._channel, self._awareness, self.synced, self.log
+        )
         self.started.set()
         return self._session
 
-    async def _run(self, session: _Session) -> None:
+    async def _run(self, session: _ClientSession) -> None:
         error: BaseException = ChannelClosed(
             f"{self._channel.path}: the provider stopped before the document synced"
         )
@@ -483,7 +437,7 @@ class WebsocketProvider:
         self.connections = 0
         self._backoff = (float(first), float(most))
         self._connect_options = {"max_size": DEFAULT_MAX_SIZE, **connect_options}
-        self._session: _Session | None = None
+        self._session: _ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
         self._failures = 0
         self._error: BaseException | None = None
@@ -592,7 +546,7 @@ class WebsocketProvider:
                 return  # disconnect() was called while connecting
             self._failures = 0
             self.connections += 1
-            session = _Session(
+            session = _ClientSession(
                 self._doc, WebsocketChannel(websocket), self._awareness, self.synced, self.log
             )
             self._session = session

@@ -2,9 +2,11 @@
 
 A thin pump over ``SyncProtocol`` (websockets ``asyncio/connection.py``; y-websocket
 ``bin/utils.cjs``): the URL path names the room, each connection gets a protocol on the
-room's document, and after every received frame the room hands each connection what its
-protocol queued, which is how updates and awareness reach the other clients. One writer task
-per connection sends its frames in order, so a slow reader never stalls the room.
+room's document, and after every received frame the room (its ``crdtcore.sync.Hub``) hands
+each connection what its protocol queued, which is how updates and awareness reach the other
+clients. Each connection wraps its WebSocket in a ``WebsocketChannel`` and runs the session
+pump the providers run too (``_session.py``): one reader task, and one writer task that sends
+its frames in order, so a slow reader never stalls the room.
 
 Connection life (close codes in brackets):
 
@@ -35,7 +37,6 @@ import contextlib
 import inspect
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -44,9 +45,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ..store import MemoryStore, StoreError
 from ..sync import Auth, ProtocolError, SyncProtocol, WriteDropped
-from ._channel import require_websockets
+from ._channel import ChannelClosed, TextFrameError, WebsocketChannel, require_websockets
 from ._limits import Limits, RateLimiter
 from ._room import Room
+from ._session import Session
 
 if TYPE_CHECKING:
     from websockets.asyncio.server import Server, ServerConnection
@@ -245,40 +247,39 @@ class WebsocketServer:
     # -- connections -------------------------------------------------------------------------
 
     async def _handle(self, ws: ServerConnection) -> None:
-        from websockets.exceptions import ConnectionClosed
-
         assert ws.request is not None
         request = ConnectionRequest.parse(ws.request.path, ws.request.headers, ws.remote_address)
+        channel = WebsocketChannel(ws, binary_only=True)
         label = f"{request.room!r} from {_address(ws.remote_address)}"
         try:
             access = await self._access(request)
         except Exception:
             logger.exception("authorize failed for %s", label)
-            await ws.close(1011, "authorization failed")
+            await channel.close(1011, "authorization failed")
             return
         if access is None:
             logger.warning("permission denied: %s", label)
-            with contextlib.suppress(ConnectionClosed):
-                await ws.send(Auth("permission denied").encode())
-            await ws.close(1008, "permission denied")
+            with contextlib.suppress(ChannelClosed):
+                await channel.send(Auth("permission denied").encode())
+            await channel.close(1008, "permission denied")
             return
         try:
             room = self._open_room(request.room)
         except _RoomLimitError as exc:
             logger.warning("refused %s: %s", label, exc)
-            await ws.close(1013, _reason(str(exc)))
+            await channel.close(1013, _reason(str(exc)))
             return
         except (TypeError, ValueError) as exc:
             logger.warning("refused %s: %s", label, exc)
-            await ws.close(1008, _reason(f"invalid room name: {exc}"))
+            await channel.close(1008, _reason(f"invalid room name: {exc}"))
             return
         except StoreError as exc:
             logger.error("cannot load room for %s: %s", label, exc)
-            await ws.close(1011, "cannot load room: storage failure")
+            await channel.close(1011, "cannot load room: storage failure")
             return
         except Exception:
             logger.exception("cannot load room for %s", label)
-            await ws.close(1011, "cannot load room")
+            await channel.close(1011, "cannot load room")
             return
         protocol = SyncProtocol(
             room.doc,
@@ -287,14 +288,15 @@ class WebsocketServer:
             name=label,
             echo_awareness=True,
         )
-        conn = _Connection(ws, protocol, self.limits)
-        writer = asyncio.create_task(conn.write_loop())
+        conn = _Connection(channel, protocol, room, self.limits)
         logger.info("connected %s (%s)", label, access)
         try:
             room.add(conn)
-            await self._pump(conn, room, label)
-        except ConnectionClosed:
-            pass
+            try:
+                await conn.run()
+            except TextFrameError:
+                logger.warning("text frame from %s", label)
+                await channel.close(1003, "text frames are not supported")
         finally:
             if not room.closed:
                 room.remove(conn)
@@ -302,8 +304,6 @@ class WebsocketServer:
                     self._schedule_unload(room)
             else:
                 protocol.close()
-            writer.cancel()
-            await asyncio.gather(writer, return_exceptions=True)
             await conn.closed()
             stats = protocol.stats
             logger.info(
@@ -314,35 +314,6 @@ class WebsocketServer:
                 stats.messages_out,
                 stats.writes_dropped,
             )
-
-    async def _pump(self, conn: _Connection, room: Room, label: str) -> None:
-        protocol = conn.protocol
-        async for message in conn.ws:
-            if isinstance(message, str):
-                logger.warning("text frame from %s", label)
-                await conn.ws.close(1003, "text frames are not supported")
-                return
-            reason = conn.limiter.check(len(message), now=time.monotonic())
-            if reason is not None:
-                logger.warning("%s: %s", label, reason)
-                await conn.ws.close(1008, _reason(reason))
-                return
-            try:
-                protocol.receive_data(message, now=time.time() * 1000)
-            except ProtocolError as exc:
-                logger.warning("malformed message from %s: %s", label, exc)
-                await conn.ws.close(1008, _reason(f"malformed message: {exc}"))
-                return
-            except Exception:
-                if room.failed is None:
-                    logger.exception("error handling a frame from %s", label)
-                    conn.abort(1011, "internal error")
-                room.flush()  # a failed room closes all its connections
-                return
-            for event in protocol.events_received():
-                if isinstance(event, WriteDropped):
-                    logger.debug("dropped a write from read-only %s", label)
-            room.flush()
 
     async def _access(self, request: ConnectionRequest) -> Access | None:
         if self._authorize is None:
@@ -417,54 +388,65 @@ class WebsocketServer:
                     logger.exception("awareness check failed in room %r", room.name)
 
 
-class _Connection:
-    """One client: its protocol, rate limiter, and the frames waiting for its writer task."""
+class _Connection(Session):
+    """One client of a room: its protocol pumped over its channel (``_session.py``), with a
+    rate limiter on what it sends and a bound on what waits to be written to it. The room's
+    hub drains the protocol and ``push``-es the frames."""
 
-    def __init__(self, ws: ServerConnection, protocol: SyncProtocol, limits: Limits) -> None:
-        self.ws = ws
-        self.protocol = protocol
+    def __init__(
+        self, channel: WebsocketChannel, protocol: SyncProtocol, room: Room, limits: Limits
+    ) -> None:
+        super().__init__(channel, protocol, drain_protocol=False)
+        self.room = room
         self.limiter = RateLimiter(limits, now=time.monotonic())
+        self._websocket = channel
         self._max_queue = limits.max_send_queue
-        self._outbox: deque[bytes] = deque()
-        self._queued = 0
-        self._wake = asyncio.Event()
-        self._closing: asyncio.Task[None] | None = None
+        self._closing_task: asyncio.Task[None] | None = None
+
+    def handle(self, frame: bytes) -> bool:
+        label, room = self.protocol.name, self.room
+        reason = self.limiter.check(len(frame), now=time.monotonic())
+        if reason is not None:
+            logger.warning("%s: %s", label, reason)
+            self.close(1008, reason)
+            return False
+        try:
+            events = room.receive(self, frame, now=time.time() * 1000)
+        except ProtocolError as exc:
+            logger.warning("malformed message from %s: %s", label, exc)
+            self.close(1008, f"malformed message: {exc}")
+            return False
+        except Exception:
+            if room.failed is None:
+                logger.exception("error handling a frame from %s", label)
+                self.close(1011, "internal error")
+            room.flush()  # a failed room closes all its connections
+            return False
+        for event in events:
+            if isinstance(event, WriteDropped):
+                logger.debug("dropped a write from read-only %s", label)
+        room.flush()
+        return True
 
     def push(self, frames: list[bytes]) -> None:
-        if self._closing is not None:
+        if self._closing_task is not None:
             return
-        self._outbox.extend(frames)
-        self._queued += sum(len(frame) for frame in frames)
-        if self._max_queue is not None and self._queued > self._max_queue:
-            self._outbox.clear()
-            self._queued = 0
+        super().push(frames)
+        if self._max_queue is not None and self.queued > self._max_queue:
+            self.clear()
             logger.warning("%s: send queue overflow", self.protocol.name)
-            self.abort(1013, "send queue overflow: the client reads too slowly")
-            return
-        self._wake.set()
+            self.close(1013, "send queue overflow: the client reads too slowly")
 
-    def abort(self, code: int, reason: str) -> None:
-        if self._closing is None:
-            self._closing = asyncio.create_task(self.ws.close(code, _reason(reason)))
+    def close(self, code: int, reason: str) -> None:
+        """Starts closing the connection with a close code and reason; nothing more is
+        queued."""
+        if self._closing_task is None:
+            self._closing_task = asyncio.create_task(self._websocket.close(code, _reason(reason)))
 
     async def closed(self) -> None:
-        """Waits for a close started by ``abort``."""
-        if self._closing is not None:
-            await asyncio.gather(self._closing, return_exceptions=True)
-
-    async def write_loop(self) -> None:
-        from websockets.exceptions import ConnectionClosed
-
-        try:
-            while True:
-                await self._wake.wait()
-                self._wake.clear()
-                while self._outbox:
-                    frame = self._outbox.popleft()
-                    self._queued -= len(frame)
-                    await self.ws.send(frame)
-        except ConnectionClosed:
-            pass
+        """Waits for a close started by ``close``."""
+        if self._closing_task is not None:
+            await asyncio.gather(self._closing_task, return_exceptions=True)
 
 
 def _reason(text: str) -> str:

@@ -10,13 +10,19 @@ while running) and ``snapshot`` (the oracle's full view, at the end).
 Relaying: every SyncProtocol on a document forwards the transactions the document
 commits, except the ones it applied itself, so a peer with several connections relays
 what it hears (a y-websocket server, a gossip node). A peer with ``relay=False`` (a member
-of a full mesh, where everyone hears the author directly) forwards only its own edits:
-its protocols (``SyncProtocol(relay=False)``) skip transactions another protocol applied.
+of a full mesh, where everyone hears the author directly) forwards only its own
+transactions (its edits, and the formatting clean-up a remote one may cause): its protocols
+(``SyncProtocol(relay=False)``) skip transactions another protocol applied.
+
+``CrdtcorePeer`` runs on a ``crdtcore.sync.Hub``, the very core the asyncio server's rooms
+run on: the document, its protocols, and persistence before sending (every committed transaction is
+appended to the peer's store inside the commit, before any frame carrying it can leave
+through ``outbox``).
 
 Crash and restart: the simulation discards a crashed peer and builds a new one from a
-``PeerSpec`` whose ``restore`` holds the updates the old one persisted: what its
-document's observer saw, i.e. every committed transaction (compacted now and then with
-``merge_updates``, as an update store would).
+``PeerSpec`` whose ``restore`` holds the updates the old one persisted: every committed
+transaction, as appended to its store (by default a ``PeerLog`` in memory, which merges
+them now and then with ``merge_updates``, as an update store compacts).
 
 Thread safety: none (see scheduler.py).
 """
@@ -30,7 +36,7 @@ from .._testing._ops import Op, apply_ops, new_doc
 from .._testing._oracle import Snapshot, decode_state_vector, snapshot
 from .._transaction import TransactionEvent
 from .._update import merge_updates
-from ..sync import SyncProtocol
+from ..sync import Hub, HubStore, SyncProtocol
 from .deletes import DeleteTracker
 
 _COMPACT_EVERY = 256  # persisted updates merged into one chunk after this many
@@ -55,6 +61,36 @@ class PeerSpec:
     restore: tuple[bytes, ...] = ()
     track_deletes: bool = False
     gc: bool = True
+
+
+class PeerLog:
+    """A peer's persisted updates in memory (a ``HubStore``; the room name is ignored):
+    every ``_COMPACT_EVERY`` appended updates are merged into one chunk.
+
+    Example:
+        >>> log = PeerLog()
+        >>> log.append("peer", b"u1"), log.read("peer")
+        (1, [b'u1'])
+    """
+
+    def __init__(self) -> None:
+        self._log: list[bytes] = []  # updates since the last chunk
+        self._chunks: list[bytes] = []  # merged runs of _COMPACT_EVERY updates
+
+    def append(self, room: str, update: bytes) -> int:
+        log = self._log
+        log.append(update)
+        if len(log) >= _COMPACT_EVERY:
+            self._chunks.append(merge_updates(*log))
+            self._log = []
+        return len(self._chunks) + len(self._log)
+
+    def read(self, room: str) -> list[bytes]:
+        return [*self._chunks, *self._log]
+
+    def replace(self, room: str, merged: bytes, count: int) -> None:
+        records = self.read(room)
+        self._chunks, self._log = [merged], records[count:]
 
 
 class SimPeer(Protocol):
@@ -113,10 +149,13 @@ class SimPeer(Protocol):
 
 
 class CrdtcorePeer:
-    """A crdtcore ``Doc`` with one ``SyncProtocol`` per neighbour.
+    """A crdtcore ``Doc`` with one ``SyncProtocol`` per neighbour, held by a ``Hub``.
 
     Args:
         spec: The peer's id, client id and options.
+        store: Where the peer persists its updates (a ``HubStore``, e.g. a
+            ``crdtcore.store.MemoryStore``; the room is ``peer-<id>``); default a new
+            ``PeerLog``. ``persisted()`` reads it back.
 
     Example:
         >>> a, b = CrdtcorePeer(PeerSpec(0, 1)), CrdtcorePeer(PeerSpec(1, 2))
@@ -129,28 +168,23 @@ class CrdtcorePeer:
         'hi'
     """
 
-    def __init__(self, spec: PeerSpec) -> None:
+    def __init__(self, spec: PeerSpec, store: HubStore | None = None) -> None:
         self.spec = spec
         self.version = 0
         self.doc = new_doc(spec.client_id, gc=spec.gc)
-        self._log: list[bytes] = []  # updates since the last chunk
-        self._chunks: list[bytes] = []  # merged runs of _COMPACT_EVERY updates
-        self._links: dict[int, SyncProtocol] = {}
-        self._dirty: list[int] = []  # neighbours whose protocol may have queued frames
-        self._all_dirty = False
         self._stats: dict[str, int] = {}
         self._deletes = DeleteTracker() if spec.track_deletes else None
-        self._sub = self.doc.observe(self._on_change)
+        self.hub: Hub[int] = Hub(
+            self.doc,
+            store=store if store is not None else PeerLog(),
+            room=f"peer-{spec.peer_id}",
+            on_commit=self._on_change,
+        )
         if spec.restore:
             self.doc.apply_update(merge_updates(*spec.restore))
 
     def _on_change(self, event: TransactionEvent) -> None:
         self.version += 1
-        log = self._log
-        log.append(event.update)
-        if len(log) >= _COMPACT_EVERY:
-            self._chunks.append(merge_updates(*log))
-            self._log = []
         if self._deletes is not None:
             self._deletes.add(event.delete_set)
 
@@ -161,61 +195,32 @@ class CrdtcorePeer:
         protocol = SyncProtocol(
             self.doc, name=f"{self.spec.peer_id}->{neighbor}", relay=self.spec.relay
         )
-        self._links[neighbor] = protocol
-        protocol.start()
-        self._dirty.append(neighbor)
+        self.hub.connect(neighbor, protocol)
 
     def close(self, neighbor: int) -> None:
-        protocol = self._links.pop(neighbor, None)
+        protocol = self.hub.disconnect(neighbor)
         if protocol is None:
             return
         stats = self._stats
         for name, value in stats_of(protocol).items():
             stats[name] = stats.get(name, 0) + value
-        protocol.close()
 
     def receive(self, neighbor: int, frame: bytes) -> None:
-        protocol = self._links.get(neighbor)
-        if protocol is None:
-            return
-        protocol.receive_data(frame)
-        protocol.events_received()
-        if self.spec.relay:
-            self._all_dirty = True
-        else:
-            self._dirty.append(neighbor)
+        self.hub.receive(neighbor, frame)
 
     def outbox(self) -> list[tuple[int, bytes]]:
-        links = self._links
-        if self._all_dirty:
-            self._all_dirty = False
-            self._dirty = []
-            neighbors: list[int] = list(links)
-        elif self._dirty:
-            neighbors, self._dirty = self._dirty, []
-        else:
-            return []
-        out: list[tuple[int, bytes]] = []
-        for neighbor in neighbors:
-            protocol = links.get(neighbor)
-            if protocol is not None:
-                out.extend((neighbor, frame) for frame in protocol.data_to_send())
-        return out
+        return [(neighbor, frame) for neighbor, frames in self.hub.drain() for frame in frames]
 
     def resync(self) -> None:
-        for protocol in self._links.values():
-            protocol.resync()
-        self._all_dirty = True
+        self.hub.resync()
 
     # -- edits ---------------------------------------------------------------------------
 
     def perform(self, ops: list[Op]) -> None:
         apply_ops(self.doc, ops)
-        self._all_dirty = True
 
     def perform_update(self, update: bytes) -> None:
         self.doc.apply_update(update)
-        self._all_dirty = True
 
     # -- state ---------------------------------------------------------------------------
 
@@ -241,19 +246,21 @@ class CrdtcorePeer:
         return snapshot(self.doc, f"peer {self.spec.peer_id}")
 
     def persisted(self) -> list[bytes]:
-        return [*self._chunks, *self._log]
+        store = self.hub.store
+        assert store is not None
+        return store.read(self.hub.room)
 
     def stats(self) -> dict[str, int]:
         totals = dict(self._stats)
-        for protocol in self._links.values():
+        for protocol in self.hub.connections.values():
             for name, value in stats_of(protocol).items():
                 totals[name] = totals.get(name, 0) + value
         return totals
 
     def dispose(self) -> None:
-        for neighbor in list(self._links):
+        for neighbor in list(self.hub.connections):
             self.close(neighbor)
-        self.doc.unobserve(self._sub)
+        self.hub.close()
 
     def __repr__(self) -> str:
         return f"CrdtcorePeer({self.spec.peer_id}, client {self.spec.client_id})"

@@ -2,8 +2,10 @@
 
 Nothing here reads a clock or touches a socket (no asyncio, socket or time imports): bytes
 and the time come in as arguments, events and bytes go out as return values. ``SyncProtocol``
-drives one connection; ``Awareness`` holds presence states; the message classes and the
-pycrdt-named helpers build and read single messages.
+drives one connection; ``Hub`` shares one document between several protocols and persists
+every change before anything is sent (a server room, a simulated peer); ``Awareness`` holds
+presence states; the message classes and the pycrdt-named helpers build and read single
+messages.
 
 Example:
     >>> from crdtcore import Doc, Text
@@ -33,6 +35,8 @@ from ._helpers import create_update_message as create_update_message
 from ._helpers import handle_sync_message as handle_sync_message
 from ._helpers import read_message as read_message
 from ._helpers import write_message as write_message
+from ._hub import Hub as Hub
+from ._hub import HubStore as HubStore
 from ._messages import Auth as Auth
 from ._messages import AwarenessEntry as AwarenessEntry
 from ._messages import AwarenessMessage as AwarenessMessage
@@ -67,6 +71,8 @@ __all__ = [
     "AwarenessMessage",
     "AwarenessReceived",
     "Event",
+    "Hub",
+    "HubStore",
     "Message",
     "PermissionDenied",
     "ProtocolClosedError",
