@@ -1,8 +1,8 @@
 // bind_doc.cpp — native _core.Doc and _core.TransactionResult.
 //
 // The Python crdtcore.Doc (python/crdtcore/_doc.py) owns one _core.Doc and adds roots
-// as a dict, prelim types, transactions with origins and observer dispatch. This layer
-// only forwards to crdtcore::Doc; the document always counts Text positions in code
+// as a dict, prelim types and observer fan-out; transactions are the core's, entered
+// through _core.TransactionBase (fast_calls.cpp). This layer only forwards to crdtcore::Doc; the document always counts Text positions in code
 // points (OffsetKind::CodePoint), Python's str indices.
 #include <memory>
 #include <optional>
@@ -40,6 +40,11 @@ Doc make_doc(std::optional<uint64_t> client_id, bool gc, std::optional<std::stri
 void bind_transaction_result(py::module_& m) {
   py::class_<PyTransactionResult>(m, "TransactionResult",
                                   "What one committed transaction changed (native).")
+      .def_property_readonly(
+          "transaction",
+          [](const PyTransactionResult& r) { return transaction_object(r.result->origin); },
+          "The crdtcore.Transaction that was committed, or None when no transaction object "
+          "was opened (a single editing call, apply_update, a clean-up transaction).")
       .def_property_readonly(
           "local", [](const PyTransactionResult& r) { return r.result->local; },
           "False when the transaction applied a remote update.")
@@ -80,8 +85,6 @@ void bind_doc(py::module_& m) {
         return from_shared(*root);
       }, "The root named ``name`` as its native handle (Shared when untyped), or None.")
       .def("root_names", &Doc::root_names)
-      .def("begin_transaction", &Doc::begin_transaction)
-      .def("commit_transaction", &Doc::commit_transaction)
       .def("in_transaction", &Doc::in_transaction)
       .def("encode_state_vector",
            [](const Doc& d) { return as_py_bytes(d.encode_state_vector()); })

@@ -26,6 +26,7 @@
 #include <pybind11/pybind11.h>
 
 #include "crdtcore/bytes.h"
+#include "crdtcore/doc.h"
 #include "crdtcore/shared.h"
 #include "crdtcore/text.h"
 #include "crdtcore/value.h"
@@ -54,6 +55,9 @@ py::object from_shared(const Shared& shared);
 
 // An Array element or Map value: a plain Python value or a native handle.
 py::object from_out(const Out& out);
+
+// The crdtcore.Transaction a document was given as `origin` (fast_calls.cpp), or None.
+py::object transaction_object(Origin origin);
 
 // A Python str from UTF-8 (lone surrogates, as a JS peer may send them, pass through).
 py::str utf8_str(std::string_view utf8);

@@ -3,6 +3,7 @@
 //
 //   _core.TransactionBase   the context manager behind `with doc.transaction():`
 //                           (crdtcore.Transaction subclasses it)
+//   _core.Doc.open_transaction  the open transaction (Doc.transaction() joins it)
 //   _core.Text.insert       added to the pybind11 class as a METH_FASTCALL method
 //   _core.Text.__delitem__  likewise (serves `del text[i]` and `del text[a:b]`)
 //
@@ -142,21 +143,20 @@ void add_method(py::handle cls, PyMethodDef* def) {
 
 // -- TransactionBase ---------------------------------------------------------------
 
-// State of one transaction: the Python Doc it belongs to (whose attributes `_txn`, the
-// open transaction, and `_committing`, the one whose observers are running, it keeps
-// up to date), that Doc's native _core.Doc, the origin and the nesting depth.
+// The native transaction object. The document's core keeps the transaction state (depth,
+// the open transaction, the one being announced, the nesting rule; txn/transaction.h); this
+// object only names the transaction: it is the crdtcore::Origin the core is given, so the
+// core hands it back to observers (TransactionResult::origin) and to Doc.transaction()
+// (Doc::transaction_origin()). It keeps the user's origin value and its document.
 struct TxnObject {
   PyObject_HEAD
-  PyObject* pydoc;
-  PyObject* native;  // keeps `doc` alive
+  PyObject* native;  // the _core.Doc; keeps `doc` alive
   Doc* doc;
   PyObject* origin;
-  Py_ssize_t depth;
 };
 
-PyObject* g_str_txn = nullptr;         // "_txn"
-PyObject* g_str_native = nullptr;      // "_native"
-PyObject* g_str_committing = nullptr;  // "_committing"
+PyTypeObject* g_txn_type = nullptr;
+PyObject* g_str_native = nullptr;  // "_native"
 
 int txn_init(PyObject* obj, PyObject* args, PyObject* kwds) {
   auto* self = reinterpret_cast<TxnObject*>(obj);
@@ -177,20 +177,16 @@ int txn_init(PyObject* obj, PyObject* args, PyObject* kwds) {
     py::detail::try_translate_exceptions();
     return -1;
   }
-  Py_INCREF(pydoc);
   Py_INCREF(origin);
-  Py_XSETREF(self->pydoc, pydoc);
   Py_XSETREF(self->native, native);
   Py_XSETREF(self->origin, origin);
   self->doc = doc;
-  self->depth = 0;
   return 0;
 }
 
 int txn_traverse(PyObject* obj, visitproc visit, void* arg) {
   auto* self = reinterpret_cast<TxnObject*>(obj);
   Py_VISIT(Py_TYPE(obj));
-  Py_VISIT(self->pydoc);
   Py_VISIT(self->native);
   Py_VISIT(self->origin);
   return 0;
@@ -198,7 +194,6 @@ int txn_traverse(PyObject* obj, visitproc visit, void* arg) {
 
 int txn_clear(PyObject* obj) {
   auto* self = reinterpret_cast<TxnObject*>(obj);
-  Py_CLEAR(self->pydoc);
   Py_CLEAR(self->native);
   Py_CLEAR(self->origin);
   self->doc = nullptr;
@@ -219,35 +214,19 @@ bool txn_ready(TxnObject* self) {
   return false;
 }
 
+// Opens the transaction, or joins it when it is this one; the core refuses to open it
+// while another transaction is open. The outermost block holds a reference for the core.
 PyObject* txn_enter(PyObject* obj, PyObject* /*unused*/) {
   auto* self = reinterpret_cast<TxnObject*>(obj);
   if (!txn_ready(self)) return nullptr;
-  if (self->depth == 0) {
-    PyObject* open = PyObject_GetAttr(self->pydoc, g_str_txn);
-    if (open == nullptr) return nullptr;
-    bool busy = open != Py_None;
-    Py_DECREF(open);
-    if (busy) {
-      PyErr_SetString(PyExc_RuntimeError,
-                      "another transaction is open on this document; "
-                      "call doc.transaction() inside it to join it");
-      return nullptr;
-    }
-    if (PyObject_SetAttr(self->pydoc, g_str_txn, obj) < 0) return nullptr;
-    PyObject* ok = guarded([&]() -> PyObject* {
-      self->doc->begin_transaction();
-      Py_RETURN_NONE;
-    });
-    if (ok == nullptr) {
-      PyObject *type, *value, *tb;
-      PyErr_Fetch(&type, &value, &tb);
-      PyObject_SetAttr(self->pydoc, g_str_txn, Py_None);
-      PyErr_Restore(type, value, tb);
-      return nullptr;
-    }
-    Py_DECREF(ok);
-  }
-  ++self->depth;
+  const bool outermost = self->doc->transaction_depth() == 0;
+  PyObject* ok = guarded([&]() -> PyObject* {
+    self->doc->begin_transaction(obj);
+    Py_RETURN_NONE;
+  });
+  if (ok == nullptr) return nullptr;
+  Py_DECREF(ok);
+  if (outermost) Py_INCREF(obj);  // the core's reference, dropped after the commit
   Py_INCREF(obj);
   return obj;
 }
@@ -257,34 +236,16 @@ PyObject* txn_enter(PyObject* obj, PyObject* /*unused*/) {
 PyObject* txn_exit(PyObject* obj, PyObject* const* /*args*/, Py_ssize_t /*nargs*/) {
   auto* self = reinterpret_cast<TxnObject*>(obj);
   if (!txn_ready(self)) return nullptr;
-  if (self->depth <= 0) {
+  const int depth = self->doc->transaction_depth();
+  if (depth == 0 || self->doc->transaction_origin() != obj) {
     PyErr_SetString(PyExc_RuntimeError, "Transaction.__exit__ without __enter__");
-    return nullptr;
-  }
-  if (--self->depth > 0) Py_RETURN_NONE;
-  if (PyObject_SetAttr(self->pydoc, g_str_txn, Py_None) < 0) return nullptr;
-  PyObject* previous = PyObject_GetAttr(self->pydoc, g_str_committing);
-  if (previous == nullptr) return nullptr;
-  if (PyObject_SetAttr(self->pydoc, g_str_committing, obj) < 0) {
-    Py_DECREF(previous);
     return nullptr;
   }
   PyObject* result = guarded([&]() -> PyObject* {
     self->doc->commit_transaction();
     Py_RETURN_NONE;
   });
-  PyObject *type, *value, *tb;
-  PyErr_Fetch(&type, &value, &tb);
-  int rc = PyObject_SetAttr(self->pydoc, g_str_committing, previous);
-  Py_DECREF(previous);
-  if (type != nullptr) {
-    PyErr_Restore(type, value, tb);  // the commit's error wins over a restore failure
-    return nullptr;
-  }
-  if (rc < 0) {
-    Py_XDECREF(result);
-    return nullptr;
-  }
+  if (depth == 1) Py_DECREF(obj);  // the core's reference (the caller still holds one)
   return result;
 }
 
@@ -293,10 +254,6 @@ PyObject* txn_origin(PyObject* obj, void* /*closure*/) {
   if (origin == nullptr) origin = Py_None;
   Py_INCREF(origin);
   return origin;
-}
-
-PyObject* txn_depth(PyObject* obj, void* /*closure*/) {
-  return PyLong_FromSsize_t(reinterpret_cast<TxnObject*>(obj)->depth);
 }
 
 PyMethodDef kTxnMethods[] = {
@@ -308,7 +265,6 @@ PyMethodDef kTxnMethods[] = {
 PyGetSetDef kTxnGetSet[] = {
     {"origin", txn_origin, nullptr,
      "The origin given to Doc.transaction(origin=...) (None by default).", nullptr},
-    {"_depth", txn_depth, nullptr, "Nesting depth of open blocks (internal).", nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr}};
 
 PyType_Slot kTxnSlots[] = {
@@ -327,18 +283,40 @@ PyType_Spec kTxnSpec = {"crdtcore._core.TransactionBase", sizeof(TxnObject), 0,
                         Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
                         kTxnSlots};
 
+// -- Doc.open_transaction ------------------------------------------------------------
+
+PyObject* doc_open_transaction(PyObject* self, PyObject* /*unused*/) {
+  return guarded([&]() -> PyObject* {
+    const Doc& d = py::cast<const Doc&>(py::handle(self));
+    return d.in_transaction() ? transaction_object(d.transaction_origin()).release().ptr()
+                              : Py_NewRef(Py_None);
+  });
+}
+
+PyMethodDef kDocOpenTransactionDef = {
+    "open_transaction", doc_open_transaction, METH_NOARGS,
+    "The open transaction (a crdtcore.Transaction), or None (no transaction is open)."};
+
 }  // namespace
 
+py::object transaction_object(Origin origin) {
+  if (origin == nullptr) return py::none();
+  // Only txn_enter gives origins to the documents of this module, so every origin is a
+  // TransactionBase; checked anyway before it is handed to Python.
+  auto* obj = static_cast<PyObject*>(const_cast<void*>(origin));
+  if (g_txn_type == nullptr || !PyObject_TypeCheck(obj, g_txn_type)) return py::none();
+  return py::reinterpret_borrow<py::object>(obj);
+}
+
 void bind_fast_calls(py::module_& m) {
-  g_str_txn = PyUnicode_InternFromString("_txn");
   g_str_native = PyUnicode_InternFromString("_native");
-  g_str_committing = PyUnicode_InternFromString("_committing");
-  if (g_str_txn == nullptr || g_str_native == nullptr || g_str_committing == nullptr) {
-    throw py::error_already_set();
-  }
+  if (g_str_native == nullptr) throw py::error_already_set();
   PyObject* type = PyType_FromSpec(&kTxnSpec);
   if (type == nullptr) throw py::error_already_set();
+  g_txn_type = reinterpret_cast<PyTypeObject*>(type);
+  Py_INCREF(type);  // g_txn_type: a strong reference for the interpreter's lifetime
   m.add_object("TransactionBase", py::reinterpret_steal<py::object>(type));
+  add_method(m.attr("Doc"), &kDocOpenTransactionDef);
 
   py::object text_cls = m.attr("Text");
   add_method(text_cls, &kTextInsertDef);

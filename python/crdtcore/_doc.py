@@ -58,9 +58,9 @@ class Doc:
         if guid is not None and not isinstance(guid, str):
             raise TypeError(f"guid must be a str, not '{type(guid).__name__}'")
         self._native = _core.Doc(client_id, not skip_gc, guid)
-        self._txn: Transaction | None = None
-        self._committing: Transaction | None = None
-        self._plain_txn = Transaction(self)  # reused for every origin-less transaction
+        # Reused for every origin-less transaction. The transaction state itself (open
+        # or not, depth, which one is committing) is the native document's.
+        self._plain_txn = Transaction(self)
         self._observers: dict[Subscription, Callable[[TransactionEvent], Any]] = {}
         self._native_observer: int | None = None
         if init:
@@ -243,7 +243,7 @@ class Doc:
             ...     doc["t"] += "a"
             ...     doc["t"] += "b"
         """
-        txn = self._txn
+        txn = self._native.open_transaction()
         if origin is not None:
             try:
                 hash(origin)
@@ -371,14 +371,11 @@ class Doc:
             self._native_observer = None
 
     def _dispatch(self, result: _core.TransactionResult) -> None:
-        # The first result of a commit is the committing transaction's. A commit can announce
-        # a second one, the formatting clean-up after a remote transaction, which Yjs runs as a
-        # transaction of its own with no origin (so providers forward it): clearing
-        # _committing here gives it a fresh origin-less Transaction. The native
-        # Transaction.__exit__ restores _committing when the commit ends.
-        txn = self._committing or Transaction(self)
-        self._committing = None
-        event = TransactionEvent(result, txn)
+        # The core hands over the committed Transaction; transactions no Transaction object
+        # opened (one editing call, apply_update, the formatting clean-up Yjs announces
+        # after a remote transaction) get a fresh origin-less one.
+        txn = result.transaction
+        event = TransactionEvent(result, txn if txn is not None else Transaction(self))
         error: Exception | None = None
         for callback in list(self._observers.values()):
             try:

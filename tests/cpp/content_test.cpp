@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "crdtcore/error.h"
-#include "encoding/lib0_reader.h"
-#include "encoding/lib0_writer.h"
+#include "util/lib0_reader.h"
+#include "util/lib0_writer.h"
 
 namespace crdtcore::detail {
 namespace {

@@ -1,4 +1,4 @@
-// Tests for to_json / from_json (encoding/json.cpp). Expected texts were produced
+// Tests for to_json / from_json (util/json.cpp). Expected texts were produced
 // by node 20's JSON.stringify / JSON.parse.
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Tests for encoding/lib0_writer.h and lib0_reader.h. Expected bytes come from
+// Tests for util/lib0_writer.h and lib0_reader.h. Expected bytes come from
 // yjs-format.md §1 and from lib0 0.2.120 (encoding.writeAny) run under node 20.
 
 #include <gtest/gtest.h>
@@ -12,8 +12,8 @@
 
 #include "crdtcore/error.h"
 #include "crdtcore/value.h"
-#include "encoding/lib0_reader.h"
-#include "encoding/lib0_writer.h"
+#include "util/lib0_reader.h"
+#include "util/lib0_writer.h"
 
 // Under AddressSanitizer, counts the bytes allocated while g_counting is set, so a
 // test can check that a hostile length field does not become a large reservation

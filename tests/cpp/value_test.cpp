@@ -1,4 +1,4 @@
-// Tests for crdtcore::Value (value.h, core/value.cpp): JS object key order and
+// Tests for crdtcore::Value (value.h, util/value.cpp): JS object key order and
 // deep equality.
 
 #include "crdtcore/value.h"

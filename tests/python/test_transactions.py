@@ -231,3 +231,74 @@ def test_event_repr(doc):
     with doc.transaction(origin="o"):
         doc["t"] += "x"
     assert "origin='o'" in repr(events[0])
+
+
+# -- the native document owns the transaction ------------------------------------------
+
+
+def test_event_carries_the_committed_transaction_object(doc):
+    events = collect(doc)
+    with doc.transaction(origin="alice") as txn:
+        doc["t"] += "a"
+    with doc.transaction() as plain:
+        doc["t"] += "b"
+    assert events[0].transaction is txn
+    assert events[1].transaction is plain
+
+
+def test_doc_keeps_no_transaction_state_of_its_own(doc):
+    with doc.transaction(origin="x") as txn:
+        assert doc.transaction() is txn  # asked of the native document
+        assert not {"_txn", "_committing"} & set(vars(doc))
+    assert doc._native.open_transaction() is None
+
+
+def test_exit_without_enter_raises(doc):
+    txn = doc.transaction(origin="never-entered")
+    with pytest.raises(RuntimeError, match="without __enter__"):
+        txn.__exit__(None, None, None)
+    with doc.transaction(origin="open"), pytest.raises(RuntimeError, match="without __enter__"):
+        txn.__exit__(None, None, None)  # another transaction is open, not this one
+
+
+def test_an_observer_transaction_does_not_change_the_outer_event(doc):
+    seen = []
+
+    def echo(event):
+        seen.append(event.transaction.origin)
+        if event.transaction.origin == "outer":
+            with doc.transaction(origin="inner"):
+                doc["t"] += "!"
+            seen.append(event.transaction.origin)
+
+    doc.observe(echo)
+    with doc.transaction(origin="outer"):
+        doc["t"] += "x"
+    assert seen == ["outer", "inner", "outer"]
+    assert str(doc["t"]) == "x!"
+
+
+def test_implicit_and_remote_transactions_get_a_fresh_origin_less_transaction(doc):
+    events = collect(doc)
+    doc["t"] += "a"
+    remote = Doc(client_id=9)
+    remote["t"] = Text("r")
+    doc.apply_update(remote.get_update())
+    assert [e.transaction.origin for e in events] == [None, None]
+    assert events[0].transaction is not events[1].transaction
+    assert [e.transaction is doc.transaction() for e in events] == [False, False]
+
+
+def test_a_transaction_held_only_by_the_document_is_kept_alive(doc):
+    import gc
+
+    events = collect(doc)
+    txn = doc.transaction(origin="held")
+    txn.__enter__()
+    del txn
+    gc.collect()
+    doc["t"] += "x"
+    open_txn = doc.transaction()
+    assert open_txn.origin == "held"
+    open_txn.__exit__(None, None, None)
+    assert events[0].transaction.origin == "held"

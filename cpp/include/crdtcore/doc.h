@@ -8,7 +8,7 @@
 // finishes the transaction: garbage collection (unless DocOptions::gc is false),
 // merging of adjacent structs, then the observers (see observe()). Every editing call
 // made outside a transaction runs in a transaction of its own. The RAII Transaction
-// guard below wraps the pair.
+// guard below wraps the pair. A transaction may carry an Origin, which observers see.
 //
 // Updates are Yjs v1 updates (yjs-format.md §3). apply_update tolerates any delivery
 // order and duplicates: structs whose dependencies are missing wait as pending and
@@ -49,8 +49,14 @@ struct DocOptions {
   std::string guid;
 };
 
+// Who made a transaction (Yjs transaction.origin): an opaque pointer that the core only
+// compares and hands back (TransactionResult::origin, Doc::transaction_origin()). The
+// caller keeps what it points to alive until the transaction has committed.
+using Origin = const void*;
+
 // What an observer learns about one committed transaction.
 struct TransactionResult {
+  Origin origin = nullptr;    // as given to begin_transaction(); null for apply_update's own
   bool local = true;          // false for apply_update
   StateVector before_state;
   StateVector after_state;
@@ -78,11 +84,20 @@ class Doc {
   std::optional<Shared> root(const std::string& name) const;
   std::vector<std::string> root_names() const;
 
-  void begin_transaction();
-  // Commits the outermost transaction. Observer exceptions are collected and the
-  // first is rethrown after every observer ran and the commit is complete.
+  // Opens a transaction, or joins the open one (nesting). `origin` names who makes it.
+  // Throws InvalidState when a transaction is open, `origin` is non-null and the open
+  // transaction's origin is another one.
+  void begin_transaction(Origin origin = nullptr);
+  // Leaves one level; the outermost commit finishes the transaction. Observer exceptions
+  // are collected and the first is rethrown after every observer ran and the commit is
+  // complete. Throws InvalidState when no transaction is open.
   void commit_transaction();
   bool in_transaction() const;
+  // Nesting depth of the open transaction (0: none).
+  int transaction_depth() const;
+  // The open transaction's origin; while observers run (no transaction open), the origin
+  // of the transaction they are told about; otherwise null.
+  Origin transaction_origin() const;
 
   // Yjs encodeStateVector (integrated structs only, not pending ones).
   Bytes encode_state_vector() const;
@@ -109,7 +124,9 @@ class Doc {
 // throws from an observer is swallowed there; call commit() to see it).
 class Transaction {
  public:
-  explicit Transaction(Doc& doc) : doc_(&doc) { doc_->begin_transaction(); }
+  explicit Transaction(Doc& doc, Origin origin = nullptr) : doc_(&doc) {
+    doc_->begin_transaction(origin);
+  }
   ~Transaction() {
     if (doc_ != nullptr) {
       try { doc_->commit_transaction(); } catch (...) {}

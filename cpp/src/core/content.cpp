@@ -15,8 +15,8 @@
 #include <utility>
 
 #include "crdtcore/error.h"
-#include "encoding/lib0_reader.h"
-#include "encoding/lib0_writer.h"
+#include "util/lib0_reader.h"
+#include "util/lib0_writer.h"
 #include "util/utf.h"
 
 namespace crdtcore::detail {

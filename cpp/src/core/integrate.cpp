@@ -24,9 +24,8 @@
 #include <unordered_set>
 
 #include "core/branch.h"
-#include "core/doc_impl.h"
+#include "core/doc_state.h"
 #include "core/struct_store.h"
-#include "txn/transaction.h"
 
 namespace crdtcore::detail {
 

@@ -6,9 +6,8 @@
 #include <vector>
 
 #include "core/branch.h"
-#include "core/doc_impl.h"
+#include "core/doc_state.h"
 #include "core/struct_store.h"
-#include "txn/transaction.h"
 
 namespace crdtcore::detail {
 
@@ -77,7 +76,7 @@ Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff) {
   }
   ItemList* list = doc.store.list(item->id.client);
   const size_t pos = StructStore::find_index(*list, item->id.clock);
-  list->insert(pos + 1, right.release());
+  doc.store.insert_split(*list, pos, std::move(right));
   if (txn != nullptr) txn->merge_structs.push_back(r->id);
   return r;
 }

@@ -69,6 +69,20 @@ void StructStore::add(std::unique_ptr<Item> item) {
   l->push_back(item.release());
 }
 
+void StructStore::insert_split(ItemList& list, size_t pos, std::unique_ptr<Item> right) {
+  list.insert(pos + 1, right.release());
+}
+
+void StructStore::replace(ItemList& list, size_t pos, std::unique_ptr<Item> replacement) {
+  delete list[pos];
+  list[pos] = replacement.release();
+}
+
+void StructStore::erase_merged(ItemList& list, size_t first, size_t last) {
+  for (size_t k = first; k < last; ++k) delete list[k];
+  list.erase(first, last);
+}
+
 size_t StructStore::find_index(const ItemList& list, Clock clock) {
   size_t left = 0;
   size_t right = list.size() - 1;

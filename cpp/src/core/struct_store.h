@@ -62,6 +62,17 @@ class StructStore {
   // Appends and takes ownership. REQUIRES: item->id.clock == state(item->id.client).
   void add(std::unique_ptr<Item> item);
 
+  // The store is the only place that frees Items; these are the ways one leaves it.
+  // Inserts the right half of a split after position `pos` of `list` (one of this
+  // store's lists) and takes ownership.
+  void insert_split(ItemList& list, size_t pos, std::unique_ptr<Item> right);
+  // Replaces the struct at `pos` of `list` with `replacement` (garbage collection) and
+  // frees the old one.
+  void replace(ItemList& list, size_t pos, std::unique_ptr<Item> replacement);
+  // Frees and removes positions [first, last) of `list` (structs merged into their left
+  // neighbour; nothing may point at them any more).
+  void erase_merged(ItemList& list, size_t first, size_t last);
+
   // Index of the struct containing `clock` (Yjs findIndexSS, pivoted binary search).
   // REQUIRES: clock < state of that list.
   static size_t find_index(const ItemList& list, Clock clock);

@@ -10,6 +10,7 @@
 namespace crdtcore::detail {
 
 class DocImpl;
+struct DecodedUpdate;
 struct TxnState;
 
 // Yjs encodeStateAsUpdate (target null: everything), pending data included.
@@ -18,8 +19,9 @@ Bytes encode_doc_state(DocImpl& doc, const StateVector* target);
 Bytes encode_txn_update(DocImpl& doc, const TxnState& txn);
 // Every deleted range of the store, GC included (Yjs createDeleteSetFromStructStore).
 DeleteSet delete_set_from_store(const DocImpl& doc);
-// Yjs applyUpdate. Decodes fully first (DecodeError leaves the document untouched),
-// then integrates in the open transaction (or its own).
-void apply_doc_update(DocImpl& doc, const Bytes& update);
+// Yjs applyUpdate's second half: integrates an update decoded (and so validated) by
+// read_update_v1 (struct_codec.h) in the open transaction `txn`: its structs (or the
+// pending buffer when dependencies are missing), then its delete set.
+void integrate_update(DocImpl& doc, TxnState& txn, DecodedUpdate& decoded);
 
 }  // namespace crdtcore::detail

@@ -4,7 +4,8 @@
 // src/structs/Item.js#getMissing; restated from yjs-format.md §5.4 and §6.1.
 //
 // The update is decoded and validated completely before the document is touched,
-// so malformed bytes leave it unchanged. Then, in one remote transaction:
+// so malformed bytes leave it unchanged (api/doc.cpp decodes, then opens the transaction
+// and integrates). Then, in that one remote transaction:
 //
 // 1. Structs are integrated client by client, highest client id first. A struct
 //    whose dependency (origin, right origin or parent of another client) is missing
@@ -27,12 +28,12 @@
 #include <utility>
 
 #include "core/branch.h"
-#include "core/doc_impl.h"
+#include "core/doc_state.h"
 #include "core/integrate.h"
 #include "core/item.h"
 #include "crdtcore/update.h"
 #include "encoding/doc_codec.h"
-#include "encoding/lib0_writer.h"
+#include "util/lib0_writer.h"
 #include "encoding/struct_codec.h"
 
 namespace crdtcore::detail {
@@ -380,17 +381,10 @@ void apply_decoded(DocImpl& doc, TxnState& txn, DecodedUpdate& u) {
 
 }  // namespace
 
-void apply_doc_update(DocImpl& doc, const Bytes& update) {
-  DecodedUpdate decoded = read_update_v1(update);  // throws before any change
-  AutoTxn at(doc);
-  TxnState& txn = at.t();
-  // A transaction opened by the caller stays local (its own edits must still be
-  // forwarded); Yjs would flip it to remote.
-  if (at.owns()) txn.local = false;
+void integrate_update(DocImpl& doc, TxnState& txn, DecodedUpdate& decoded) {
   txn.remote_applied = true;
   ++doc.marker_epoch;
   apply_decoded(doc, txn, decoded);
-  at.done();
 }
 
 }  // namespace crdtcore::detail

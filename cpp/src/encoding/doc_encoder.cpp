@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "core/branch.h"
-#include "core/doc_impl.h"
+#include "core/doc_state.h"
 #include "core/item.h"
 #include "crdtcore/update.h"
 #include "encoding/doc_codec.h"
-#include "encoding/lib0_writer.h"
+#include "util/lib0_writer.h"
 #include "encoding/struct_codec.h"
 
 namespace crdtcore::detail {

@@ -17,8 +17,8 @@
 #include <string>
 
 #include "crdtcore/error.h"
-#include "encoding/lib0_reader.h"
-#include "encoding/lib0_writer.h"
+#include "util/lib0_reader.h"
+#include "util/lib0_writer.h"
 
 namespace crdtcore::detail {
 namespace {

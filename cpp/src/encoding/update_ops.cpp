@@ -17,7 +17,7 @@
 
 #include "crdtcore/state_vector.h"
 #include "crdtcore/update.h"
-#include "encoding/lib0_writer.h"
+#include "util/lib0_writer.h"
 #include "encoding/struct_codec.h"
 #include "util/js_sort.h"
 

@@ -1,174 +1,112 @@
-// transaction.cpp — end-of-transaction cleanup: garbage collection and struct
-// merging. Port of yjs src/utils/Transaction.js (cleanupTransactions: tryGcDeleteSet,
-// tryMergeDeleteSet, the merge of new structs and of _mergeStructs) and
-// src/utils/DeleteSet.js; restated from yjs-format.md §5.8 and §6.5.
-//
-// Merging decides the struct granularity of encodeStateAsUpdate; doing exactly what
-// Yjs does, in the same order, is what makes our encodings byte-identical.
+// transaction.cpp — see transaction.h.
 #include "txn/transaction.h"
 
-#include <algorithm>
-#include <vector>
+#include <exception>
+#include <memory>
+#include <utility>
 
-#include "core/branch.h"
-#include "core/doc_impl.h"
-#include "core/item.h"
-#include "core/struct_store.h"
+#include "crdtcore/error.h"
+#include "encoding/doc_codec.h"
+#include "txn/cleanup.h"
 
 namespace crdtcore::detail {
 
+void begin(DocImpl& doc, Origin origin) {
+  if (doc.txn_depth > 0) {
+    if (origin != nullptr && origin != doc.txn->origin) {
+      throw InvalidState(
+          "another transaction is open on this document; "
+          "call doc.transaction() inside it to join it");
+    }
+    ++doc.txn_depth;
+    return;
+  }
+  if (doc.spare_txn) {
+    doc.txn = std::move(doc.spare_txn);
+    doc.txn->reset();
+  } else {
+    doc.txn = std::make_unique<TxnState>();
+  }
+  doc.txn->origin = origin;
+  doc.txn_depth = 1;
+}
+
 namespace {
 
-// Replaces every struct of a garbage-collected type's subtree with a GC struct
-// (Yjs ContentType.gc + Item.gc(store, true)). Iterative: nesting may be deep.
-void gc_type_subtree(DocImpl& doc, Branch* root) {
-  std::vector<Branch*> branches{root};
-  std::vector<Item*> items;
-  for (size_t i = 0; i < branches.size(); ++i) {
-    Branch* b = branches[i];
-    auto visit = [&](Item* it) {
-      items.push_back(it);
-      if (auto* ct = std::get_if<ContentType>(&it->content); ct != nullptr && ct->branch != nullptr) {
-        branches.push_back(ct->branch);
-      }
-    };
-    for (Item* it = b->start; it != nullptr; it = it->right) visit(it);
-    for (auto& kv : b->map) {
-      for (Item* it = kv.second; it != nullptr; it = it->left) visit(it);
+// Calls the observers with what `t` did; returns the first exception one raised.
+std::exception_ptr notify(DocImpl& doc, const TxnState& t) {
+  const bool changed = !t.delete_set.empty() || !t.before_clocks.empty();
+  if (!changed || doc.observers.empty()) return nullptr;
+  TransactionResult result;
+  result.origin = t.origin;
+  result.local = t.local;
+  result.after_state = doc.store.state_vector();
+  StateVector before;
+  for (const auto& [client, clock] : result.after_state.entries()) {
+    auto it = t.before_clocks.find(client);
+    const Clock b = it == t.before_clocks.end() ? clock : it->second;
+    if (b > 0) before.set(client, b);
+  }
+  result.before_state = std::move(before);
+  result.delete_set = t.delete_set;
+  result.update = encode_txn_update(doc, t);
+  std::exception_ptr first;
+  auto snapshot = doc.observers;  // observers may (un)subscribe while running
+  for (auto& entry : snapshot) {
+    try {
+      entry.second(result);
+    } catch (...) {
+      if (!first) first = std::current_exception();
     }
   }
-  for (Branch* b : branches) {
-    b->start = nullptr;
-    b->map.clear();
-    b->markers.clear();
-    b->length = 0;
-    b->cp_length = 0;
-  }
-  for (Item* it : items) {
-    if (auto* ct = std::get_if<ContentType>(&it->content); ct != nullptr && ct->branch != nullptr) {
-      ct->branch->item = nullptr;
-      ct->branch->gc_dead = true;
-    }
-    ItemList* list = doc.store.list(it->id.client);
-    const size_t idx = StructStore::find_index(*list, it->id.clock);
-    auto gc = std::make_unique<Item>();
-    gc->id = it->id;
-    gc->length = it->length;
-    gc->content = ContentDeleted{it->length};
-    gc->flags = Item::kGc | Item::kDeleted;
-    delete (*list)[idx];  // frees `it`
-    (*list)[idx] = gc.release();
-  }
+  return first;
 }
 
-// Yjs Item.gc(store, parentGCd = false): the item keeps its place, its content
-// becomes ContentDeleted; a type's children are replaced by GC structs.
-void gc_item(DocImpl& doc, Item* item) {
-  if (auto* ct = std::get_if<ContentType>(&item->content); ct != nullptr && ct->branch != nullptr) {
-    gc_type_subtree(doc, ct->branch);
+// Marks `origin` as the committing transaction's for the duration of its announcement
+// (Doc::transaction_origin() inside observers); restores the previous one after, so a
+// transaction committed by an observer does not clobber its caller's.
+class Committing {
+ public:
+  Committing(DocImpl& doc, Origin origin) : doc_(doc), saved_(doc.committing_origin) {
+    doc.committing_origin = origin;
   }
-  item->content = ContentDeleted{item->length};
-}
+  ~Committing() { doc_.committing_origin = saved_; }
+  Committing(const Committing&) = delete;
+  Committing& operator=(const Committing&) = delete;
 
-void try_gc_delete_set(DocImpl& doc, const DeleteSet& ds) {
-  for (const auto& [client, ranges] : ds.clients()) {
-    ItemList* list = doc.store.list(client);
-    if (list == nullptr || list->empty()) continue;
-    for (size_t di = ranges.size(); di-- > 0;) {
-      const DeleteRange& r = ranges[di];
-      if (r.clock >= list->back()->end()) continue;
-      for (size_t si = StructStore::find_index(*list, r.clock); si < list->size(); ++si) {
-        Item* s = (*list)[si];
-        if (s->id.clock >= r.end()) break;
-        if (!s->is_gc() && s->deleted() && !s->keep() && !std::holds_alternative<ContentDeleted>(s->content)) {
-          gc_item(doc, s);
-        }
-      }
-    }
-  }
-}
-
-void try_merge_delete_set(DocImpl& doc, const DeleteSet& ds) {
-  for (const auto& [client, ranges] : ds.clients()) {
-    ItemList* list = doc.store.list(client);
-    if (list == nullptr || list->empty()) continue;
-    for (size_t di = ranges.size(); di-- > 0;) {
-      const DeleteRange& r = ranges[di];
-      if (r.end() - 1 >= list->back()->end()) continue;
-      int64_t si = std::min<int64_t>(static_cast<int64_t>(list->size()) - 1,
-                                     1 + static_cast<int64_t>(StructStore::find_index(*list, r.end() - 1)));
-      while (si > 0 && (*list)[static_cast<size_t>(si)]->id.clock >= r.clock) {
-        si -= 1 + static_cast<int64_t>(try_merge_with_lefts(doc, *list, static_cast<size_t>(si)));
-      }
-    }
-  }
-}
-
-// A marker on `right` moves to `left` (whose visible length before the merge was
-// `left_units` in the document's unit).
-void fix_marker_after_merge(Item* left, Item* right, uint64_t left_units) {
-  if (!(right->flags & Item::kMarker) || right->parent == nullptr) return;
-  for (SearchMarker& m : right->parent->markers) {
-    if (m.item == right) {
-      m.item = left;
-      m.index -= left_units;
-      left->flags |= Item::kMarker;
-    }
-  }
-}
+ private:
+  DocImpl& doc_;
+  Origin saved_;
+};
 
 }  // namespace
 
-// Same result as Yjs's pairwise right-to-left merging, computed in linear time:
-// whether two neighbours can merge does not change when either absorbs its own
-// neighbours (ids, origins and links of the left side stay), so the run is found
-// first and then appended left to right (Yjs's order would copy the growing run
-// into every left neighbour).
-size_t try_merge_with_lefts(DocImpl& doc, ItemList& list, size_t pos) {
-  size_t first = pos;
-  while (first > 0 && item_can_merge(list[first - 1], list[first])) --first;
-  if (first == pos) return 0;
-  Item* left = list[first];
-  for (size_t k = first + 1; k <= pos; ++k) {
-    Item* right = list[k];
-    const uint64_t left_units = left->visible() ? (doc.code_points() ? left->cp_length() : left->length) : 0;
-    item_merge(left, right);
-    if (!right->is_gc()) {
-      fix_marker_after_merge(left, right, left_units);
-      if (right->parent_sub != nullptr && right->parent != nullptr) {
-        auto it = right->parent->map.find(*right->parent_sub);
-        if (it != right->parent->map.end() && it->second == right) it->second = left;
-      }
-    }
+void commit(DocImpl& doc) {
+  if (doc.txn_depth == 0) throw InvalidState("commit without an open transaction");
+  if (--doc.txn_depth > 0) return;
+  std::unique_ptr<TxnState> t = std::move(doc.txn);
+  // Yjs runs the formatting clean-up of a remote transaction before its GC step and
+  // announces it as a transaction of its own (no origin) afterwards.
+  std::unique_ptr<TxnState> followup;
+  if (t->remote_applied && doc.hooks.after_remote != nullptr) {
+    followup = doc.hooks.after_remote(doc, *t);
   }
-  for (size_t k = first + 1; k <= pos; ++k) delete list[k];
-  list.erase(first + 1, pos + 1);
-  return pos - first;
-}
-
-void cleanup_transaction(DocImpl& doc, TxnState& txn) {
-  txn.delete_set.sort_and_merge();
-  if (doc.options.gc) try_gc_delete_set(doc, txn.delete_set);
-  try_merge_delete_set(doc, txn.delete_set);
-  for (const auto& [client, before] : txn.before_clocks) {
-    ItemList* list = doc.store.list(client);
-    if (list == nullptr || list->empty()) continue;
-    if (before == list->back()->end()) continue;
-    const int64_t first = std::max<int64_t>(static_cast<int64_t>(StructStore::find_index(*list, before)), 1);
-    for (int64_t i = static_cast<int64_t>(list->size()) - 1; i >= first;) {
-      i -= 1 + static_cast<int64_t>(try_merge_with_lefts(doc, *list, static_cast<size_t>(i)));
-    }
+  cleanup_transaction(doc, *t);
+  // Another peer used our client id: pick a new one (Yjs does the same).
+  if (t->own_client_from_remote) doc.client_id = random_client_id();
+  std::exception_ptr first;
+  {
+    Committing committing(doc, t->origin);
+    first = notify(doc, *t);
   }
-  for (size_t k = txn.merge_structs.size(); k-- > 0;) {
-    const Id id = txn.merge_structs[k];
-    ItemList* list = doc.store.list(id.client);
-    if (list == nullptr || list->empty() || id.clock >= list->back()->end()) continue;
-    const size_t pos = StructStore::find_index(*list, id.clock);
-    if (pos + 1 < list->size()) {
-      if (try_merge_with_lefts(doc, *list, pos + 1) > 1) continue;
-    }
-    if (pos > 0) try_merge_with_lefts(doc, *list, pos);
+  if (followup) {
+    cleanup_transaction(doc, *followup);
+    Committing committing(doc, followup->origin);
+    std::exception_ptr second = notify(doc, *followup);
+    if (!first) first = second;
   }
+  doc.spare_txn = std::move(t);
+  if (first) std::rethrow_exception(first);
 }
 
 }  // namespace crdtcore::detail

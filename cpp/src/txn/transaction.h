@@ -1,52 +1,59 @@
-// transaction.h — TxnState: what one transaction did, and its cleanup
-// (Yjs src/utils/Transaction.js: cleanupTransactions, tryGcDeleteSet,
-// tryMergeDeleteSet, tryToMergeWithLefts).
+// transaction.h — the transaction driver: opening, joining and committing transactions,
+// and handing each committed transaction to the observers (yjs src/utils/Transaction.js:
+// transact, cleanupTransactions' order of work; src/utils/Doc.js: the 'update' event).
+//
+// One commit path: every transaction, opened by a Doc::begin_transaction() call, by an
+// AutoTxn inside an editing call or by apply_update, ends in commit(), which
+//   1. runs the type layer's clean-up after remote updates (CommitHooks::after_remote),
+//   2. cleans up (txn/cleanup.h: GC, struct merging),
+//   3. announces it to the observers (TransactionResult with the transaction's origin),
+//   4. then cleans up and announces the follow-up transaction step 1 made, if any.
+// Type-level events are to be computed and dispatched from step 3.
 #pragma once
 
-#include <map>
-#include <memory>
-#include <unordered_set>
-#include <vector>
+#include <exception>
 
-#include "crdtcore/delete_set.h"
-#include "crdtcore/id.h"
+#include "crdtcore/doc.h"
+#include "core/doc_state.h"
 
 namespace crdtcore::detail {
 
-struct Branch;
-class DocImpl;
+// Opens a transaction or joins the open one (depth + 1). Throws InvalidState when a
+// transaction is open and `origin` is non-null and differs from its origin.
+void begin(DocImpl& doc, Origin origin = nullptr);
+// Leaves one level; the outermost commit finishes the transaction (steps above).
+// Observer exceptions are rethrown (the first) after everything has run.
+void commit(DocImpl& doc);
 
-struct TxnState {
-  bool local = true;        // false when apply_update opened the transaction itself
-  bool remote_applied = false;   // an update was applied in this transaction
-  bool own_client_from_remote = false;  // remote data advanced our own client's clock
-  // Clock of each client at its first change in this transaction (clients that
-  // changed state). Clients never seen before start at 0.
-  std::map<ClientId, Clock> before_clocks;
-  DeleteSet delete_set;
-  // Right halves created by splits; merged back at cleanup when possible. Held by
-  // id because the item may have been merged away before cleanup looks at it.
-  std::vector<Id> merge_structs;
-  std::unordered_set<Branch*> changed;
-
-  // Makes the state reusable for the next transaction (keeps allocations).
-  void reset() {
-    local = true;
-    remote_applied = false;
-    own_client_from_remote = false;
-    before_clocks.clear();
-    delete_set.clients().clear();
-    merge_structs.clear();
-    changed.clear();
+// Opens a transaction for the duration of one API call unless one is open.
+class AutoTxn {
+ public:
+  explicit AutoTxn(DocImpl& d) : d_(d), owns_(d.txn_depth == 0) {
+    if (owns_) begin(d_);
   }
+  ~AutoTxn() {
+    if (owns_) {
+      try {
+        commit(d_);
+      } catch (...) {
+      }
+    }
+  }
+  bool owns() const { return owns_; }
+  // Commits now (observer exceptions propagate).
+  void done() {
+    if (owns_) {
+      owns_ = false;
+      commit(d_);
+    }
+  }
+  TxnState& t() { return d_.t(); }
+  AutoTxn(const AutoTxn&) = delete;
+  AutoTxn& operator=(const AutoTxn&) = delete;
+
+ private:
+  DocImpl& d_;
+  bool owns_;
 };
-
-// Runs the cleanup of a finished transaction: sorts the delete set, garbage-collects
-// (when enabled) and merges adjacent structs, exactly in Yjs's order.
-void cleanup_transaction(DocImpl& doc, TxnState& txn);
-
-// Yjs tryToMergeWithLefts: merges structs[pos] into its left neighbours while
-// possible; returns how many structs were merged away (and freed).
-size_t try_merge_with_lefts(DocImpl& doc, class ItemList& list, size_t pos);
 
 }  // namespace crdtcore::detail

@@ -2,7 +2,7 @@
 // Text (yjs src/types/AbstractType.js: typeListGet, typeListSlice,
 // typeListInsertGenerics, typeListDelete, findMarker/updateMarkerChanges).
 //
-// Indices are in the document's unit (doc_impl.h: UTF-16 units or code points).
+// Indices are in the document's unit (core/doc_state.h: UTF-16 units or code points).
 // Search markers cache (item, index) pairs so that edits near the last edit do not
 // walk the list from its start.
 #pragma once
@@ -45,10 +45,6 @@ void require_live(const Branch* b);
 void list_insert_values(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, const std::vector<Value>& values);
 Branch* list_insert_type(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, TypeKind kind);
 void list_delete(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, uint64_t len);
-
-// Elements of `item`'s content from element `from` (Yjs units) to `to`.
-void append_outs(const std::shared_ptr<DocImpl>& doc, const Item* item, uint64_t from, uint64_t to, std::vector<Out>& out);
-std::vector<Out> list_slice(const std::shared_ptr<DocImpl>& doc, Branch* b, uint64_t start, uint64_t end);
 
 // Content for a value inserted by a local operation (Binary -> ContentBinary).
 Content content_for_values(std::vector<Value> run);

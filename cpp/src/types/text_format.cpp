@@ -2,7 +2,7 @@
 #include "types/text_format.h"
 
 #include "core/branch.h"
-#include "core/doc_impl.h"
+#include "core/doc_state.h"
 #include "core/integrate.h"
 #include "core/item.h"
 #include "types/list.h"

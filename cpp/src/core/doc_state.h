@@ -1,33 +1,38 @@
-// doc_impl.h — DocImpl: the core behind a Doc handle: the struct store, root types,
-// every branch, interned map keys, pending data, the open transaction and observers.
+// doc_state.h — DocImpl: the state behind a Doc handle: the struct store, root types,
+// every branch, interned map keys, pending data, the open transaction's state and the
+// observers. State only: opening and committing transactions is txn/transaction.h's job,
+// updates in and out are encoding/'s.
 //
 // Thread safety: none; one thread at a time.
 #pragma once
 
-#include <exception>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
-#include "crdtcore/bytes.h"
 #include "crdtcore/doc.h"
 #include "core/branch.h"
+#include "core/pending.h"
 #include "core/struct_store.h"
-#include "encoding/struct_codec.h"
-#include "txn/transaction.h"
+#include "core/txn_state.h"
 
 namespace crdtcore::detail {
 
-// Structs of received updates that could not be integrated yet, kept as ONE
-// buffered v1 update (Yjs store.pendingStructs). The buffer is re-applied when some
-// missing[c] < state(c), i.e. when client c has grown past the recorded clock.
-struct PendingStructs {
-  std::map<ClientId, Clock> missing;
-  Bytes update;  // empty: nothing pending
-  bool empty() const { return update.empty(); }
+class DocImpl;
+
+// Work the commit delegates to the layers above the transaction driver (types/), which
+// the driver cannot include. api/doc.cpp fills these in when it creates a document.
+struct CommitHooks {
+  // Yjs cleanupYTextAfterTransaction: runs after a transaction that applied remote
+  // updates, before its clean-up; returns the follow-up transaction it made (to be
+  // cleaned up and announced after `remote`), or null when it changed nothing.
+  std::unique_ptr<TxnState> (*after_remote)(DocImpl& doc, TxnState& remote) = nullptr;
 };
 
 class DocImpl : public std::enable_shared_from_this<DocImpl> {
@@ -48,11 +53,16 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
   // collected unless two leftovers were merged (see doc_decoder.cpp).
   DeleteSet pending_ds;
 
+  // The open transaction (null when none is open) and its nesting depth; a spare state
+  // is kept to avoid allocations per transaction. Driven by txn/transaction.h.
   std::unique_ptr<TxnState> txn;
-  std::unique_ptr<TxnState> spare_txn;  // reused to avoid allocations per transaction
+  std::unique_ptr<TxnState> spare_txn;
   int txn_depth = 0;
+  // Origin of the transaction whose observers are running (Doc::transaction_origin()).
+  Origin committing_origin = nullptr;
   uint64_t marker_epoch = 1;  // bumped by remote transactions: markers are dropped
 
+  CommitHooks hooks;
   std::vector<std::pair<Doc::ObserverId, std::function<void(const TransactionResult&)>>> observers;
   Doc::ObserverId next_observer_id = 1;
 
@@ -61,11 +71,6 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
   Branch* new_branch(TypeKind kind);
   Branch* root(std::string_view name, TypeKind kind);  // creates; converts Undefined
 
-  void begin();
-  // Finishes the outermost transaction: clean-up, then observers. Observer
-  // exceptions are rethrown (the first) after everything has run.
-  void commit();
-  std::exception_ptr notify(const TxnState& t);
   // The open transaction. REQUIRES: txn_depth > 0.
   TxnState& t() { return *txn; }
 
@@ -73,25 +78,7 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
   Clock next_clock() const { return store.state(client_id); }
 };
 
-// Opens a transaction for the duration of one API call unless one is open.
-class AutoTxn {
- public:
-  explicit AutoTxn(DocImpl& d) : d_(d), owns_(d.txn_depth == 0) { if (owns_) d_.begin(); }
-  ~AutoTxn() {
-    if (owns_) {
-      try { d_.commit(); } catch (...) {}
-    }
-  }
-  bool owns() const { return owns_; }
-  // Commits now (observer exceptions propagate).
-  void done() { if (owns_) { owns_ = false; d_.commit(); } }
-  TxnState& t() { return d_.t(); }
-  AutoTxn(const AutoTxn&) = delete;
-  AutoTxn& operator=(const AutoTxn&) = delete;
-
- private:
-  DocImpl& d_;
-  bool owns_;
-};
+// A random 32-bit client id (Yjs generateNewClientId).
+ClientId random_client_id();
 
 }  // namespace crdtcore::detail

@@ -13,7 +13,7 @@
 // Tag 125 with the -0 encoding ([125, 64]) decodes to Float -0.0, so re-encoding
 // reproduces [125, 64]; every other tag-125 value decodes to Int.
 
-#include "encoding/lib0_reader.h"
+#include "util/lib0_reader.h"
 
 #include <cmath>
 

@@ -11,7 +11,7 @@
 //          NaN is always written as the canonical 7F F8 00 00 00 00 00 00.
 //   BigInt -> 122 (8 bytes, two's complement, big-endian).
 
-#include "encoding/lib0_writer.h"
+#include "util/lib0_writer.h"
 
 #include <cmath>
 #include <cstring>

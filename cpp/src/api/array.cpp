@@ -1,10 +1,12 @@
 // array.cpp — Array (yjs src/types/YArray.js) over the list operations.
 #include "crdtcore/array.h"
 
-#include "core/access.h"
+#include "api/access.h"
 #include "core/branch.h"
-#include "core/doc_impl.h"
+#include "core/doc_state.h"
+#include "txn/transaction.h"
 #include "crdtcore/error.h"
+#include "api/values.h"
 #include "types/list.h"
 
 namespace crdtcore {

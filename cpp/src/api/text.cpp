@@ -2,9 +2,10 @@
 // toString, toDelta) over text_format.h.
 #include "crdtcore/text.h"
 
-#include "core/access.h"
+#include "api/access.h"
 #include "core/branch.h"
-#include "core/doc_impl.h"
+#include "core/doc_state.h"
+#include "txn/transaction.h"
 #include "core/item.h"
 #include "crdtcore/error.h"
 #include "types/list.h"

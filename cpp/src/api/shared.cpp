@@ -1,14 +1,15 @@
 // shared.cpp — Shared handle basics and to_value (Yjs toJSON, keeping ints).
 #include "crdtcore/shared.h"
 
-#include "core/access.h"
+#include "api/access.h"
 #include "core/branch.h"
-#include "core/doc_impl.h"
+#include "core/doc_state.h"
 #include "core/item.h"
 #include "crdtcore/array.h"
 #include "crdtcore/error.h"
 #include "crdtcore/map.h"
 #include "crdtcore/text.h"
+#include "api/values.h"
 #include "types/list.h"
 #include "util/utf.h"
 

@@ -1,15 +1,19 @@
-// doc.cpp — the public Doc handle (doc.h) over DocImpl.
+// doc.cpp — the public Doc handle (doc.h) over DocImpl (core/doc_state.h): it assembles the
+// layers (commit hooks of types/), opens transactions (txn/) and moves updates (encoding/).
 #include "crdtcore/doc.h"
 
 #include <stdexcept>
 
 #include "core/branch.h"
-#include "core/doc_impl.h"
+#include "core/doc_state.h"
 #include "crdtcore/array.h"
 #include "crdtcore/error.h"
 #include "crdtcore/map.h"
 #include "crdtcore/text.h"
 #include "encoding/doc_codec.h"
+#include "encoding/struct_codec.h"
+#include "txn/transaction.h"
+#include "types/text_cleanup.h"
 
 namespace crdtcore {
 
@@ -20,6 +24,7 @@ Doc::Doc(DocOptions options) {
     throw std::invalid_argument("client_id cannot overflow 53 bits");
   }
   impl_ = std::make_shared<DocImpl>(std::move(options));
+  impl_->hooks.after_remote = &detail::format_cleanup_after_remote;
 }
 
 ClientId Doc::client_id() const { return impl_->client_id; }
@@ -47,9 +52,13 @@ std::vector<std::string> Doc::root_names() const {
   return out;
 }
 
-void Doc::begin_transaction() { impl_->begin(); }
-void Doc::commit_transaction() { impl_->commit(); }
+void Doc::begin_transaction(Origin origin) { detail::begin(*impl_, origin); }
+void Doc::commit_transaction() { detail::commit(*impl_); }
 bool Doc::in_transaction() const { return impl_->txn_depth > 0; }
+int Doc::transaction_depth() const { return impl_->txn_depth; }
+Origin Doc::transaction_origin() const {
+  return impl_->txn_depth > 0 ? impl_->txn->origin : impl_->committing_origin;
+}
 
 Bytes Doc::encode_state_vector() const { return impl_->store.state_vector().encode(); }
 
@@ -59,7 +68,15 @@ Bytes Doc::encode_state_as_update(const Bytes* state_vector) const {
   return detail::encode_doc_state(*impl_, &sv);
 }
 
-void Doc::apply_update(const Bytes& update) { detail::apply_doc_update(*impl_, update); }
+void Doc::apply_update(const Bytes& update) {
+  detail::DecodedUpdate decoded = detail::read_update_v1(update);  // throws before any change
+  detail::AutoTxn at(*impl_);
+  // A transaction opened by the caller stays local (its own edits must still be
+  // forwarded); Yjs would flip it to remote.
+  if (at.owns()) at.t().local = false;
+  detail::integrate_update(*impl_, at.t(), decoded);
+  at.done();
+}
 
 bool Doc::has_pending() const { return !impl_->pending_structs.empty() || !impl_->pending_ds.empty(); }
 

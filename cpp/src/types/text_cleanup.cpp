@@ -1,5 +1,5 @@
-// format_cleanup.cpp — see format_cleanup.h.
-#include "txn/format_cleanup.h"
+// text_cleanup.cpp — see text_cleanup.h.
+#include "types/text_cleanup.h"
 
 #include <algorithm>
 #include <functional>
@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "core/branch.h"
-#include "core/doc_impl.h"
+#include "core/doc_state.h"
 #include "core/integrate.h"
 #include "core/item.h"
-#include "txn/transaction.h"
+#include "core/txn_state.h"
 #include "types/text_format.h"
 
 namespace crdtcore::detail {

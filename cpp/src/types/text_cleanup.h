@@ -1,4 +1,4 @@
-// format_cleanup.h — Yjs's clean-up of redundant formatting after remote
+// text_cleanup.h — Yjs's clean-up of redundant formatting after remote
 // transactions (yjs src/types/YText.js cleanupYTextAfterTransaction,
 // cleanupYTextFormatting, cleanupContextlessFormattingGap; yjs-format.md §7.6).
 //

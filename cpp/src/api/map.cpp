@@ -1,12 +1,14 @@
 // map.cpp — Map (yjs src/types/YMap.js: typeMapSet, typeMapGet, typeMapDelete).
 #include "crdtcore/map.h"
 
-#include "core/access.h"
+#include "api/access.h"
 #include "core/branch.h"
-#include "core/doc_impl.h"
+#include "core/doc_state.h"
+#include "txn/transaction.h"
 #include "core/integrate.h"
 #include "core/item.h"
 #include "crdtcore/error.h"
+#include "api/values.h"
 #include "types/list.h"
 
 namespace crdtcore {

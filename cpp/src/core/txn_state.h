@@ -1,0 +1,45 @@
+// txn_state.h — TxnState: what one transaction did so far (Yjs Transaction's fields:
+// beforeState, deleteSet, _mergeStructs, changed). Plain state; the driver that opens,
+// commits and cleans up transactions lives in txn/.
+#pragma once
+
+#include <map>
+#include <unordered_set>
+#include <vector>
+
+#include "crdtcore/delete_set.h"
+#include "crdtcore/doc.h"
+#include "crdtcore/id.h"
+
+namespace crdtcore::detail {
+
+struct Branch;
+
+struct TxnState {
+  Origin origin = nullptr;  // who made it (Doc::begin_transaction); null when nobody said
+  bool local = true;        // false when apply_update opened the transaction itself
+  bool remote_applied = false;   // an update was applied in this transaction
+  bool own_client_from_remote = false;  // remote data advanced our own client's clock
+  // Clock of each client at its first change in this transaction (clients that
+  // changed state). Clients never seen before start at 0.
+  std::map<ClientId, Clock> before_clocks;
+  DeleteSet delete_set;
+  // Right halves created by splits; merged back at cleanup when possible. Held by
+  // id because the item may have been merged away before cleanup looks at it.
+  std::vector<Id> merge_structs;
+  std::unordered_set<Branch*> changed;
+
+  // Makes the state reusable for the next transaction (keeps allocations).
+  void reset() {
+    origin = nullptr;
+    local = true;
+    remote_applied = false;
+    own_client_from_remote = false;
+    before_clocks.clear();
+    delete_set.clients().clear();
+    merge_structs.clear();
+    changed.clear();
+  }
+};
+
+}  // namespace crdtcore::detail

@@ -1,0 +1,105 @@
+// cleanup.cpp — end-of-transaction cleanup: garbage collection (gc.cpp) and struct
+// merging. Port of yjs src/utils/Transaction.js (cleanupTransactions: tryGcDeleteSet,
+// tryMergeDeleteSet, the merge of new structs and of _mergeStructs) and
+// src/utils/DeleteSet.js; restated from yjs-format.md §5.8 and §6.5.
+//
+// Merging decides the struct granularity of encodeStateAsUpdate; doing exactly what
+// Yjs does, in the same order, is what makes our encodings byte-identical.
+#include "txn/cleanup.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "core/branch.h"
+#include "core/doc_state.h"
+#include "core/item.h"
+#include "core/struct_store.h"
+#include "txn/gc.h"
+
+namespace crdtcore::detail {
+
+namespace {
+
+void try_merge_delete_set(DocImpl& doc, const DeleteSet& ds) {
+  for (const auto& [client, ranges] : ds.clients()) {
+    ItemList* list = doc.store.list(client);
+    if (list == nullptr || list->empty()) continue;
+    for (size_t di = ranges.size(); di-- > 0;) {
+      const DeleteRange& r = ranges[di];
+      if (r.end() - 1 >= list->back()->end()) continue;
+      int64_t si = std::min<int64_t>(static_cast<int64_t>(list->size()) - 1,
+                                     1 + static_cast<int64_t>(StructStore::find_index(*list, r.end() - 1)));
+      while (si > 0 && (*list)[static_cast<size_t>(si)]->id.clock >= r.clock) {
+        si -= 1 + static_cast<int64_t>(try_merge_with_lefts(doc, *list, static_cast<size_t>(si)));
+      }
+    }
+  }
+}
+
+// A marker on `right` moves to `left` (whose visible length before the merge was
+// `left_units` in the document's unit).
+void fix_marker_after_merge(Item* left, Item* right, uint64_t left_units) {
+  if (!(right->flags & Item::kMarker) || right->parent == nullptr) return;
+  for (SearchMarker& m : right->parent->markers) {
+    if (m.item == right) {
+      m.item = left;
+      m.index -= left_units;
+      left->flags |= Item::kMarker;
+    }
+  }
+}
+
+}  // namespace
+
+// Same result as Yjs's pairwise right-to-left merging, computed in linear time:
+// whether two neighbours can merge does not change when either absorbs its own
+// neighbours (ids, origins and links of the left side stay), so the run is found
+// first and then appended left to right (Yjs's order would copy the growing run
+// into every left neighbour).
+size_t try_merge_with_lefts(DocImpl& doc, ItemList& list, size_t pos) {
+  size_t first = pos;
+  while (first > 0 && item_can_merge(list[first - 1], list[first])) --first;
+  if (first == pos) return 0;
+  Item* left = list[first];
+  for (size_t k = first + 1; k <= pos; ++k) {
+    Item* right = list[k];
+    const uint64_t left_units = left->visible() ? (doc.code_points() ? left->cp_length() : left->length) : 0;
+    item_merge(left, right);
+    if (!right->is_gc()) {
+      fix_marker_after_merge(left, right, left_units);
+      if (right->parent_sub != nullptr && right->parent != nullptr) {
+        auto it = right->parent->map.find(*right->parent_sub);
+        if (it != right->parent->map.end() && it->second == right) it->second = left;
+      }
+    }
+  }
+  doc.store.erase_merged(list, first + 1, pos + 1);
+  return pos - first;
+}
+
+void cleanup_transaction(DocImpl& doc, TxnState& txn) {
+  txn.delete_set.sort_and_merge();
+  if (doc.options.gc) try_gc_delete_set(doc, txn.delete_set);
+  try_merge_delete_set(doc, txn.delete_set);
+  for (const auto& [client, before] : txn.before_clocks) {
+    ItemList* list = doc.store.list(client);
+    if (list == nullptr || list->empty()) continue;
+    if (before == list->back()->end()) continue;
+    const int64_t first = std::max<int64_t>(static_cast<int64_t>(StructStore::find_index(*list, before)), 1);
+    for (int64_t i = static_cast<int64_t>(list->size()) - 1; i >= first;) {
+      i -= 1 + static_cast<int64_t>(try_merge_with_lefts(doc, *list, static_cast<size_t>(i)));
+    }
+  }
+  for (size_t k = txn.merge_structs.size(); k-- > 0;) {
+    const Id id = txn.merge_structs[k];
+    ItemList* list = doc.store.list(id.client);
+    if (list == nullptr || list->empty() || id.clock >= list->back()->end()) continue;
+    const size_t pos = StructStore::find_index(*list, id.clock);
+    if (pos + 1 < list->size()) {
+      if (try_merge_with_lefts(doc, *list, pos + 1) > 1) continue;
+    }
+    if (pos > 0) try_merge_with_lefts(doc, *list, pos);
+  }
+}
+
+}  // namespace crdtcore::detail

@@ -1,0 +1,21 @@
+// cleanup.h — the clean-up of a finished transaction (yjs src/utils/Transaction.js:
+// cleanupTransactions, tryMergeDeleteSet, tryToMergeWithLefts).
+#pragma once
+
+#include <cstddef>
+
+namespace crdtcore::detail {
+
+class DocImpl;
+class ItemList;
+struct TxnState;
+
+// Runs the cleanup of a finished transaction: sorts the delete set, garbage-collects
+// (when enabled; gc.h) and merges adjacent structs, exactly in Yjs's order.
+void cleanup_transaction(DocImpl& doc, TxnState& txn);
+
+// Yjs tryToMergeWithLefts: merges structs[pos] into its left neighbours while
+// possible; returns how many structs were merged away (and freed).
+size_t try_merge_with_lefts(DocImpl& doc, ItemList& list, size_t pos);
+
+}  // namespace crdtcore::detail

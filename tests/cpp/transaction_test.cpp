@@ -1,0 +1,136 @@
+// transaction_test.cpp — the transaction driver (txn/transaction.h) through the public Doc:
+// nesting, origins, what observers are told, and the follow-up transaction of the
+// formatting clean-up after a remote update.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "crdtcore/crdtcore.h"
+#include "doc_test_util.h"
+
+namespace crdtcore {
+namespace {
+
+using testutil::make_doc;
+
+TEST(TransactionTest, NestedBlocksCommitOnceAtTheOutermost) {
+  Doc doc = make_doc(1);
+  int commits = 0;
+  doc.observe([&](const TransactionResult&) { ++commits; });
+  Text t = doc.get_text("t");
+  doc.begin_transaction();
+  doc.begin_transaction();
+  EXPECT_EQ(doc.transaction_depth(), 2);
+  t.insert(0, "a");
+  doc.commit_transaction();
+  EXPECT_EQ(commits, 0);
+  EXPECT_TRUE(doc.in_transaction());
+  doc.commit_transaction();
+  EXPECT_EQ(commits, 1);
+  EXPECT_FALSE(doc.in_transaction());
+  EXPECT_EQ(doc.transaction_depth(), 0);
+  EXPECT_THROW(doc.commit_transaction(), InvalidState);
+}
+
+TEST(TransactionTest, ObserversSeeTheOriginOfTheCommittedTransaction) {
+  Doc doc = make_doc(1);
+  const int me = 0;
+  std::vector<Origin> seen;
+  std::vector<Origin> during;
+  doc.observe([&](const TransactionResult& r) {
+    seen.push_back(r.origin);
+    during.push_back(doc.transaction_origin());
+    EXPECT_FALSE(doc.in_transaction());
+  });
+  Text t = doc.get_text("t");
+  {
+    Transaction txn(doc, &me);
+    EXPECT_EQ(doc.transaction_origin(), &me);
+    t.insert(0, "a");
+  }
+  t.insert(1, "b");  // an editing call's own transaction has no origin
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], &me);
+  EXPECT_EQ(during[0], &me);
+  EXPECT_EQ(seen[1], nullptr);
+  EXPECT_EQ(during[1], nullptr);
+  EXPECT_EQ(doc.transaction_origin(), nullptr);  // nothing open, nothing committing
+}
+
+TEST(TransactionTest, JoiningWithAnotherOriginIsRefused) {
+  Doc doc = make_doc(1);
+  const int a = 0;
+  const int b = 0;
+  doc.begin_transaction(&a);
+  EXPECT_NO_THROW(doc.begin_transaction(&a));  // the same origin joins
+  EXPECT_NO_THROW(doc.begin_transaction());    // no origin joins
+  EXPECT_THROW(doc.begin_transaction(&b), InvalidState);
+  EXPECT_EQ(doc.transaction_depth(), 3);
+  doc.commit_transaction();
+  doc.commit_transaction();
+  doc.commit_transaction();
+  EXPECT_FALSE(doc.in_transaction());
+  EXPECT_NO_THROW(doc.begin_transaction(&b));  // once closed, another origin may open
+  doc.commit_transaction();
+}
+
+TEST(TransactionTest, AnObserverCommittingItsOwnTransactionKeepsTheOuterOrigin) {
+  Doc doc = make_doc(1);
+  const int outer = 0;
+  const int inner = 0;
+  std::vector<Origin> after_inner;
+  bool reentered = false;
+  doc.observe([&](const TransactionResult& r) {
+    if (r.origin != &outer || reentered) return;
+    reentered = true;
+    {
+      Transaction txn(doc, &inner);
+      doc.get_text("t").insert(0, "x");
+    }
+    after_inner.push_back(doc.transaction_origin());
+  });
+  {
+    Transaction txn(doc, &outer);
+    doc.get_text("t").insert(0, "a");
+  }
+  ASSERT_EQ(after_inner.size(), 1u);
+  EXPECT_EQ(after_inner[0], &outer);
+  EXPECT_EQ(doc.get_text("t").to_string(), "xa");
+}
+
+TEST(TransactionTest, RemoteUpdatesAndTheirFormattingCleanUpHaveNoOrigin) {
+  // Two peers bold overlapping ranges concurrently; applying the other's update makes
+  // Yjs's formatting clean-up run as a follow-up transaction of its own.
+  Doc a = make_doc(1);
+  Doc b = make_doc(2);
+  a.get_text("t").insert(0, "hello world");
+  testutil::sync_pair(a, b);
+  const Attributes bold{{"bold", Value::boolean(true)}};
+  a.get_text("t").format(0, 5, bold);
+  b.get_text("t").format(2, 6, bold);
+  std::vector<Origin> origins;
+  std::vector<bool> local;
+  const int me = 0;
+  b.observe([&](const TransactionResult& r) {
+    origins.push_back(r.origin);
+    local.push_back(r.local);
+  });
+  {
+    Transaction txn(b, &me);  // a caller's transaction around apply_update keeps its origin
+    b.apply_update(a.encode_state_as_update());
+  }
+  b.apply_update(a.encode_state_as_update());  // nothing new: no announcement
+  ASSERT_GE(origins.size(), 1u);
+  EXPECT_EQ(origins[0], &me);
+  EXPECT_TRUE(local[0]);
+  for (size_t i = 1; i < origins.size(); ++i) EXPECT_EQ(origins[i], nullptr);
+  Doc c = make_doc(3);
+  std::vector<Origin> remote;
+  c.observe([&](const TransactionResult& r) { remote.push_back(r.origin); });
+  c.apply_update(a.encode_state_as_update());
+  ASSERT_EQ(remote.size(), 1u);
+  EXPECT_EQ(remote[0], nullptr);
+}
+
+}  // namespace
+}  // namespace crdtcore
