@@ -129,8 +129,13 @@ class Session:
                 task.cancel()
             if self._tasks:
                 await asyncio.wait(self._tasks)
-        errors = [t.exception() for t in self._tasks if not t.cancelled() and t.exception()]
-        errors = [e for e in errors if not isinstance(e, ChannelClosed)]
+        errors = [
+            error
+            for task in self._tasks
+            if not task.cancelled()
+            and (error := task.exception()) is not None
+            and not isinstance(error, ChannelClosed)
+        ]
         if errors:
             raise errors[0]
 

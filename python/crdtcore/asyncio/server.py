@@ -323,7 +323,7 @@ class WebsocketServer:
             result = await result
         if result not in ("rw", "r", None):
             raise ValueError(f"authorize returned {result!r}, not 'rw', 'r' or None")
-        return result  # type: ignore[return-value]
+        return result
 
     # -- rooms -------------------------------------------------------------------------------
 
