@@ -1,7 +1,7 @@
 // bench_trace_replay.cpp — replays a real editing trace through the C++ API and times it.
 //
-// The trace is one of shared/traces/sequential/*.json.gz (josephg/editing-traces,
-// CC BY 4.0; see bench/README.md for the attribution). Each patch [pos, n_deleted,
+// The trace is one of bench/traces/sequential/*.json.gz (josephg/editing-traces,
+// CC BY 4.0; see bench/traces/README.md for the attribution). Each patch [pos, n_deleted,
 // inserted] becomes one transaction on a Doc whose unit is OffsetKind::CodePoint (the
 // traces count code points):
 //
@@ -17,8 +17,8 @@
 // decoded document against it too; a mismatch makes the exit status 1.
 //
 // Usage: bench_trace_replay [trace|all] [runs]
-//   trace  a .json.gz path or a name under $CRDTCORE_SHARED/traces/sequential
-//          (default shared dir: <repo>/../shared); default automerge-paper
+//   trace  a .json.gz path or a name under bench/traces/sequential
+//          ($CRDTCORE_TRACES/sequential when set); default automerge-paper
 //   all    every sequential trace, one summary line each
 //   runs   repetitions, default 5
 // Comparable to diamond-types' trace benches and to crdt-benchmarks' B4 (automerge-paper).

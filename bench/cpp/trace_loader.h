@@ -1,12 +1,12 @@
-// trace_loader.h — reading the editing traces of shared/traces/ for the C++ benchmarks.
+// trace_loader.h — reading the editing traces of bench/traces/ for the C++ benchmarks.
 //
-// Sequential traces (shared/traces/sequential/NAME.json.gz) flatten to a list of patches
+// Sequential traces (bench/traces/sequential/NAME.json.gz) flatten to a list of patches
 // [pos, n_deleted, inserted] whose positions count Unicode code points; concurrent
-// traces (shared/traces/concurrent/NAME.json.gz) keep their transactions with `parents`
-// and `agent`. The format is described in shared/traces/README.md. The data is
-// josephg/editing-traces (CC BY 4.0); see bench/README.md for the attribution.
+// traces (bench/traces/concurrent/NAME.json.gz) keep their transactions with `parents`
+// and `agent`. The format is described in bench/traces/README.md. The data is
+// josephg/editing-traces (CC BY 4.0); see bench/traces/README.md for the attribution.
 //
-// The shared directory is $CRDTCORE_SHARED when set, else <repo>/../shared (the repo
+// The traces directory is $CRDTCORE_TRACES when set, else <repo>/bench/traces (the repo
 // root comes from CRDTCORE_SOURCE_DIR, which bench/CMakeLists.txt defines).
 // Every loader throws std::runtime_error (or nlohmann::json's exceptions) on a missing
 // or malformed file.
@@ -55,20 +55,20 @@ struct ConcurrentTrace {
   std::string end_content;  // UTF-8
 };
 
-// $CRDTCORE_SHARED, else the `shared` directory next to the repository.
-inline fs::path shared_dir() {
-  if (const char* env = std::getenv("CRDTCORE_SHARED"); env != nullptr && *env != '\0') {
+// $CRDTCORE_TRACES, else the traces vendored in the repository, bench/traces.
+inline fs::path traces_dir() {
+  if (const char* env = std::getenv("CRDTCORE_TRACES"); env != nullptr && *env != '\0') {
     return fs::path(env);
   }
 #ifdef CRDTCORE_SOURCE_DIR
-  return fs::path(CRDTCORE_SOURCE_DIR).parent_path() / "shared";
+  return fs::path(CRDTCORE_SOURCE_DIR) / "bench" / "traces";
 #else
-  return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path() / "shared";
+  return fs::path(__FILE__).parent_path().parent_path() / "traces";
 #endif
 }
 
-inline fs::path sequential_dir() { return shared_dir() / "traces" / "sequential"; }
-inline fs::path concurrent_dir() { return shared_dir() / "traces" / "concurrent"; }
+inline fs::path sequential_dir() { return traces_dir() / "sequential"; }
+inline fs::path concurrent_dir() { return traces_dir() / "concurrent"; }
 
 // An existing path as given, else NAME.json.gz under `dir`.
 inline fs::path resolve_trace(const std::string& arg, const fs::path& dir) {

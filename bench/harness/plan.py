@@ -8,8 +8,8 @@ bench/harness/execute.py runs it.
 
 Workload groups (the names ``--workloads`` accepts, besides single workload names):
 
-  replay, encode, load, replay_sync   every sequential trace in <shared>/traces/sequential
-  concurrent                          every concurrent trace in <shared>/traces/concurrent
+  replay, encode, load, replay_sync   every sequential trace in bench/traces/sequential
+  concurrent                          every concurrent trace in bench/traces/concurrent
   crdt                                crdt-benchmarks B1.1-B3.4, B4 (N = 6000), and B4x10
   growth_history                      B4x10 with checkpoints (bench/harness/growth.py)
   growth_clients                      B3.1 with 10..1000 clients
@@ -141,15 +141,14 @@ class Selection:
     skipped_libs: dict[str, str] = field(default_factory=dict)
 
 
-def shared_dir() -> Path:
-    """$CRDTCORE_SHARED, else the ``shared`` directory next to the repository."""
-    env = os.environ.get("CRDTCORE_SHARED")
-    return Path(env) if env else ROOT.parent / "shared"
+def traces_dir() -> Path:
+    """$CRDTCORE_TRACES, else bench/traces (the runners read the same directory)."""
+    return Path(os.environ.get("CRDTCORE_TRACES") or ROOT / "bench" / "traces")
 
 
 def trace_names(kind: str) -> list[str]:
-    """Names of the traces in <shared>/traces/<kind> (kind: sequential or concurrent)."""
-    folder = shared_dir() / "traces" / kind
+    """Names of the traces in bench/traces/<kind> (kind: sequential or concurrent)."""
+    folder = traces_dir() / kind
     return sorted(p.name.removesuffix(".json.gz") for p in folder.glob("*.json.gz"))
 
 

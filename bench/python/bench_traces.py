@@ -1,10 +1,11 @@
-"""Loading the editing traces of shared/traces/ (format: shared/traces/README.md).
+"""Loading the editing traces of bench/traces/ (format: bench/traces/README.md).
 
 Sequential traces flatten to patches ``(pos, n_deleted, inserted)`` with positions in
 Unicode code points (Python ``str`` indices); concurrent traces keep their transactions
-with ``parents`` and ``agent``. The shared directory is ``$CRDTCORE_SHARED`` when set,
-else the ``shared`` directory next to the repository. The data is josephg/editing-traces
-(CC BY 4.0); see bench/README.md for the attribution. Used by replay.py and runner.py.
+with ``parents`` and ``agent``. The directory is ``$CRDTCORE_TRACES`` when set, else
+bench/traces, as for ``crdtcore.sim.traces`` (not imported here: the other libraries'
+runners must not load crdtcore). The data is josephg/editing-traces (CC BY 4.0); see
+bench/traces/README.md for the attribution. Used by replay.py and runner.py.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ from pathlib import Path
 Patch = tuple[int, int, str]
 
 
-def shared_dir() -> Path:
-    """``$CRDTCORE_SHARED`` or ``<repo>/../shared``."""
-    shared = os.environ.get("CRDTCORE_SHARED")
-    return Path(shared) if shared else Path(__file__).resolve().parents[2].parent / "shared"
+def traces_dir() -> Path:
+    """``$CRDTCORE_TRACES`` or bench/traces."""
+    return Path(os.environ.get("CRDTCORE_TRACES") or Path(__file__).resolve().parents[1] / "traces")
 
 
 def sequential_dir() -> Path:
-    return shared_dir() / "traces" / "sequential"
+    return traces_dir() / "sequential"
 
 
 def _resolve(name_or_path: str, directory: Path) -> Path:
@@ -36,13 +36,13 @@ def _resolve(name_or_path: str, directory: Path) -> Path:
 
 
 def trace_path(name_or_path: str) -> Path:
-    """A sequential trace file: an existing path as given, else a name in the shared directory."""
+    """A sequential trace file: an existing path as given, else a name in ``sequential_dir()``."""
     return _resolve(name_or_path, sequential_dir())
 
 
 def concurrent_path(name_or_path: str) -> Path:
     """A concurrent trace file, found like ``trace_path``."""
-    return _resolve(name_or_path, shared_dir() / "traces" / "concurrent")
+    return _resolve(name_or_path, traces_dir() / "concurrent")
 
 
 def load(path: Path) -> tuple[list[Patch], str]:

@@ -20,9 +20,8 @@ Usage::
     python bench/python/replay.py --all                 # every sequential trace
     python bench/python/replay.py --trace /path/to/x.json.gz
 
-Traces come from ``$CRDTCORE_SHARED/traces/sequential`` (default: the
-``shared`` directory next to the repository). They are CC BY 4.0; see
-bench/README.md for the attribution.
+Traces come from bench/traces/sequential (``$CRDTCORE_TRACES/sequential`` when
+that is set). They are CC BY 4.0; see bench/traces/README.md for the attribution.
 """
 
 from __future__ import annotations

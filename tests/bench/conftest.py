@@ -3,7 +3,7 @@
 - ``fake_runners``: CRDTCORE_BENCH_RUNNER_{CPP,PY,JS} point at fake_runner.py, whose answers
   the test scripts (``fake_runners.script({...})``) and whose calls it reads back
   (``fake_runners.calls()``).
-- ``shared``: a $CRDTCORE_SHARED with empty trace files of the given names.
+- ``traces``: a $CRDTCORE_TRACES with empty trace files of the given names.
 - ``build``: ``build.record``, ``build.cell_result``, ``build.document``, ``build.checkpoints``
   make runner records, measured cells, results documents and b4x10 checkpoints in memory, for
   the results/report/targets/growth tests (a fixture: test modules never import conftest).
@@ -50,20 +50,20 @@ class FakeRunners:
 
 
 @pytest.fixture
-def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """$CRDTCORE_SHARED with (empty) sequential and concurrent trace files."""
-    root = tmp_path / "shared"
+def traces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$CRDTCORE_TRACES with (empty) sequential and concurrent trace files."""
+    root = tmp_path / "traces"
     for kind, names in (("sequential", SEQUENTIAL), ("concurrent", CONCURRENT)):
-        folder = root / "traces" / kind
+        folder = root / kind
         folder.mkdir(parents=True)
         for name in names:
             (folder / f"{name}.json.gz").write_bytes(b"")
-    monkeypatch.setenv("CRDTCORE_SHARED", str(root))
+    monkeypatch.setenv("CRDTCORE_TRACES", str(root))
     return root
 
 
 @pytest.fixture
-def fake_runners(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared: Path) -> FakeRunners:
+def fake_runners(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, traces: Path) -> FakeRunners:
     """Every runner kind is fake_runner.py (all libraries available), answering ok."""
     fakes = FakeRunners(tmp_path / "script.json", tmp_path / "calls.log")
     fakes.script({})

@@ -23,7 +23,7 @@ def test_runner_override_is_split_into_argv(fake_runners) -> None:
 
 
 def test_missing_runners_are_skipped_with_a_reason(
-    shared, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    traces, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     for kind in ("CPP", "PY", "JS"):
         monkeypatch.delenv(f"CRDTCORE_BENCH_RUNNER_{kind}", raising=False)

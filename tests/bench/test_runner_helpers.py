@@ -6,10 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from harness import execute
+from harness import execute, plan
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "python"))
 
+import bench_traces
 import runner
 from workloads import Budget, BudgetExceeded
 
@@ -60,3 +61,13 @@ def test_budgeted_replay_stops_between_chunks() -> None:
 def test_budget_from_the_environment(monkeypatch, value, seconds) -> None:
     monkeypatch.setenv("CRDTCORE_BENCH_BUDGET_S", value)
     assert Budget.from_env().seconds == seconds
+
+
+def test_the_orchestrator_and_the_runner_read_the_vendored_traces(monkeypatch) -> None:
+    monkeypatch.delenv("CRDTCORE_TRACES", raising=False)
+    vendored = Path(__file__).resolve().parents[2] / "bench" / "traces"
+    assert plan.traces_dir() == vendored == bench_traces.traces_dir()
+    assert "automerge-paper" in plan.trace_names("sequential")
+    assert plan.trace_names("concurrent") == ["clownschool", "friendsforever"]
+    assert bench_traces.trace_path("automerge-paper").is_file()
+    assert bench_traces.concurrent_path("clownschool").is_file()

@@ -1,8 +1,8 @@
-"""Loading and replaying the shared editing traces (shared/traces/README.md).
+"""Loading and replaying the editing traces (bench/traces/README.md).
 
-The traces live outside the repository, in the read-only shared directory next
-to it (``<repo>/../shared``); the environment variable ``CRDTCORE_SHARED``
-overrides that location. Every trace is a gzip-compressed JSON file:
+The traces are vendored in ``bench/traces``; ``crdtcore.sim.traces.traces_root``
+finds them (``$CRDTCORE_TRACES`` overrides it). Every trace is a gzip-compressed
+JSON file:
 
 * ``sequential/<name>.json.gz``: one editor; every patch ``[pos, n_deleted,
   inserted]`` applies, in order, to the result of the previous one.
@@ -32,23 +32,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SHARED_ENV = "CRDTCORE_SHARED"
+from crdtcore.sim.traces import traces_root
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 Patch = tuple[int, int, str]
 
 
-def shared_dir() -> Path:
-    """The shared data directory: ``$CRDTCORE_SHARED`` or ``<repo>/../shared``."""
-    override = os.environ.get(SHARED_ENV)
-    if override:
-        return Path(override)
-    return REPO_ROOT.parent / "shared"
-
-
 def traces_dir(kind: str) -> Path:
     """The directory holding the traces of ``kind`` ("sequential" or "concurrent")."""
-    return shared_dir() / "traces" / kind
+    return traces_root() / kind
 
 
 def trace_names(kind: str) -> list[str]:

@@ -29,9 +29,9 @@ SEQUENTIAL = _traces.trace_names("sequential")
 CONCURRENT = _traces.trace_names("concurrent")
 
 
-def test_shared_traces_are_found() -> None:
+def test_the_traces_are_found() -> None:
     # Guards against every parametrised test below silently collecting nothing.
-    assert "automerge-paper" in SEQUENTIAL, f"no traces under {_traces.shared_dir()}"
+    assert "automerge-paper" in SEQUENTIAL, f"no traces under {_traces.traces_dir('sequential')}"
     assert len(SEQUENTIAL) >= 8
     assert {"friendsforever", "clownschool"} <= set(CONCURRENT)
 

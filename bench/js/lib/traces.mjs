@@ -2,7 +2,7 @@
 // building the synthetic sequential inputs (b4, b4xK, prefixes), and turning
 // the traces' code-point positions into the index unit of each library.
 //
-// Trace format: /work/shared/traces/README.md. Positions there count Unicode
+// Trace format: bench/traces/README.md. Positions there count Unicode
 // code points. Yjs, ywasm, Automerge, Loro and json-joy index JS strings by
 // UTF-16 code units; diamond-types indexes code points.
 
@@ -12,11 +12,10 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..', '..', '..');
 
-// The shared data directory: $CRDTCORE_SHARED, else <repo>/../shared.
-export function sharedDir() {
-  return process.env.CRDTCORE_SHARED || path.resolve(repoRoot, '..', 'shared');
+// The editing traces (sequential/, concurrent/): $CRDTCORE_TRACES, else bench/traces.
+export function tracesDir() {
+  return process.env.CRDTCORE_TRACES || path.resolve(here, '..', '..', 'traces');
 }
 
 // Resolves a trace name or path to a file. `kind` ('sequential' or
@@ -28,10 +27,10 @@ export function resolveTrace(nameOrPath, kind) {
   }
   const other = kind === 'concurrent' ? 'sequential' : 'concurrent';
   for (const dir of [kind, other]) {
-    const file = path.join(sharedDir(), 'traces', dir, `${nameOrPath}.json.gz`);
+    const file = path.join(tracesDir(), dir, `${nameOrPath}.json.gz`);
     if (fs.existsSync(file)) return file;
   }
-  throw new Error(`unknown trace "${nameOrPath}" (looked in ${path.join(sharedDir(), 'traces')})`);
+  throw new Error(`unknown trace "${nameOrPath}" (looked in ${tracesDir()})`);
 }
 
 // Reads and parses a (possibly gzipped) trace file.

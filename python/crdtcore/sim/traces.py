@@ -1,7 +1,7 @@
 """Trace-driven workloads: recorded concurrent editing sessions replayed over the network.
 
-A concurrent trace (``shared/traces/concurrent/*.json.gz``, format in
-``shared/traces/README.md``) lists transactions, each made by one ``agent`` on the
+A concurrent trace (``bench/traces/concurrent/*.json.gz``, format in
+``bench/traces/README.md``) lists transactions, each made by one ``agent`` on the
 document state after the transactions in ``parents``; patch positions are code points
 relative to that state. Positions are only meaningful on exactly that state, while a
 simulated peer usually holds more (concurrent edits that already arrived). So the trace
@@ -14,7 +14,7 @@ i's whole causal past, i.e. once every earlier transaction of that past has arri
 through the network: its inserted clocks (state vector) and its deletions
 (``SimPeer.covers``). Every peer must end with the trace's ``endContent``.
 
-The traces are josephg/editing-traces (CC BY 4.0); see shared/traces/README.md.
+The traces are josephg/editing-traces (CC BY 4.0); see bench/traces/README.md.
 """
 
 from __future__ import annotations
@@ -56,12 +56,40 @@ class ConcurrentTrace:
     end_content: str | None
 
 
+TRACES_ENV = "CRDTCORE_TRACES"
+
+
+def traces_root() -> Path:
+    """The editing traces (``sequential/``, ``concurrent/``): ``$CRDTCORE_TRACES``, else the
+    ``bench/traces`` directory of the crdtcore repository.
+
+    The repository is looked for upwards from this file (a source checkout, an editable
+    install, a wheel in a venv inside the repository), then upwards from the working directory.
+
+    Raises:
+        FileNotFoundError: ``$CRDTCORE_TRACES`` is not a directory, or neither search found a
+            ``bench/traces`` directory; the message names where it looked.
+    """
+    override = os.environ.get(TRACES_ENV)
+    if override:
+        if not Path(override).is_dir():
+            raise FileNotFoundError(f"${TRACES_ENV} is {override!r}, which is not a directory")
+        return Path(override)
+    starts = (Path(__file__).resolve().parent, Path.cwd().resolve())
+    for start in starts:
+        for folder in (start, *start.parents):
+            if (folder / "bench" / "traces").is_dir():
+                return folder / "bench" / "traces"
+    raise FileNotFoundError(
+        f"no editing traces: no bench/traces directory in {starts[0]}, {starts[1]} or any of "
+        f"their parents; run from the crdtcore repository or set ${TRACES_ENV} to a directory "
+        "holding sequential/ and concurrent/ (the repository's bench/traces)"
+    )
+
+
 def traces_dir() -> Path:
-    """``$CRDTCORE_SHARED/traces/concurrent``, else ``shared/traces/concurrent`` next to the
-    repository (``<repo>/../shared``)."""
-    shared = os.environ.get("CRDTCORE_SHARED")
-    root = Path(shared) if shared else Path(__file__).resolve().parents[4] / "shared"
-    return root / "traces" / "concurrent"
+    """The concurrent traces: ``traces_root() / "concurrent"``."""
+    return traces_root() / "concurrent"
 
 
 def load_concurrent_trace(name_or_path: str | Path, limit: int | None = None) -> ConcurrentTrace:
@@ -83,6 +111,12 @@ def load_concurrent_trace(name_or_path: str | Path, limit: int | None = None) ->
     path = Path(name_or_path)
     if not path.exists():
         path = traces_dir() / f"{name_or_path}.json.gz"
+        if not path.exists():
+            names = sorted(p.name.removesuffix(".json.gz") for p in path.parent.glob("*.json.gz"))
+            raise FileNotFoundError(
+                f"no trace {str(name_or_path)!r}: not a file, and not in {path.parent} "
+                f"(traces there: {', '.join(names) or 'none'})"
+            )
     with gzip.open(path, "rt", encoding="utf-8") as f:
         data = json.load(f)
     agents = data["numAgents"]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
+import crdtcore.sim.traces as traces_module
 from crdtcore.sim import LinkConfig, Simulation, TraceWorkload, load_concurrent_trace
-from crdtcore.sim.traces import record, traces_dir
-
-pytestmark = pytest.mark.skipif(
-    not (traces_dir() / "friendsforever.json.gz").exists(), reason="shared traces not found"
-)
+from crdtcore.sim.traces import record, traces_dir, traces_root
 
 
 def test_load_a_prefix_and_the_whole_trace():
@@ -90,3 +88,53 @@ def test_the_trace_needs_its_agents_alive():
         Simulation(peers=1, workload=workload).run()
     with pytest.raises(ValueError, match="limit"):
         TraceWorkload(workload.trace, limit=5)
+
+
+def _fake_install(monkeypatch, module_file, cwd):
+    """Pretends crdtcore.sim.traces lives at ``module_file`` and runs from ``cwd``."""
+    monkeypatch.delenv(traces_module.TRACES_ENV, raising=False)
+    monkeypatch.setattr(traces_module, "__file__", str(module_file))
+    cwd.mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(cwd)
+
+
+def test_the_vendored_traces_are_found_from_the_source_tree(monkeypatch):
+    monkeypatch.delenv(traces_module.TRACES_ENV, raising=False)
+    root = traces_root()
+    assert root == Path(__file__).resolve().parents[3] / "bench" / "traces"
+    assert (root / "sequential" / "automerge-paper.json.gz").is_file()
+    assert (root / "README.md").read_text(encoding="utf-8").count("CC BY 4.0") >= 1
+
+
+def test_a_wheel_in_a_venv_inside_the_repository_finds_them(tmp_path, monkeypatch):
+    (tmp_path / "repo" / "bench" / "traces").mkdir(parents=True)
+    wheel = tmp_path / "repo/.venv/lib/python3.12/site-packages/crdtcore/sim/traces.py"
+    _fake_install(monkeypatch, wheel, tmp_path / "elsewhere")
+    assert traces_root() == tmp_path / "repo" / "bench" / "traces"
+
+
+def test_an_outside_install_finds_them_from_the_working_directory(tmp_path, monkeypatch):
+    (tmp_path / "repo" / "bench" / "traces").mkdir(parents=True)
+    wheel = tmp_path / "venv/lib/python3.12/site-packages/crdtcore/sim/traces.py"
+    _fake_install(monkeypatch, wheel, tmp_path / "repo" / "python")
+    assert traces_root() == tmp_path / "repo" / "bench" / "traces"
+
+
+def test_no_traces_anywhere_is_a_clear_error(tmp_path, monkeypatch):
+    wheel = tmp_path / "venv/lib/python3.12/site-packages/crdtcore/sim/traces.py"
+    _fake_install(monkeypatch, wheel, tmp_path / "work")
+    with pytest.raises(FileNotFoundError, match="no bench/traces directory in .*CRDTCORE_TRACES"):
+        load_concurrent_trace("friendsforever")
+
+
+def test_crdtcore_traces_overrides_the_directory(tmp_path, monkeypatch):
+    (tmp_path / "concurrent").mkdir()
+    source = traces_dir() / "friendsforever.json.gz"
+    (tmp_path / "concurrent" / "ff.json.gz").write_bytes(source.read_bytes())
+    monkeypatch.setenv(traces_module.TRACES_ENV, str(tmp_path))
+    assert traces_root() == tmp_path and load_concurrent_trace("ff", limit=3).num_agents == 2
+    with pytest.raises(FileNotFoundError, match=r"no trace 'friendsforever'.*traces there: ff"):
+        load_concurrent_trace("friendsforever")
+    monkeypatch.setenv(traces_module.TRACES_ENV, str(tmp_path / "missing"))
+    with pytest.raises(FileNotFoundError, match="CRDTCORE_TRACES is .*not a directory"):
+        traces_root()
