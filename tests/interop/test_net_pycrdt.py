@@ -128,7 +128,7 @@ def test_pycrdt_clients_sync_through_crdtcore_server() -> None:
 
     async def scenario() -> None:
         async with WebsocketServer("127.0.0.1", 0) as server:
-            url = f"ws://127.0.0.1:{server.port}/shared"
+            url = f"ws://127.0.0.1:{server.port}/common"
             edit(docs["httpx"], "before-connect")
             tags.append("before-connect")
             async with (
@@ -142,7 +142,7 @@ def test_pycrdt_clients_sync_through_crdtcore_server() -> None:
                         edit(doc, f"{name}-{round_}")
                         tags.append(f"{name}-{round_}")
                     await asyncio.sleep(0)
-                docs["server"] = server.rooms["shared"].doc
+                docs["server"] = server.rooms["common"].doc
                 await converge(docs, tags)
 
     run(scenario)

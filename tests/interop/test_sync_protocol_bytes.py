@@ -200,20 +200,20 @@ def test_crdtcore_and_y_protocols_converge_both_ways(node):
         assert awareness.states[20] == {"name": "js"}
 
         doc["t"].insert(0, "A")  # concurrent edits on both sides
-        doc["m"]["shared"] = "py"
+        doc["m"]["contested"] = "py"
         node.request(
             "edit",
             peer="js",
             ops=[
                 {"text": "t", "index": 4, "insert": "Z"},
-                {"map": "m", "key": "shared", "value": "js"},
+                {"map": "m", "key": "contested", "value": "js"},
             ],
         )
         node.request("set_awareness", peer="js", state={"name": "js", "cursor": 4})
         awareness.set_local_state({"name": "py", "cursor": 1})
         shuttle(node, [(protocol, "js")])
         view = assert_same(node, "js", doc)
-        assert doc["m"]["shared"] == "js"  # higher client id wins
+        assert doc["m"]["contested"] == "js"  # higher client id wins
         assert awareness.states[20] == {"name": "js", "cursor": 4}
         assert dict(view["states"])[10] == {"name": "py", "cursor": 1}
     finally:

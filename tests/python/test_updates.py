@@ -110,7 +110,7 @@ def test_duplicate_update_changes_nothing():
 def test_concurrent_edits_converge_between_two_docs():
     a = Doc(client_id=1)
     b = Doc(client_id=2)
-    a["t"] = Text("shared")
+    a["t"] = Text("common")
     b.apply_update(a.get_update())
     a["t"].insert(0, "😀 ")
     b["t"] += " text"
@@ -121,7 +121,7 @@ def test_concurrent_edits_converge_between_two_docs():
     b_update = b.get_update(a.get_state())
     a.apply_update(b_update)
     b.apply_update(a_update)
-    assert str(a["t"]) == str(b["t"]) == "😀 share text"
+    assert str(a["t"]) == str(b["t"]) == "😀 commo text"
     assert a["m"].to_py() == b["m"].to_py() == {"who": "b"}  # higher client id wins
     assert a.get_state() == b.get_state()
 

@@ -88,14 +88,14 @@ def test_crash_and_restart_with_and_without_persisted_updates(restore):
     # Peer 1 edits while cut off, crashes, and comes back before the partition heals:
     # its edit survives only if it restarts from what it persisted.
     sim = Simulation(peers=3, link=LinkConfig(latency=10), seed=1)
-    sim.at(50, sim.perform, 0, text_op("shared "))
+    sim.at(50, sim.perform, 0, text_op("together "))
     sim.partition([[0, 2], [1]], at=100, until=400)
     sim.at(150, sim.perform, 1, text_op("lonely "))
     sim.crash(1, at=200, restart_at=300, restore=restore)
     report = sim.run()
     assert report.converged, report.summary()
     text = sim.peer(0).snapshot().content["text"]
-    assert ("lonely" in text) is restore and "shared" in text
+    assert ("lonely" in text) is restore and "together" in text
     assert sim.peer(1).spec.client_id == 4  # a restart gets a new client id
     assert sim.incarnation(1) == 2
     assert [label for _, label in report.actions] == ["partition", "crash 1", "restart 1", "heal"]
