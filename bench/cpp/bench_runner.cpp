@@ -22,7 +22,6 @@
 // part passes S seconds stops with ok=false, error "timeout: budget of S s exceeded ...".
 // Repetition, warm-up and medians are the orchestrator's job (bench/run.py).
 #include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -43,12 +42,14 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <sys/wait.h>
 
-#include "bench_support.h"
 #include "crdtcore/array.h"
 #include "crdtcore/doc.h"
 #include "crdtcore/map.h"
 #include "crdtcore/text.h"
+
+#include "bench_support.h"
 #include "trace_loader.h"
 
 namespace {
@@ -128,8 +129,8 @@ struct BudgetExceeded : std::runtime_error {
 void Budget::check(Clock::time_point start, size_t done, size_t total, const char* what) const {
   if (seconds <= 0 || ms_since(start) <= seconds * 1000) return;
   std::ostringstream msg;
-  msg << "timeout: budget of " << seconds << " s exceeded after " << done << " of " << total
-      << " " << what;
+  msg << "timeout: budget of " << seconds << " s exceeded after " << done << " of " << total << " "
+      << what;
   throw BudgetExceeded(msg.str());
 }
 
@@ -234,7 +235,7 @@ Bytes encoding_from_child(const std::string& input) {
   if (pid == 0) {
     const int devnull = ::open("/dev/null", O_WRONLY);
     if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
-    const char* args[] = {g_self.c_str(), "--lib",         kLib, "--workload", "_encode_to",
+    const char* args[] = {g_self.c_str(), "--lib",       kLib,    "--workload", "_encode_to",
                           "--input",      input.c_str(), "--out", path.c_str(), nullptr};
     ::execv(g_self.c_str(), const_cast<char* const*>(args));
     ::_exit(127);
@@ -279,7 +280,8 @@ Result run_encode_to(const Trace& trace) {
   Result r;
   const Bytes update = replayed_update(trace);
   std::ofstream out(g_out, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(update.data()), static_cast<std::streamsize>(update.size()));
+  out.write(reinterpret_cast<const char*>(update.data()),
+            static_cast<std::streamsize>(update.size()));
   if (!out) throw std::runtime_error("cannot write " + g_out);
   r.bytes = update.size();
   return r;
@@ -722,10 +724,14 @@ int main(int argc, char** argv) {
   std::string lib = kLib, workload, input;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--lib") lib = argv[i + 1];
-    else if (flag == "--workload") workload = argv[i + 1];
-    else if (flag == "--input") input = argv[i + 1];
-    else if (flag == "--out") g_out = argv[i + 1];
+    if (flag == "--lib")
+      lib = argv[i + 1];
+    else if (flag == "--workload")
+      workload = argv[i + 1];
+    else if (flag == "--input")
+      input = argv[i + 1];
+    else if (flag == "--out")
+      g_out = argv[i + 1];
   }
   g_self = "/proc/self/exe";
   Result r;

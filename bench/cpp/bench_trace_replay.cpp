@@ -36,6 +36,7 @@
 #include "crdtcore/doc.h"
 #include "crdtcore/error.h"
 #include "crdtcore/text.h"
+
 #include "trace_loader.h"
 
 namespace {
@@ -97,8 +98,8 @@ RunTimes run_once(const Trace& trace) {
   run.replay_cpu_s = cpu_seconds() - replay_cpu_start;
 
   if (text.length() != trace.end_code_points) {
-    fail(run, "final length " + std::to_string(text.length()) + " != " +
-                  std::to_string(trace.end_code_points));
+    fail(run, "final length " + std::to_string(text.length()) +
+                  " != " + std::to_string(trace.end_code_points));
   } else if (text.to_string() != trace.end_content) {
     fail(run, "final text differs from endContent");
   }
@@ -169,10 +170,11 @@ void print_detailed(const Trace& trace, const Summary& s, int runs, double parse
     std::printf("FAILED: %s\n", s.failure.c_str());
     return;
   }
-  std::printf("replay  median %9.2f ms  (min %.2f ms, cpu %.2f ms, %d runs)  %.2f Mops/s"
-              "  final text OK\n",
-              s.replay_s * 1e3, s.replay_min_s * 1e3, s.replay_cpu_s * 1e3, runs,
-              static_cast<double>(trace.patches.size()) / s.replay_s / 1e6);
+  std::printf(
+      "replay  median %9.2f ms  (min %.2f ms, cpu %.2f ms, %d runs)  %.2f Mops/s"
+      "  final text OK\n",
+      s.replay_s * 1e3, s.replay_min_s * 1e3, s.replay_cpu_s * 1e3, runs,
+      static_cast<double>(trace.patches.size()) / s.replay_s / 1e6);
   std::printf("encode  median %9.3f ms  v1 update %zu bytes\n", s.encode_s * 1e3, s.update_bytes);
   std::printf("decode  median %9.3f ms  (apply into a fresh Doc) text OK\n", s.decode_s * 1e3);
 }
@@ -182,11 +184,12 @@ void print_line(const Trace& trace, const Summary& s) {
     std::printf("%-22s FAILED: %s\n", trace.name.c_str(), s.failure.c_str());
     return;
   }
-  std::printf("%-22s %7zu patches  replay %8.2f ms (cpu %8.2f)  %6.2f Mops/s  encode %7.3f ms"
-              "  %8zu B  decode %7.3f ms  OK\n",
-              trace.name.c_str(), trace.patches.size(), s.replay_s * 1e3, s.replay_cpu_s * 1e3,
-              static_cast<double>(trace.patches.size()) / s.replay_s / 1e6, s.encode_s * 1e3,
-              s.update_bytes, s.decode_s * 1e3);
+  std::printf(
+      "%-22s %7zu patches  replay %8.2f ms (cpu %8.2f)  %6.2f Mops/s  encode %7.3f ms"
+      "  %8zu B  decode %7.3f ms  OK\n",
+      trace.name.c_str(), trace.patches.size(), s.replay_s * 1e3, s.replay_cpu_s * 1e3,
+      static_cast<double>(trace.patches.size()) / s.replay_s / 1e6, s.encode_s * 1e3,
+      s.update_bytes, s.decode_s * 1e3);
 }
 
 }  // namespace

@@ -9,11 +9,12 @@
 #include <optional>
 #include <string>
 
-#include "convert.h"
 #include <pybind11/pybind11.h>
 
 #include "crdtcore/error.h"
 #include "crdtcore/text.h"
+
+#include "convert.h"
 
 namespace crdtcore::bindings {
 

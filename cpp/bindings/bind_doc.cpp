@@ -2,14 +2,14 @@
 //
 // The Python crdtcore.Doc (python/crdtcore/_doc.py) owns one _core.Doc and adds roots
 // as a dict, prelim types and observer fan-out; transactions are the core's, entered
-// through _core.TransactionBase (fast_calls.cpp). This layer only forwards to crdtcore::Doc; the document always counts Text positions in code
-// points (OffsetKind::CodePoint), Python's str indices.
+// through _core.TransactionBase (fast_calls.cpp). This layer only forwards to crdtcore::Doc; the
+// document always counts Text positions in code points (OffsetKind::CodePoint), Python's str
+// indices.
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
-#include "convert.h"
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -18,6 +18,8 @@
 #include "crdtcore/doc.h"
 #include "crdtcore/map.h"
 #include "crdtcore/text.h"
+
+#include "convert.h"
 
 namespace crdtcore::bindings {
 namespace {
@@ -79,22 +81,25 @@ void bind_doc(py::module_& m) {
       .def("get_text", [](Doc& d, const std::string& name) { return d.get_text(name); })
       .def("get_array", [](Doc& d, const std::string& name) { return d.get_array(name); })
       .def("get_map", [](Doc& d, const std::string& name) { return d.get_map(name); })
-      .def("root", [](const Doc& d, const std::string& name) -> py::object {
-        std::optional<Shared> root = d.root(name);
-        if (!root) return py::none();
-        return from_shared(*root);
-      }, "The root named ``name`` as its native handle (Shared when untyped), or None.")
+      .def(
+          "root",
+          [](const Doc& d, const std::string& name) -> py::object {
+            std::optional<Shared> root = d.root(name);
+            if (!root) return py::none();
+            return from_shared(*root);
+          },
+          "The root named ``name`` as its native handle (Shared when untyped), or None.")
       .def("root_names", &Doc::root_names)
       .def("in_transaction", &Doc::in_transaction)
-      .def("encode_state_vector",
-           [](const Doc& d) { return as_py_bytes(d.encode_state_vector()); })
-      .def("encode_state_as_update",
-           [](const Doc& d, py::handle state) {
-             if (state.is_none()) return as_py_bytes(d.encode_state_as_update());
-             Bytes sv = to_bytes(state);
-             return as_py_bytes(d.encode_state_as_update(&sv));
-           },
-           py::arg("state") = py::none())
+      .def("encode_state_vector", [](const Doc& d) { return as_py_bytes(d.encode_state_vector()); })
+      .def(
+          "encode_state_as_update",
+          [](const Doc& d, py::handle state) {
+            if (state.is_none()) return as_py_bytes(d.encode_state_as_update());
+            Bytes sv = to_bytes(state);
+            return as_py_bytes(d.encode_state_as_update(&sv));
+          },
+          py::arg("state") = py::none())
       .def("apply_update", [](Doc& d, py::handle update) { d.apply_update(to_bytes(update)); })
       .def("has_pending", &Doc::has_pending)
       .def(

@@ -27,8 +27,7 @@ void bind_errors(py::module_& m) {
   m.def(
       "_set_decode_error",
       [](py::object cls) {
-        if (!PyType_Check(cls.ptr()) ||
-            !PyObject_IsSubclass(cls.ptr(), PyExc_ValueError)) {
+        if (!PyType_Check(cls.ptr()) || !PyObject_IsSubclass(cls.ptr(), PyExc_ValueError)) {
           throw py::type_error("DecodeError must be a subclass of ValueError");
         }
         Py_XDECREF(g_decode_error);

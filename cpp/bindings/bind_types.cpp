@@ -12,8 +12,6 @@
 #include <utility>
 #include <vector>
 
-#include "args.h"
-#include "convert.h"
 #include <pybind11/native_enum.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -23,6 +21,9 @@
 #include "crdtcore/map.h"
 #include "crdtcore/shared.h"
 #include "crdtcore/text.h"
+
+#include "args.h"
+#include "convert.h"
 
 namespace crdtcore::bindings {
 namespace {
@@ -45,7 +46,7 @@ Value embed_value(py::handle value) {
 
 void bind_shared(py::module_& m) {
   py::native_enum<TypeKind>(m, "TypeKind", "enum.IntEnum",
-                           "Kind of a shared type (Yjs type ref numbers).")
+                            "Kind of a shared type (Yjs type ref numbers).")
       .value("Array", TypeKind::Array)
       .value("Map", TypeKind::Map)
       .value("Text", TypeKind::Text)
@@ -59,33 +60,35 @@ void bind_shared(py::module_& m) {
   py::class_<Shared>(m, "Shared", "Native handle to a shared type (base of Text, Array, Map).")
       .def(py::init<>())
       .def(py::init<const Shared&>())
-      .def_property_readonly("_kind", [](const Shared& s) {
-        return s.valid() ? s.kind() : TypeKind::Undefined;
-      })
+      .def_property_readonly(
+          "_kind", [](const Shared& s) { return s.valid() ? s.kind() : TypeKind::Undefined; })
       .def_property_readonly("_valid", &Shared::valid)
       .def_property_readonly("_is_deleted",
                              [](const Shared& s) { return s.valid() && s.is_deleted(); })
       .def("_same", [](const Shared& a, const Shared& b) { return a.valid() && a.same(b); })
       .def("_identity", &Shared::identity)
-      .def("_to_value", [](const Shared& s) {
-        return from_value(integrated(s, kind_name(s)).to_value());
-      })
-      .def("_handle", [](const Shared& s) { return from_shared(s); },
-           "The most specific native handle for this shared type.")
-      .def("_guess_kind", [](const Shared& s) {
-        // An untyped root's to_value() already follows the guess (map entries only ->
-        // Object, any string -> String, else Array); an empty Array is no evidence.
-        if (!s.valid()) return TypeKind::Undefined;
-        if (s.kind() != TypeKind::Undefined) return s.kind();
-        Value v = s.to_value();
-        switch (v.kind()) {
-          case Value::Kind::Object: return TypeKind::Map;
-          case Value::Kind::String: return TypeKind::Text;
-          case Value::Kind::Array:
-            return v.as_array().empty() ? TypeKind::Undefined : TypeKind::Array;
-          default: return TypeKind::Undefined;
-        }
-      }, "For an untyped root: the kind its content suggests (Undefined when empty).");
+      .def("_to_value",
+           [](const Shared& s) { return from_value(integrated(s, kind_name(s)).to_value()); })
+      .def(
+          "_handle", [](const Shared& s) { return from_shared(s); },
+          "The most specific native handle for this shared type.")
+      .def(
+          "_guess_kind",
+          [](const Shared& s) {
+            // An untyped root's to_value() already follows the guess (map entries only ->
+            // Object, any string -> String, else Array); an empty Array is no evidence.
+            if (!s.valid()) return TypeKind::Undefined;
+            if (s.kind() != TypeKind::Undefined) return s.kind();
+            Value v = s.to_value();
+            switch (v.kind()) {
+              case Value::Kind::Object: return TypeKind::Map;
+              case Value::Kind::String: return TypeKind::Text;
+              case Value::Kind::Array:
+                return v.as_array().empty() ? TypeKind::Undefined : TypeKind::Array;
+              default: return TypeKind::Undefined;
+            }
+          },
+          "For an untyped root: the kind its content suggests (Undefined when empty).");
 }
 
 void bind_text(py::module_& m) {
@@ -93,11 +96,10 @@ void bind_text(py::module_& m) {
       .def(py::init<>())
       .def(py::init<const Text&>())
       .def("_bind", [](Text& self, const Shared& other) { self = other.as_text(); })
-      .def("__len__", [](const Text& t) { return integrated(t, "Text").length(); },
-           "Number of characters (Unicode code points).")
-      .def("_str", [](const Text& t) {
-        return utf8_str(integrated(t, "Text").to_string());
-      })
+      .def(
+          "__len__", [](const Text& t) { return integrated(t, "Text").length(); },
+          "Number of characters (Unicode code points).")
+      .def("_str", [](const Text& t) { return utf8_str(integrated(t, "Text").to_string()); })
       .def(
           "insert_embed",
           [](Text& t, int64_t index, py::handle value, py::handle attrs) {
@@ -184,15 +186,9 @@ Raises:
         for (const TextChunk& c : chunks) {
           py::object content;
           switch (c.kind) {
-            case TextChunk::Kind::String:
-              content = utf8_str(c.text);
-              break;
-            case TextChunk::Kind::Embed:
-              content = from_value(c.embed);
-              break;
-            case TextChunk::Kind::Shared:
-              content = from_shared(c.shared);
-              break;
+            case TextChunk::Kind::String: content = utf8_str(c.text); break;
+            case TextChunk::Kind::Embed: content = from_value(c.embed); break;
+            case TextChunk::Kind::Shared: content = from_shared(c.shared); break;
           }
           out.append(py::make_tuple(content, from_attributes(c.attributes)));
         }
@@ -205,39 +201,44 @@ void bind_array(py::module_& m) {
       .def(py::init<>())
       .def(py::init<const Array&>())
       .def("_bind", [](Array& self, const Shared& other) { self = other.as_array(); })
-      .def("__len__", [](const Array& a) { return integrated(a, "Array").length(); },
-           "Number of elements.")
-      .def("_get", [](const Array& a, py::handle key) -> py::object {
-        integrated(a, "Array");
-        if (PySlice_Check(key.ptr())) {
-          py::list out;
-          SliceRange r = slice_range(key, a.length());
-          if (r.step == 1) {
-            for (const Out& o : a.slice(r.start, r.stop)) out.append(from_out(o));
-            return std::move(out);
-          }
-          // Extended slices (negative steps too): element by element, as Python lists do.
-          Py_ssize_t start = 0, stop = 0, step = 0;
-          if (PySlice_Unpack(key.ptr(), &start, &stop, &step) < 0) throw py::error_already_set();
-          Py_ssize_t n =
-              PySlice_AdjustIndices(static_cast<Py_ssize_t>(a.length()), &start, &stop, step);
-          for (Py_ssize_t k = 0, i = start; k < n; ++k, i += step) {
-            out.append(from_out(a.get(static_cast<uint64_t>(i))));
-          }
-          return std::move(out);
-        }
-        return from_out(a.get(element_index(int_key(key, "Array"), a.length(), "Array")));
-      })
-      .def("_insert", [](Array& a, int64_t index, py::handle values) {
-        std::vector<Value> vs;
-        for (py::handle v : values) vs.push_back(to_value(v));
-        integrated(a, "Array");
-        if (!vs.empty()) a.insert(insert_index(index, "Array"), vs);
-      })
-      .def("_insert_type", [](Array& a, int64_t index, TypeKind kind) {
-        integrated(a, "Array");
-        return from_shared(a.insert_type(insert_index(index, "Array"), kind));
-      })
+      .def(
+          "__len__", [](const Array& a) { return integrated(a, "Array").length(); },
+          "Number of elements.")
+      .def("_get",
+           [](const Array& a, py::handle key) -> py::object {
+             integrated(a, "Array");
+             if (PySlice_Check(key.ptr())) {
+               py::list out;
+               SliceRange r = slice_range(key, a.length());
+               if (r.step == 1) {
+                 for (const Out& o : a.slice(r.start, r.stop)) out.append(from_out(o));
+                 return std::move(out);
+               }
+               // Extended slices (negative steps too): element by element, as Python lists do.
+               Py_ssize_t start = 0, stop = 0, step = 0;
+               if (PySlice_Unpack(key.ptr(), &start, &stop, &step) < 0)
+                 throw py::error_already_set();
+               Py_ssize_t n =
+                   PySlice_AdjustIndices(static_cast<Py_ssize_t>(a.length()), &start, &stop, step);
+               for (Py_ssize_t k = 0, i = start; k < n; ++k, i += step) {
+                 out.append(from_out(a.get(static_cast<uint64_t>(i))));
+               }
+               return std::move(out);
+             }
+             return from_out(a.get(element_index(int_key(key, "Array"), a.length(), "Array")));
+           })
+      .def("_insert",
+           [](Array& a, int64_t index, py::handle values) {
+             std::vector<Value> vs;
+             for (py::handle v : values) vs.push_back(to_value(v));
+             integrated(a, "Array");
+             if (!vs.empty()) a.insert(insert_index(index, "Array"), vs);
+           })
+      .def("_insert_type",
+           [](Array& a, int64_t index, TypeKind kind) {
+             integrated(a, "Array");
+             return from_shared(a.insert_type(insert_index(index, "Array"), kind));
+           })
       .def("_remove", [](Array& a, uint64_t index, uint64_t len) {
         integrated(a, "Array");
         if (len > 0) a.remove_range(index, len);
@@ -249,36 +250,44 @@ void bind_map(py::module_& m) {
       .def(py::init<>())
       .def(py::init<const Map&>())
       .def("_bind", [](Map& self, const Shared& other) { self = other.as_map(); })
-      .def("__len__", [](const Map& mp) { return integrated(mp, "Map").size(); },
-           "Number of keys.")
-      .def("__contains__", [](const Map& mp, py::handle key) {
-        if (!PyUnicode_Check(key.ptr())) return false;
-        return integrated(mp, "Map").contains(std::string(str_view(key, "Map key")));
-      }, "Whether ``key`` is in the map (False for keys that are not str).")
-      .def("_get", [](const Map& mp, py::handle key) -> py::object {
-        std::string k(str_view(key, "Map key"));
-        std::optional<Out> out = integrated(mp, "Map").get(k);
-        if (!out) throw py::key_error(py::repr(key).cast<std::string>());
-        return from_out(*out);
-      })
-      .def("_set", [](Map& mp, py::handle key, py::handle value) {
-        std::string k(str_view(key, "Map key"));
-        Value v = to_value(value);
-        integrated(mp, "Map").set(k, v);
-      })
-      .def("_set_type", [](Map& mp, py::handle key, TypeKind kind) {
-        std::string k(str_view(key, "Map key"));
-        return from_shared(integrated(mp, "Map").set_type(k, kind));
-      })
-      .def("_remove", [](Map& mp, py::handle key) {
-        std::string k(str_view(key, "Map key"));
-        return integrated(mp, "Map").remove(k);
-      })
-      .def("_keys", [](const Map& mp) {
-        py::list out;
-        for (const std::string& k : integrated(mp, "Map").keys()) out.append(utf8_str(k));
-        return out;
-      })
+      .def(
+          "__len__", [](const Map& mp) { return integrated(mp, "Map").size(); }, "Number of keys.")
+      .def(
+          "__contains__",
+          [](const Map& mp, py::handle key) {
+            if (!PyUnicode_Check(key.ptr())) return false;
+            return integrated(mp, "Map").contains(std::string(str_view(key, "Map key")));
+          },
+          "Whether ``key`` is in the map (False for keys that are not str).")
+      .def("_get",
+           [](const Map& mp, py::handle key) -> py::object {
+             std::string k(str_view(key, "Map key"));
+             std::optional<Out> out = integrated(mp, "Map").get(k);
+             if (!out) throw py::key_error(py::repr(key).cast<std::string>());
+             return from_out(*out);
+           })
+      .def("_set",
+           [](Map& mp, py::handle key, py::handle value) {
+             std::string k(str_view(key, "Map key"));
+             Value v = to_value(value);
+             integrated(mp, "Map").set(k, v);
+           })
+      .def("_set_type",
+           [](Map& mp, py::handle key, TypeKind kind) {
+             std::string k(str_view(key, "Map key"));
+             return from_shared(integrated(mp, "Map").set_type(k, kind));
+           })
+      .def("_remove",
+           [](Map& mp, py::handle key) {
+             std::string k(str_view(key, "Map key"));
+             return integrated(mp, "Map").remove(k);
+           })
+      .def("_keys",
+           [](const Map& mp) {
+             py::list out;
+             for (const std::string& k : integrated(mp, "Map").keys()) out.append(utf8_str(k));
+             return out;
+           })
       .def("_entries", [](const Map& mp) {
         py::list out;
         for (const auto& [k, v] : integrated(mp, "Map").entries()) {

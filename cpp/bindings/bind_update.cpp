@@ -3,10 +3,11 @@
 // python/crdtcore/_update.py gives them their public (pycrdt) names.
 #include <vector>
 
-#include "convert.h"
 #include <pybind11/pybind11.h>
 
 #include "crdtcore/update.h"
+
+#include "convert.h"
 
 namespace crdtcore::bindings {
 

@@ -93,18 +93,12 @@ Attributes to_attributes(py::handle obj) {
 py::object from_value(const Value& value) {
   switch (value.kind()) {
     case Value::Kind::Undefined:
-    case Value::Kind::Null:
-      return py::none();
-    case Value::Kind::Bool:
-      return py::bool_(value.as_bool());
-    case Value::Kind::Int:
-      return py::int_(value.as_int());
-    case Value::Kind::Float:
-      return py::float_(value.as_float());
-    case Value::Kind::BigInt:
-      return py::int_(value.as_bigint());
-    case Value::Kind::String:
-      return utf8_str(value.as_string());
+    case Value::Kind::Null: return py::none();
+    case Value::Kind::Bool: return py::bool_(value.as_bool());
+    case Value::Kind::Int: return py::int_(value.as_int());
+    case Value::Kind::Float: return py::float_(value.as_float());
+    case Value::Kind::BigInt: return py::int_(value.as_bigint());
+    case Value::Kind::String: return utf8_str(value.as_string());
     case Value::Kind::Binary: {
       const Value::BinaryT& b = value.as_binary();
       return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
@@ -133,14 +127,10 @@ py::object from_attributes(const Attributes& attrs) {
 
 py::object from_shared(const Shared& shared) {
   switch (shared.kind()) {
-    case TypeKind::Text:
-      return py::cast(shared.as_text());
-    case TypeKind::Array:
-      return py::cast(shared.as_array());
-    case TypeKind::Map:
-      return py::cast(shared.as_map());
-    default:
-      return py::cast(shared);
+    case TypeKind::Text: return py::cast(shared.as_text());
+    case TypeKind::Array: return py::cast(shared.as_array());
+    case TypeKind::Map: return py::cast(shared.as_map());
+    default: return py::cast(shared);
   }
 }
 
@@ -150,8 +140,8 @@ py::object from_out(const Out& out) {
 }
 
 py::str utf8_str(std::string_view utf8) {
-  PyObject* o = PyUnicode_DecodeUTF8(utf8.data(), static_cast<Py_ssize_t>(utf8.size()),
-                                     "surrogatepass");
+  PyObject* o =
+      PyUnicode_DecodeUTF8(utf8.data(), static_cast<Py_ssize_t>(utf8.size()), "surrogatepass");
   if (o == nullptr) throw py::error_already_set();
   return py::reinterpret_steal<py::str>(o);
 }

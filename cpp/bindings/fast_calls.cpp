@@ -18,12 +18,13 @@
 #include <string>
 #include <string_view>
 
-#include "args.h"
-#include "convert.h"
 #include <pybind11/pybind11.h>
 
 #include "crdtcore/doc.h"
 #include "crdtcore/text.h"
+
+#include "args.h"
+#include "convert.h"
 
 namespace crdtcore::bindings {
 namespace {
@@ -149,8 +150,7 @@ void add_method(py::handle cls, PyMethodDef* def) {
 // core hands it back to observers (TransactionResult::origin) and to Doc.transaction()
 // (Doc::transaction_origin()). It keeps the user's origin value and its document.
 struct TxnObject {
-  PyObject_HEAD
-  PyObject* native;  // the _core.Doc; keeps `doc` alive
+  PyObject_HEAD PyObject* native;  // the _core.Doc; keeps `doc` alive
   Doc* doc;
   PyObject* origin;
 };
@@ -163,8 +163,8 @@ int txn_init(PyObject* obj, PyObject* args, PyObject* kwds) {
   static const char* kKeywords[] = {"doc", "origin", nullptr};
   PyObject* pydoc = nullptr;
   PyObject* origin = Py_None;
-  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:Transaction",
-                                   const_cast<char**>(kKeywords), &pydoc, &origin)) {
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:Transaction", const_cast<char**>(kKeywords),
+                                   &pydoc, &origin)) {
     return -1;
   }
   PyObject* native = PyObject_GetAttr(pydoc, g_str_native);
@@ -280,8 +280,7 @@ PyType_Slot kTxnSlots[] = {
     {0, nullptr}};
 
 PyType_Spec kTxnSpec = {"crdtcore._core.TransactionBase", sizeof(TxnObject), 0,
-                        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
-                        kTxnSlots};
+                        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC, kTxnSlots};
 
 // -- Doc.open_transaction ------------------------------------------------------------
 

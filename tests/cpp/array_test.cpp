@@ -2,12 +2,13 @@
 // number tagging (yjs-format.md §3.6 mixed-array vector), nested types, errors,
 // and sync between peers.
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "crdtcore/crdtcore.h"
+
 #include "doc_test_util.h"
 
 namespace crdtcore {
@@ -54,14 +55,15 @@ TEST(ArrayBasics, EmptyInsertAndRemoveAreNoOps) {
 TEST(ArrayBasics, RemoveInsideOneItem) {
   Doc d = make_doc(1);
   Array a = d.get_array("a");
-  a.insert(0, {Value::integer(0), Value::integer(1), Value::integer(2), Value::integer(3), Value::integer(4)});
+  a.insert(0, {Value::integer(0), Value::integer(1), Value::integer(2), Value::integer(3),
+               Value::integer(4)});
   UpdateLog log(d);
   a.remove_range(1, 3);
   EXPECT_EQ(a.to_value(), ints({0, 4}));
   EXPECT_EQ(log.last(), (Bytes{0, 1, 1, 1, 1, 3}));
   // With gc the deleted middle is ContentDeleted(3) between two Any items.
-  EXPECT_EQ(d.encode_state_as_update(),
-            (Bytes{1, 3, 1, 0, 8, 1, 1, 97, 1, 125, 0, 129, 1, 0, 3, 136, 1, 3, 1, 125, 4, 1, 1, 1, 1, 3}));
+  EXPECT_EQ(d.encode_state_as_update(), (Bytes{1, 3, 1,   0, 8, 1, 1,   97, 1, 125, 0, 129, 1,
+                                               0, 3, 136, 1, 3, 1, 125, 4,  1, 1,   1, 1,   3}));
 }
 
 TEST(ArrayVectors, MixedValuesPackAndTag) {
@@ -69,13 +71,15 @@ TEST(ArrayVectors, MixedValuesPackAndTag) {
   d.get_text("pad").insert(0, "xx");  // clocks 0, 1
   UpdateLog log(d);
   d.get_array("a").insert(
-      0, {Value::integer(1), Value::floating(2.5), Value::floating(0.1), Value::integer(-3), Value::boolean(true),
-          Value::null(), str("hi"), Value::object({{"x", Value::integer(1)}}), ints({1}), Value::binary({7, 8}),
-          Value::integer(2147483648LL), Value::integer(-2147483648LL), Value::integer(9007199254740992LL)});
-  EXPECT_EQ(log.last(),
-            (Bytes{1, 3, 1, 2, 8, 1, 1, 97, 9, 125, 1, 124, 64, 32, 0, 0, 123, 63, 185, 153, 153, 153, 153, 153, 154,
-                   125, 67, 120, 126, 119, 2, 104, 105, 118, 1, 1, 120, 125, 1, 117, 1, 125, 1, 131, 1, 10, 2, 7, 8,
-                   136, 1, 11, 3, 124, 79, 0, 0, 0, 124, 207, 0, 0, 0, 124, 90, 0, 0, 0, 0}));
+      0, {Value::integer(1), Value::floating(2.5), Value::floating(0.1), Value::integer(-3),
+          Value::boolean(true), Value::null(), str("hi"), Value::object({{"x", Value::integer(1)}}),
+          ints({1}), Value::binary({7, 8}), Value::integer(2147483648LL),
+          Value::integer(-2147483648LL), Value::integer(9007199254740992LL)});
+  EXPECT_EQ(log.last(), (Bytes{1,   3,   1,   2,   8,   1,   1,   97,  9,   125, 1,   124, 64, 32,
+                               0,   0,   123, 63,  185, 153, 153, 153, 153, 153, 154, 125, 67, 120,
+                               126, 119, 2,   104, 105, 118, 1,   1,   120, 125, 1,   117, 1,  125,
+                               1,   131, 1,   10,  2,   7,   8,   136, 1,   11,  3,   124, 79, 0,
+                               0,   0,   124, 207, 0,   0,   0,   124, 90,  0,   0,   0,   0}));
   EXPECT_EQ(d.get_array("a").length(), 13u);
   EXPECT_EQ(d.get_array("a").get(9).value(), Value::binary({7, 8}));
 }
@@ -195,7 +199,8 @@ TEST(ArraySync, ManySmallEditsThroughMarkers) {
   Value::ArrayT expected;
   for (int64_t v : model) expected.push_back(Value::integer(v));
   EXPECT_EQ(a.to_value(), Value::array(expected));
-  for (size_t i = 0; i < model.size(); i += 7) EXPECT_EQ(a.get(i).value(), Value::integer(model[i]));
+  for (size_t i = 0; i < model.size(); i += 7)
+    EXPECT_EQ(a.get(i).value(), Value::integer(model[i]));
   peer.apply_update(d.encode_state_as_update());
   EXPECT_EQ(peer.get_array("a").to_value(), Value::array(expected));
 }

@@ -3,10 +3,10 @@
 
 #include "core/content.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "crdtcore/error.h"
 #include "util/lib0_reader.h"
@@ -95,7 +95,8 @@ TEST(ContentSplice, DeletedAnyAndJson) {
   Content a = ContentAny{{Value::integer(1), Value::integer(2), Value::integer(3)}};
   const Content ra = content_splice(a, 1);
   EXPECT_EQ(std::get<ContentAny>(a).values, (std::vector<Value>{Value::integer(1)}));
-  EXPECT_EQ(std::get<ContentAny>(ra).values, (std::vector<Value>{Value::integer(2), Value::integer(3)}));
+  EXPECT_EQ(std::get<ContentAny>(ra).values,
+            (std::vector<Value>{Value::integer(2), Value::integer(3)}));
 
   Content j = ContentJson{{Value::undefined(), Value::null()}};
   const Content rj = content_splice(j, 1);
@@ -130,20 +131,21 @@ TEST(ContentMerge, DifferentOrUnmergeableKindsRefuse) {
 
 TEST(ContentV1, RoundTripsEveryKind) {
   expect_round_trip({3}, kRefDeleted);
-  expect_round_trip({2, 9, 123, 34, 97, 34, 58, 91, 49, 93, 125, 9, 117, 110, 100, 101, 102, 105,
-                     110, 101, 100},
-                    kRefJson);  // ['{"a":[1]}', 'undefined']
+  expect_round_trip(
+      {2, 9, 123, 34, 97, 34, 58, 91, 49, 93, 125, 9, 117, 110, 100, 101, 102, 105, 110, 101, 100},
+      kRefJson);  // ['{"a":[1]}', 'undefined']
   expect_round_trip({2, 7, 8}, kRefBinary);
   expect_round_trip({6, 97, 240, 159, 152, 128, 98}, kRefString);  // "a😀b"
-  expect_round_trip({17, 123, 34, 105, 109, 97, 103, 101, 34, 58, 34, 97, 46, 112, 110, 103, 34, 125},
-                    kRefEmbed);  // {"image":"a.png"}
+  expect_round_trip(
+      {17, 123, 34, 105, 109, 97, 103, 101, 34, 58, 34, 97, 46, 112, 110, 103, 34, 125},
+      kRefEmbed);  // {"image":"a.png"}
   expect_round_trip({4, 98, 111, 108, 100, 4, 116, 114, 117, 101}, kRefFormat);  // bold: true
   expect_round_trip({4, 98, 111, 108, 100, 4, 110, 117, 108, 108}, kRefFormat);  // bold: null
-  expect_round_trip({1}, kRefType);                                               // YMap
-  expect_round_trip({3, 1, 112}, kRefType);  // YXmlElement "p"
-  expect_round_trip({5, 1, 104}, kRefType);  // YXmlHook "h"
-  expect_round_trip({2, 125, 1, 119, 2, 104, 105}, kRefAny);                       // [1, "hi"]
-  expect_round_trip({1, 103, 118, 0}, kRefDoc);                                    // guid "g", {}
+  expect_round_trip({1}, kRefType);                                              // YMap
+  expect_round_trip({3, 1, 112}, kRefType);                                      // YXmlElement "p"
+  expect_round_trip({5, 1, 104}, kRefType);                                      // YXmlHook "h"
+  expect_round_trip({2, 125, 1, 119, 2, 104, 105}, kRefAny);                     // [1, "hi"]
+  expect_round_trip({1, 103, 118, 0}, kRefDoc);                                  // guid "g", {}
 }
 
 TEST(ContentV1, JsonTextIsNormalisedLikeJsonStringify) {
@@ -162,15 +164,14 @@ TEST(ContentV1, WriteWithOffsetSkipsUnits) {
 
 TEST(ContentV1, DocOptionsAreRecomputedAsYjsDoes) {
   // {gc: false, autoLoad: 1, meta: null, x: 5} -> {gc: false, autoLoad: true}
-  const Content c = read({1, 103, 118, 4, 2, 103, 99, 121, 8, 97, 117, 116, 111, 76, 111, 97, 100, 125,
-                          1, 4, 109, 101, 116, 97, 126, 1, 120, 125, 5},
+  const Content c = read({1,  103, 118, 4, 2, 103, 99,  121, 8,  97,  117, 116, 111, 76, 111,
+                          97, 100, 125, 1, 4, 109, 101, 116, 97, 126, 1,   120, 125, 5},
                          kRefDoc);
-  EXPECT_EQ(write(c), (Bytes{1, 103, 118, 2, 2, 103, 99, 121, 8, 97, 117, 116, 111, 76, 111, 97,
-                             100, 120}));
+  EXPECT_EQ(write(c),
+            (Bytes{1, 103, 118, 2, 2, 103, 99, 121, 8, 97, 117, 116, 111, 76, 111, 97, 100, 120}));
   // meta survives; a string "guid" option replaces the guid (Yjs spreads opts over {guid}).
-  const Content m = read({1, 103, 118, 2, 4, 109, 101, 116, 97, 125, 7, 4, 103, 117, 105, 100, 119,
-                          1, 122},
-                         kRefDoc);
+  const Content m = read(
+      {1, 103, 118, 2, 4, 109, 101, 116, 97, 125, 7, 4, 103, 117, 105, 100, 119, 1, 122}, kRefDoc);
   EXPECT_EQ(std::get<ContentDoc>(m).guid, "z");
   EXPECT_EQ(write(m), (Bytes{1, 122, 118, 1, 4, 109, 101, 116, 97, 125, 7}));
 }
@@ -185,15 +186,15 @@ TEST(ContentV1, RejectsZeroLengthContent) {
 
 TEST(ContentV1, RejectsMalformedPayloads) {
   const std::vector<std::pair<Bytes, uint8_t>> bad = {
-      {{7}, kRefType},                 // type ref 7 (yrs WeakLink) is unknown to Yjs
-      {{3}, kRefType},                 // XmlElement without a name
-      {{2, 97, 98}, kRefEmbed},        // not JSON
-      {{1, 98, 1, 125}, kRefFormat},   // value "}" is not JSON
-      {{1, 103, 126}, kRefDoc},        // null options
-      {{200, 1}, kRefAny},             // count larger than the input
-      {{5, 97}, kRefString},           // truncated
-      {{1}, kRefSkip},                 // not a content ref
-      {{1}, 0},                        // GC is not content either
+      {{7}, kRefType},                // type ref 7 (yrs WeakLink) is unknown to Yjs
+      {{3}, kRefType},                // XmlElement without a name
+      {{2, 97, 98}, kRefEmbed},       // not JSON
+      {{1, 98, 1, 125}, kRefFormat},  // value "}" is not JSON
+      {{1, 103, 126}, kRefDoc},       // null options
+      {{200, 1}, kRefAny},            // count larger than the input
+      {{5, 97}, kRefString},          // truncated
+      {{1}, kRefSkip},                // not a content ref
+      {{1}, 0},                       // GC is not content either
   };
   for (const auto& [bytes, ref] : bad) {
     Lib0Reader r(bytes);

@@ -10,17 +10,18 @@
 // to start elsewhere; CRDTCORE_STEPS=<m> (default 100) bounds the session length.
 // A failure names its seed (test name and trace).
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "crdtcore/crdtcore.h"
-#include "doc_test_util.h"
 #include "encoding/struct_codec.h"
+
+#include "doc_test_util.h"
 
 namespace crdtcore {
 namespace {
@@ -35,18 +36,25 @@ int env_int(const char* name, int fallback) {
 class Rng {
  public:
   explicit Rng(uint64_t seed) : g_(seed) {}
-  uint64_t below(uint64_t n) { return n == 0 ? 0 : std::uniform_int_distribution<uint64_t>(0, n - 1)(g_); }
+  uint64_t below(uint64_t n) {
+    return n == 0 ? 0 : std::uniform_int_distribution<uint64_t>(0, n - 1)(g_);
+  }
   bool chance(int percent) { return below(100) < static_cast<uint64_t>(percent); }
   template <typename T>
-  const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
+  const T& pick(const std::vector<T>& v) {
+    return v[below(v.size())];
+  }
   std::mt19937_64& engine() { return g_; }
 
  private:
   std::mt19937_64 g_;
 };
 
-const std::vector<std::string> kPieces = {"a", "b", "xyz", "\xF0\x9F\x98\x80", "\xC3\xA9", "\xE4\xB8\xAD\xE6\x96\x87",
-                                          "\n", "\xF0\x9F\x8E\x89x", "hello ", "Q"};
+const std::vector<std::string> kPieces = {"a",        "b",
+                                          "xyz",      "\xF0\x9F\x98\x80",
+                                          "\xC3\xA9", "\xE4\xB8\xAD\xE6\x96\x87",
+                                          "\n",       "\xF0\x9F\x8E\x89x",
+                                          "hello ",   "Q"};
 const std::vector<std::string> kAttrKeys = {"bold", "italic", "color"};
 const std::vector<std::string> kMapKeys = {"a", "b", "c", "key", "", "\xC3\xBC"};
 
@@ -162,8 +170,8 @@ void text_op(Rng& r, Text t, bool utf16) {
     const uint64_t at = r.below(len);
     t.remove_range(at, 1 + r.below(std::min<uint64_t>(len - at, 6)));
   } else {
-    uint64_t at = r.below(len);  // < len: formatting at the end is a no-op
-    uint64_t n = 1 + r.below(6);   // may run past the end ("\n" padding)
+    uint64_t at = r.below(len);   // < len: formatting at the end is a no-op
+    uint64_t n = 1 + r.below(6);  // may run past the end ("\n" padding)
     // A format that inserts nothing at a boundary inside a surrogate pair splits the
     // pair (U+FFFD) only locally, as in Yjs (reported as a known divergence; see
     // TextQuirks.DISABLED_NoOpFormatInsidePairConverges). Keep boundaries on code points.
@@ -225,7 +233,8 @@ void type_roots(Doc& d) {
 std::string full_dump(Doc& d) {
   type_roots(d);
   std::string out = dump_doc(d);
-  for (const std::string& name : d.root_names()) out += name + "~" + testutil::dump_value(d.root(name)->to_value()) + "\n";
+  for (const std::string& name : d.root_names())
+    out += name + "~" + testutil::dump_value(d.root(name)->to_value()) + "\n";
   return out;
 }
 
@@ -286,7 +295,8 @@ std::string describe_update(const Bytes& update, bool merge_gc = false) {
   }
   for (const auto& [client, ranges] : u.ds.clients()) {
     for (const DeleteRange& dr : ranges) {
-      out += "del " + std::to_string(client) + ":" + std::to_string(dr.clock) + "+" + std::to_string(dr.len) + "\n";
+      out += "del " + std::to_string(client) + ":" + std::to_string(dr.clock) + "+" +
+             std::to_string(dr.len) + "\n";
     }
   }
   return out;
@@ -334,7 +344,8 @@ TEST_P(Convergence, RandomSession) {
     return k < updates.size() ? updates[k] : relayed[k - updates.size()];
   };
 
-  const int steps = 40 + static_cast<int>(r.below(std::max(1, env_int("CRDTCORE_STEPS", 100) - 40)));
+  const int steps =
+      40 + static_cast<int>(r.below(std::max(1, env_int("CRDTCORE_STEPS", 100) - 40)));
   for (int step = 0; step < steps; ++step) {
     Doc& d = docs[r.below(n)];
     const uint64_t what = r.below(100);
@@ -370,7 +381,8 @@ TEST_P(Convergence, RandomSession) {
     for (size_t i = 0; i < n; ++i) {
       if (delivered[i] == updates.size()) continue;
       any = true;
-      std::vector<Bytes> batch(updates.begin() + static_cast<std::ptrdiff_t>(delivered[i]), updates.end());
+      std::vector<Bytes> batch(updates.begin() + static_cast<std::ptrdiff_t>(delivered[i]),
+                               updates.end());
       delivered[i] = updates.size();
       for (size_t j = 0; j < batch.size() / 4; ++j) batch.push_back(batch[r.below(batch.size())]);
       std::shuffle(batch.begin(), batch.end(), r.engine());
@@ -423,7 +435,8 @@ TEST_P(Convergence, RandomSession) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, Convergence,
                          ::testing::Range(env_int("CRDTCORE_SEED_BASE", 0),
-                                          env_int("CRDTCORE_SEED_BASE", 0) + env_int("CRDTCORE_SEEDS", 50)));
+                                          env_int("CRDTCORE_SEED_BASE", 0) +
+                                              env_int("CRDTCORE_SEEDS", 50)));
 
 }  // namespace
 }  // namespace crdtcore

@@ -2,11 +2,11 @@
 
 #include "crdtcore/delete_set.h"
 
-#include <gtest/gtest.h>
-
 #include <random>
 #include <set>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "crdtcore/error.h"
 
@@ -109,7 +109,7 @@ TEST(DeleteSet, DecodeMalformedThrows) {
   EXPECT_THROW(DeleteSet::decode(Bytes{}), DecodeError);
   EXPECT_THROW(DeleteSet::decode(Bytes{1, 5}), DecodeError);
   EXPECT_THROW(DeleteSet::decode(Bytes{1, 5, 1, 0}), DecodeError);
-  EXPECT_THROW(DeleteSet::decode(Bytes{1, 5, 200, 1, 0, 1}), DecodeError);       // range count
+  EXPECT_THROW(DeleteSet::decode(Bytes{1, 5, 200, 1, 0, 1}), DecodeError);         // range count
   EXPECT_THROW(DeleteSet::decode(Bytes{255, 255, 255, 255, 15, 0}), DecodeError);  // client count
   // clock 2^53-1 with len 1 ends beyond 2^53-1.
   EXPECT_THROW(DeleteSet::decode(Bytes{1, 5, 1, 255, 255, 255, 255, 255, 255, 255, 15, 1}),

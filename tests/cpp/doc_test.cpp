@@ -2,12 +2,13 @@
 // Appendix A (state, state vectors, per-transaction updates), GC on/off, the
 // U+FFFD surrogate rule, and observer semantics.
 
-#include <gtest/gtest.h>
-
 #include <stdexcept>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "crdtcore/crdtcore.h"
+
 #include "doc_test_util.h"
 
 namespace crdtcore {
@@ -85,7 +86,8 @@ TEST(DocVectors, MapSetOverwriteDelete) {
   EXPECT_EQ(log.last(), (Bytes{0, 1, 1, 1, 1, 1}));
   EXPECT_EQ(log.size(), 3u);
   // Both deleted entries became ContentDeleted and merged: info 33, root "m", key "k", len 2.
-  EXPECT_EQ(d.encode_state_as_update(), (Bytes{1, 1, 1, 0, 33, 1, 1, 109, 1, 107, 2, 1, 1, 1, 0, 2}));
+  EXPECT_EQ(d.encode_state_as_update(),
+            (Bytes{1, 1, 1, 0, 33, 1, 1, 109, 1, 107, 2, 1, 1, 1, 0, 2}));
 }
 
 TEST(DocVectors, MapSetBigIntAtClock15) {
@@ -93,8 +95,8 @@ TEST(DocVectors, MapSetBigIntAtClock15) {
   d.get_text("pad").insert(0, "0123456789abcde");
   UpdateLog log(d);
   d.get_map("m").set("big", Value::bigint(10));
-  EXPECT_EQ(log.last(),
-            (Bytes{1, 1, 1, 15, 40, 1, 1, 109, 3, 98, 105, 103, 1, 122, 0, 0, 0, 0, 0, 0, 0, 10, 0}));
+  EXPECT_EQ(log.last(), (Bytes{1, 1,   1, 15, 40, 1, 1, 109, 3, 98, 105, 103,
+                               1, 122, 0, 0,  0,  0, 0, 0,   0, 10, 0}));
 }
 
 TEST(DocVectors, ConcurrentInsertsAtZero) {
@@ -114,7 +116,8 @@ TEST(DocVectors, ConcurrentInsertsAtZero) {
 TEST(DocVectors, MaxUint32ClientId) {
   Doc d = make_doc(0xFFFFFFFFull);
   d.get_text("t").insert(0, "z");
-  EXPECT_EQ(d.encode_state_as_update(), (Bytes{1, 1, 255, 255, 255, 255, 15, 0, 4, 1, 1, 116, 1, 122, 0}));
+  EXPECT_EQ(d.encode_state_as_update(),
+            (Bytes{1, 1, 255, 255, 255, 255, 15, 0, 4, 1, 1, 116, 1, 122, 0}));
 }
 
 TEST(DocVectors, ConcurrentMapSetHigherClientWins) {
@@ -123,8 +126,8 @@ TEST(DocVectors, ConcurrentMapSetHigherClientWins) {
   a.get_map("m").set("k", str("one"));
   b.get_map("m").set("k", str("two"));
   testutil::sync_pair(a, b);
-  const Bytes state = {2, 1, 2, 0, 40, 1, 1, 109, 1, 107, 1, 119, 3, 116, 119, 111,
-                       1, 1, 0, 33, 1, 1, 109, 1, 107, 1, 1, 1, 1, 0, 1};
+  const Bytes state = {2, 1, 2, 0,  40, 1, 1,   109, 1,   107, 1, 119, 3, 116, 119, 111,
+                       1, 1, 0, 33, 1,  1, 109, 1,   107, 1,   1, 1,   1, 0,   1};
   for (Doc* d : {&a, &b}) {
     EXPECT_EQ(d->get_map("m").get("k")->value(), str("two"));
     EXPECT_EQ(d->encode_state_as_update(), state);
@@ -134,25 +137,34 @@ TEST(DocVectors, ConcurrentMapSetHigherClientWins) {
 TEST(DocVectors, SurrogateSplitWritesReplacementChars) {
   Doc d = make_doc(1);
   Text t = d.get_text("t");
-  t.insert(0, "a\xF0\x9F\x98\x80" "b");  // "a😀b"
-  EXPECT_EQ(d.encode_state_as_update(), (Bytes{1, 1, 1, 0, 4, 1, 1, 116, 6, 97, 240, 159, 152, 128, 98, 0}));
+  t.insert(0,
+           "a\xF0\x9F\x98\x80"
+           "b");  // "a😀b"
+  EXPECT_EQ(d.encode_state_as_update(),
+            (Bytes{1, 1, 1, 0, 4, 1, 1, 116, 6, 97, 240, 159, 152, 128, 98, 0}));
   EXPECT_EQ(t.length(), 4u);
   t.insert(2, "X");  // inside the surrogate pair (UTF-16 offsets)
-  EXPECT_EQ(t.to_string(), "a\xEF\xBF\xBDX\xEF\xBF\xBD" "b");
+  EXPECT_EQ(t.to_string(),
+            "a\xEF\xBF\xBDX\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(t.length(), 5u);
   EXPECT_EQ(d.encode_state_as_update(),
-            (Bytes{1, 3, 1, 0, 4, 1, 1, 116, 4, 97, 239, 191, 189, 132, 1, 1, 4, 239, 191, 189, 98,
-                   196, 1, 1, 1, 2, 1, 88, 0}));
+            (Bytes{1, 3, 1,   0,   4,   1,  1,   116, 4, 97, 239, 191, 189, 132, 1,
+                   1, 4, 239, 191, 189, 98, 196, 1,   1, 1,  2,   1,   88,  0}));
 }
 
 TEST(DocVectors, SurrogateSplitReachesPeers) {
   Doc a = make_doc(1);
   Doc b = make_doc(2);
-  a.get_text("t").insert(0, "a\xF0\x9F\x98\x80" "b");
+  a.get_text("t").insert(0,
+                         "a\xF0\x9F\x98\x80"
+                         "b");
   testutil::sync_pair(a, b);
   a.get_text("t").insert(2, "X");
   testutil::sync_pair(a, b);
-  EXPECT_EQ(b.get_text("t").to_string(), "a\xEF\xBF\xBDX\xEF\xBF\xBD" "b");
+  EXPECT_EQ(b.get_text("t").to_string(),
+            "a\xEF\xBF\xBDX\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(a.encode_state_as_update(), b.encode_state_as_update());
 }
 
@@ -168,8 +180,8 @@ TEST(DocVectors, DiffInsideSurrogatePair) {
   EXPECT_EQ(d.get_text("t").to_string(), "\xF0\x9F\x98\x80\xF0\x9F\x98\x80");
 }
 
-const Bytes kArrayWithMapState = {1, 3, 1, 0, 7, 1, 1, 97, 1, 40, 0, 1, 0, 1, 120, 1, 119, 1, 121,
-                                  40, 0, 1, 0, 1, 122, 1, 119, 1, 119, 0};
+const Bytes kArrayWithMapState = {1, 3,   1, 0,   7,  1, 1, 97, 1, 40,  0, 1,   0, 1,   120,
+                                  1, 119, 1, 121, 40, 0, 1, 0,  1, 122, 1, 119, 1, 119, 0};
 
 Doc array_with_map(bool gc) {
   Doc d = make_doc(1, gc);

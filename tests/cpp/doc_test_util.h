@@ -58,7 +58,9 @@ inline Value obj(Value::ObjectT o) { return Value::object(std::move(o)); }
 inline std::string dump_value(const Value& v);
 inline std::string dump_shared(const Shared& s);
 
-inline std::string dump_out(const Out& o) { return o.is_shared() ? dump_shared(o.shared()) : dump_value(o.value()); }
+inline std::string dump_out(const Out& o) {
+  return o.is_shared() ? dump_shared(o.shared()) : dump_value(o.value());
+}
 
 // Canonical, type-tagged rendering (Int 1 and Float 1.0 differ; BigInt allowed).
 inline std::string dump_value(const Value& v) {
@@ -82,7 +84,8 @@ inline std::string dump_value(const Value& v) {
     }
     case Value::Kind::Object: {
       std::string out = "{";
-      for (const auto& [k, e] : v.as_object()) out += to_json(Value::string(k)) + ":" + dump_value(e) + ",";
+      for (const auto& [k, e] : v.as_object())
+        out += to_json(Value::string(k)) + ":" + dump_value(e) + ",";
       return out + "}";
     }
   }
@@ -119,18 +122,19 @@ inline std::string dump_shared(const Shared& s) {
     }
     case TypeKind::Map: {
       std::string out = "Map{";
-      for (const auto& [k, o] : s.as_map().entries()) out += to_json(Value::string(k)) + ":" + dump_out(o) + ",";
+      for (const auto& [k, o] : s.as_map().entries())
+        out += to_json(Value::string(k)) + ":" + dump_out(o) + ",";
       return out + "}";
     }
-    default:
-      return "Other(" + dump_value(s.to_value()) + ")";
+    default: return "Other(" + dump_value(s.to_value()) + ")";
   }
 }
 
 // Every root, by name.
 inline std::string dump_doc(const Doc& d) {
   std::string out;
-  for (const std::string& name : d.root_names()) out += name + "=" + dump_shared(*d.root(name)) + "\n";
+  for (const std::string& name : d.root_names())
+    out += name + "=" + dump_shared(*d.root(name)) + "\n";
   return out;
 }
 

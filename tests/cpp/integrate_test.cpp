@@ -3,13 +3,14 @@
 // interleave, inserts relative to split or garbage-collected items, and
 // independence from delivery order (every permutation of small update sets).
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "crdtcore/crdtcore.h"
+
 #include "doc_test_util.h"
 
 namespace crdtcore {
@@ -114,8 +115,8 @@ TEST(Integrate, NestedConcurrentInsertsKeepSubtrees) {
   d2.get_text("t").insert(1, "X");
   d3.get_text("t").insert(1, "Y");
   testutil::sync_pair(d1, d2);
-  d3.get_text("t").insert(2, "y");       // after its own Y
-  d1.get_text("t").insert(2, "x");       // after X (c1 knows X only)
+  d3.get_text("t").insert(2, "y");  // after its own Y
+  d1.get_text("t").insert(2, "x");  // after X (c1 knows X only)
   for (int round = 0; round < 2; ++round) {
     testutil::sync_pair(d1, d2);
     testutil::sync_pair(d2, d3);

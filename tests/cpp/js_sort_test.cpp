@@ -9,10 +9,10 @@
 
 #include "util/js_sort.h"
 
-#include <gtest/gtest.h>
-
 #include <cstdint>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace crdtcore::detail {
 namespace {
@@ -53,6 +53,8 @@ struct Case {
   uint32_t n, k, seed, expected;
 };
 
+// One case per line.
+// clang-format off
 const Case kCases[] = {
     {2, 1, 63, 4218009092u},
     {2, 2, 64, 630422188u},
@@ -125,6 +127,7 @@ const Case kCases[] = {
     {3000, 16, 93016, 3465340217u},
     {3000, 1000, 94000, 4128027153u}
 };
+// clang-format on
 
 TEST(JsArraySort, MatchesV8UnderInconsistentComparator) {
   for (const Case& c : kCases) {

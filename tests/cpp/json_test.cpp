@@ -1,14 +1,14 @@
 // Tests for to_json / from_json (util/json.cpp). Expected texts were produced
 // by node 20's JSON.stringify / JSON.parse.
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "crdtcore/error.h"
 #include "crdtcore/value.h"
@@ -172,8 +172,8 @@ TEST(JsonNumber, MatchesJavaScriptNumberToString) {
     EXPECT_EQ(to_json(Value::floating(d)), c.js) << std::hex << c.bits;
     // And JSON.parse gives back the same double.
     const Value back = from_json(c.js);
-    const double parsed = back.kind() == Value::Kind::Int ? static_cast<double>(back.as_int())
-                                                          : back.as_float();
+    const double parsed =
+        back.kind() == Value::Kind::Int ? static_cast<double>(back.as_int()) : back.as_float();
     EXPECT_EQ(parsed, d) << c.js;
   }
 }
@@ -218,14 +218,16 @@ TEST(JsonWrite, Containers) {
   EXPECT_EQ(to_json(Value::array({Value::undefined(), Value::floating(NAN), Value::floating(-0.0),
                                   Value::boolean(true), Value::null()})),
             "[null,null,0,true,null]");
-  EXPECT_EQ(to_json(Value::object({{"a", Value::undefined()}, {"b", Value::integer(1)}})), "{\"b\":1}");
+  EXPECT_EQ(to_json(Value::object({{"a", Value::undefined()}, {"b", Value::integer(1)}})),
+            "{\"b\":1}");
   EXPECT_EQ(to_json(Value::object({{"a", Value::undefined()}})), "{}");
   EXPECT_EQ(to_json(Value::object({{"b", Value::integer(1)}, {"1", Value::string("x")}})),
             "{\"1\":\"x\",\"b\":1}");
   EXPECT_EQ(to_json(Value::binary({5, 0, 255})), "{\"0\":5,\"1\":0,\"2\":255}");
   EXPECT_EQ(to_json(Value::binary({})), "{}");
   EXPECT_EQ(to_json(Value::array({})), "[]");
-  EXPECT_EQ(to_json(Value::object({{"k\n", Value::array({Value::object({})})}})), "{\"k\\n\":[{}]}");
+  EXPECT_EQ(to_json(Value::object({{"k\n", Value::array({Value::object({})})}})),
+            "{\"k\\n\":[{}]}");
 }
 
 TEST(JsonWrite, UndefinedAtTopLevelAndBigInt) {
@@ -268,18 +270,20 @@ TEST(JsonParse, Strings) {
   // Lone surrogates cannot be held in UTF-8: they become U+FFFD.
   EXPECT_EQ(from_json(R"("\ud83dx")"), Value::string("\xEF\xBF\xBDx"));
   EXPECT_EQ(from_json(R"("\ude00\ud83d")"), Value::string("\xEF\xBF\xBD\xEF\xBF\xBD"));
-  EXPECT_EQ(from_json(R"("\ud83d\u0041")"), Value::string("\xEF\xBF\xBD" "A"));
+  EXPECT_EQ(from_json(R"("\ud83d\u0041")"), Value::string("\xEF\xBF\xBD"
+                                                          "A"));
   // Invalid UTF-8 in the text is replaced as TextDecoder would.
   EXPECT_EQ(from_json("\"a\xFF\""), Value::string("a\xEF\xBF\xBD"));
 }
 
 TEST(JsonParse, ContainersAndWhitespace) {
-  const Value v = from_json(" \t\r\n{ \"b\" : [1, 2.5, \"s\", true, false, null, {}, []] , \"1\": 0 } ");
-  EXPECT_EQ(v, Value::object({{"1", Value::integer(0)},
-                              {"b", Value::array({Value::integer(1), Value::floating(2.5),
-                                                  Value::string("s"), Value::boolean(true),
-                                                  Value::boolean(false), Value::null(),
-                                                  Value::object({}), Value::array({})})}}));
+  const Value v =
+      from_json(" \t\r\n{ \"b\" : [1, 2.5, \"s\", true, false, null, {}, []] , \"1\": 0 } ");
+  EXPECT_EQ(v, Value::object(
+                   {{"1", Value::integer(0)},
+                    {"b", Value::array({Value::integer(1), Value::floating(2.5), Value::string("s"),
+                                        Value::boolean(true), Value::boolean(false), Value::null(),
+                                        Value::object({}), Value::array({})})}}));
   EXPECT_EQ(v.as_object()[0].first, "1");
 }
 
@@ -292,11 +296,42 @@ TEST(JsonParse, DuplicateKeysLastWinsFirstPosition) {
 }
 
 TEST(JsonParse, MalformedThrows) {
-  const char* bad[] = {"", " ", "01", "-01", "1.", ".5", "+1", "-", "1e", "1e+", "[1,]", "[1 2]",
-                       "{\"a\"}", "{a:1}", "'a'", "\"\x01\"", "tru", "nul", "[", "]",
-                       "{\"a\":1,}", "NaN", "Infinity", "-Infinity", "\"\\x\"", "\"\\u12\"",
-                       "\"\\u12g4\"", "\"abc", "1 2", "{} x", "undefined", "\"\\", "[1,", "{\"a\":",
-                       "\xEF\xBB\xBF" "1"};
+  const char* bad[] = {"",
+                       " ",
+                       "01",
+                       "-01",
+                       "1.",
+                       ".5",
+                       "+1",
+                       "-",
+                       "1e",
+                       "1e+",
+                       "[1,]",
+                       "[1 2]",
+                       "{\"a\"}",
+                       "{a:1}",
+                       "'a'",
+                       "\"\x01\"",
+                       "tru",
+                       "nul",
+                       "[",
+                       "]",
+                       "{\"a\":1,}",
+                       "NaN",
+                       "Infinity",
+                       "-Infinity",
+                       "\"\\x\"",
+                       "\"\\u12\"",
+                       "\"\\u12g4\"",
+                       "\"abc",
+                       "1 2",
+                       "{} x",
+                       "undefined",
+                       "\"\\",
+                       "[1,",
+                       "{\"a\":",
+                       "\xEF\xBB\xBF"
+                       "1"};
   for (const char* text : bad) EXPECT_THROW(from_json(text), DecodeError) << text;
 }
 
@@ -338,7 +373,8 @@ Value random_value(std::mt19937_64& rng, int depth) {
       return Value::floating(std::isfinite(d) ? d : 0.25);
     }
     case 4: {
-      static const char* pieces[] = {"a", "\"", "\\", "\n", "\x01", "\x1f", "\xC3\xA9", "\xF0\x9F\x98\x80", "/", " "};
+      static const char* pieces[] = {
+          "a", "\"", "\\", "\n", "\x01", "\x1f", "\xC3\xA9", "\xF0\x9F\x98\x80", "/", " "};
       std::string str;
       for (uint64_t i = rng() % 6; i > 0; --i) str += pieces[rng() % 10];
       return Value::string(str);

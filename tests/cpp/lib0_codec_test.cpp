@@ -1,14 +1,14 @@
 // Tests for util/lib0_writer.h and lib0_reader.h. Expected bytes come from
 // yjs-format.md §1 and from lib0 0.2.120 (encoding.writeAny) run under node 20.
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "crdtcore/error.h"
 #include "crdtcore/value.h"
@@ -37,12 +37,14 @@ extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*)(const volatile
                                                          void (*)(const volatile void*));
 namespace {
 void count_malloc(const volatile void*, size_t n) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocated_bytes.fetch_add(n, std::memory_order_relaxed);
+  if (g_counting.load(std::memory_order_relaxed))
+    g_allocated_bytes.fetch_add(n, std::memory_order_relaxed);
 }
 void ignore_free(const volatile void*) {}
 // Installs the hook once; returns false when allocation counting is unavailable.
 bool allocation_counting_available() {
-  static const bool installed = __sanitizer_install_malloc_and_free_hooks(count_malloc, ignore_free) != 0;
+  static const bool installed =
+      __sanitizer_install_malloc_and_free_hooks(count_malloc, ignore_free) != 0;
   return installed;
 }
 }  // namespace
@@ -121,8 +123,8 @@ TEST(Lib0VarUint, TruncatedThrows) {
 
 TEST(Lib0VarInt, SpecSamples) {
   const std::vector<std::pair<int64_t, B>> samples = {
-      {0, {0}},      {1, {1}},           {-1, {65}},          {63, {63}},
-      {64, {128, 1}}, {-64, {192, 1}},   {8191, {191, 127}},  {8192, {128, 128, 1}},
+      {0, {0}},         {1, {1}},        {-1, {65}},         {63, {63}},
+      {64, {128, 1}},   {-64, {192, 1}}, {8191, {191, 127}}, {8192, {128, 128, 1}},
       {-100, {228, 1}},
   };
   for (const auto& [v, bytes] : samples) {
@@ -166,7 +168,8 @@ TEST(Lib0Fixed, BigEndian) {
   w.write_f32(1.5f);
   w.write_f64(1.0);
   w.write_i64_be(-2);
-  EXPECT_EQ(w.data(), (B{63, 192, 0, 0, 63, 240, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 254}));
+  EXPECT_EQ(w.data(),
+            (B{63, 192, 0, 0, 63, 240, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 254}));
   Lib0Reader r(w.data());
   EXPECT_EQ(r.read_f32(), 1.5f);
   EXPECT_EQ(r.read_f64(), 1.0);
@@ -186,10 +189,14 @@ TEST(Lib0String, Utf8LengthPrefix) {
 
 TEST(Lib0String, Utf16LoneSurrogateBecomesReplacement) {
   Lib0Writer w;
-  w.write_var_string_utf16(u"a\xD83D" u"b");
+  w.write_var_string_utf16(
+      u"a\xD83D"
+      u"b");
   EXPECT_EQ(w.data(), (B{5, 97, 239, 191, 189, 98}));
   Lib0Reader r(w.data());
-  EXPECT_EQ(r.read_var_string_utf16(), u"a\xFFFD" u"b");
+  EXPECT_EQ(r.read_var_string_utf16(),
+            u"a\xFFFD"
+            u"b");
 }
 
 TEST(Lib0String, InvalidUtf8IsRejectedLikeLib0) {
@@ -258,7 +265,8 @@ TEST(Lib0Any, MoreNumbersMatchLib0) {
   EXPECT_EQ(any_bytes(Value::integer(-(int64_t{1} << 53))), (B{124, 218, 0, 0, 0}));
   EXPECT_EQ(any_bytes(Value::integer((int64_t{1} << 53) - 1)),
             (B{123, 67, 63, 255, 255, 255, 255, 255, 255}));
-  EXPECT_EQ(any_bytes(Value::integer((int64_t{1} << 31) + 1)), (B{123, 65, 224, 0, 0, 0, 32, 0, 0}));
+  EXPECT_EQ(any_bytes(Value::integer((int64_t{1} << 31) + 1)),
+            (B{123, 65, 224, 0, 0, 0, 32, 0, 0}));
   EXPECT_EQ(any_bytes(Value::floating(-0.0)), (B{125, 64}));
   EXPECT_EQ(any_bytes(Value::floating(0.0)), (B{125, 0}));
   EXPECT_EQ(any_bytes(Value::floating(7.0)), (B{125, 7}));
@@ -293,18 +301,24 @@ TEST(Lib0Any, NonNumbersMatchLib0) {
 
 TEST(Lib0Any, ObjectsInJsKeyOrder) {
   // JS: writeAny({b: 1, '1': 2, a: [1, 'x', null]})
-  const Value o = obj({{"b", Value::integer(1)},
-                       {"1", Value::integer(2)},
-                       {"a", Value::array({Value::integer(1), Value::string("x"), Value::null()})}});
-  EXPECT_EQ(any_bytes(o), (B{118, 3, 1, 49, 125, 2, 1, 98, 125, 1, 1, 97, 117, 3, 125, 1, 119, 1, 120, 126}));
+  const Value o =
+      obj({{"b", Value::integer(1)},
+           {"1", Value::integer(2)},
+           {"a", Value::array({Value::integer(1), Value::string("x"), Value::null()})}});
+  EXPECT_EQ(any_bytes(o),
+            (B{118, 3, 1, 49, 125, 2, 1, 98, 125, 1, 1, 97, 117, 3, 125, 1, 119, 1, 120, 126}));
   // JS: writeAny({b:1, '10':2, '2':3, '012':4, '-1':5, '4294967294':6, '4294967295':7})
-  const Value keys = obj({{"b", Value::integer(1)}, {"10", Value::integer(2)}, {"2", Value::integer(3)},
-                          {"012", Value::integer(4)}, {"-1", Value::integer(5)},
-                          {"4294967294", Value::integer(6)}, {"4294967295", Value::integer(7)}});
+  const Value keys = obj({{"b", Value::integer(1)},
+                          {"10", Value::integer(2)},
+                          {"2", Value::integer(3)},
+                          {"012", Value::integer(4)},
+                          {"-1", Value::integer(5)},
+                          {"4294967294", Value::integer(6)},
+                          {"4294967295", Value::integer(7)}});
   EXPECT_EQ(any_bytes(keys),
-            (B{118, 7, 1, 50, 125, 3, 2, 49, 48, 125, 2, 10, 52, 50, 57, 52, 57, 54, 55, 50, 57, 52,
-               125, 6, 1, 98, 125, 1, 3, 48, 49, 50, 125, 4, 2, 45, 49, 125, 5, 10, 52, 50, 57, 52,
-               57, 54, 55, 50, 57, 53, 125, 7}));
+            (B{118, 7,   1,  50, 125, 3,  2,  49, 48,  125, 2,  10, 52, 50, 57,  52, 57, 54,
+               55,  50,  57, 52, 125, 6,  1,  98, 125, 1,   3,  48, 49, 50, 125, 4,  2,  45,
+               49,  125, 5,  10, 52,  50, 57, 52, 57,  54,  55, 50, 57, 53, 125, 7}));
 }
 
 // ---- readAny ----------------------------------------------------------------
@@ -335,11 +349,17 @@ TEST(Lib0Any, NegativeZeroReadsAsFloatAndReencodes) {
 
 TEST(Lib0Any, ReencodeIsByteIdentical) {
   const std::vector<B> samples = {
-      {125, 191, 255, 255, 255, 15}, {124, 79, 0, 0, 0}, {124, 207, 0, 0, 0},
-      {123, 67, 64, 0, 0, 0, 0, 0, 1}, {124, 127, 128, 0, 0}, {123, 127, 248, 0, 0, 0, 0, 0, 0},
-      {122, 16, 0, 0, 0, 0, 0, 0, 0}, {119, 3, 104, 195, 169},
+      {125, 191, 255, 255, 255, 15},
+      {124, 79, 0, 0, 0},
+      {124, 207, 0, 0, 0},
+      {123, 67, 64, 0, 0, 0, 0, 0, 1},
+      {124, 127, 128, 0, 0},
+      {123, 127, 248, 0, 0, 0, 0, 0, 0},
+      {122, 16, 0, 0, 0, 0, 0, 0, 0},
+      {119, 3, 104, 195, 169},
       {118, 3, 1, 49, 125, 2, 1, 98, 125, 1, 1, 97, 117, 3, 125, 1, 119, 1, 120, 126},
-      {117, 3, 127, 120, 118, 0}, {116, 3, 1, 2, 255},
+      {117, 3, 127, 120, 118, 0},
+      {116, 3, 1, 2, 255},
   };
   for (const B& b : samples) EXPECT_EQ(any_bytes(read_any(b)), b);
 }
@@ -414,7 +434,8 @@ TEST(Lib0Any, NestedLargeCountsStayBounded) {
     prefixes.push_back(w.take());
   }
   B b;
-  for (auto it = prefixes.rbegin(); it != prefixes.rend(); ++it) b.insert(b.end(), it->begin(), it->end());
+  for (auto it = prefixes.rbegin(); it != prefixes.rend(); ++it)
+    b.insert(b.end(), it->begin(), it->end());
   b.insert(b.end(), nulls, 126);
   const bool counting = allocation_counting_available();
   g_allocated_bytes = 0;

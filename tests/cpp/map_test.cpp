@@ -2,12 +2,13 @@
 // nested types (yjs-format.md §3.6 nested-map vector), concurrent writes (higher
 // client id wins) and deletion of nested maps.
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "crdtcore/crdtcore.h"
+
 #include "doc_test_util.h"
 
 namespace crdtcore {
@@ -203,7 +204,8 @@ TEST(MapValues, DISABLED_NumbersReadBackTheSameLocallyAndRemotely) {
   Doc b = make_doc(2);
   b.apply_update(a.encode_state_as_update());
   // Value::operator== compares numbers numerically, so compare the kinds too.
-  EXPECT_EQ(testutil::dump_value(b.get_map("m").to_value()), testutil::dump_value(a.get_map("m").to_value()));
+  EXPECT_EQ(testutil::dump_value(b.get_map("m").to_value()),
+            testutil::dump_value(a.get_map("m").to_value()));
 }
 
 TEST(MapErrors, RootTypeMismatch) {

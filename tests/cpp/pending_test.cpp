@@ -3,13 +3,14 @@
 // overlapping copies, Skips from merge_updates, and forwarding of pending data
 // through encode_state_as_update.
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "crdtcore/crdtcore.h"
+
 #include "doc_test_util.h"
 
 namespace crdtcore {
@@ -57,8 +58,8 @@ TEST(PendingVectors, VerifiedScenario) {
   EXPECT_EQ(t.to_string(), "ac");
   EXPECT_FALSE(d.has_pending());
   EXPECT_EQ(d.encode_state_vector(), (Bytes{1, 1, 3}));
-  EXPECT_EQ(d.encode_state_as_update(),
-            (Bytes{1, 3, 1, 0, 4, 1, 1, 116, 1, 97, 129, 1, 0, 1, 132, 1, 1, 1, 99, 1, 1, 1, 1, 1}));
+  EXPECT_EQ(d.encode_state_as_update(), (Bytes{1, 3, 1,   0, 4, 1, 1,  116, 1, 97, 129, 1,
+                                               0, 1, 132, 1, 1, 1, 99, 1,   1, 1,  1,   1}));
 }
 
 TEST(Pending, EveryOrderOfTheScenarioConverges) {
@@ -129,7 +130,8 @@ TEST(Pending, WaitsForParentOfAnotherClient) {
   EXPECT_FALSE(c.get_map("m").contains("sub"));
   c.apply_update(a.encode_state_as_update());
   EXPECT_FALSE(c.has_pending());
-  EXPECT_EQ(c.get_map("m").to_value(), Value::object({{"sub", Value::object({{"k", Value::integer(1)}})}}));
+  EXPECT_EQ(c.get_map("m").to_value(),
+            Value::object({{"sub", Value::object({{"k", Value::integer(1)}})}}));
 }
 
 TEST(Pending, DeleteOfUnknownRangeWaits) {
@@ -312,8 +314,8 @@ TEST(PendingVectors, StackMovedToRestFromLastTakenStruct) {
   d.apply_update(Bytes{1, 1, 3, 1, 0x84, 3, 0, 5, 120, 120, 120, 120, 120, 0});
   EXPECT_EQ(log.last(), (Bytes{1, 1, 3, 1, 132, 3, 0, 5, 120, 120, 120, 120, 120, 0}));
   EXPECT_FALSE(d.has_pending());
-  EXPECT_EQ(d.encode_state_as_update(), (Bytes{2, 1, 5, 0, 4, 1, 1, 116, 2, 97, 99, 1, 3, 0, 132, 5,
-                                               1, 6, 98, 120, 120, 120, 120, 120, 0}));
+  EXPECT_EQ(d.encode_state_as_update(), (Bytes{2, 1,   5, 0, 4, 1,  1,   116, 2,   97,  99,  1, 3,
+                                               0, 132, 5, 1, 6, 98, 120, 120, 120, 120, 120, 0}));
 }
 
 }  // namespace

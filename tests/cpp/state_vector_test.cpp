@@ -2,9 +2,9 @@
 
 #include "crdtcore/state_vector.h"
 
-#include <gtest/gtest.h>
-
 #include <random>
+
+#include <gtest/gtest.h>
 
 #include "crdtcore/error.h"
 

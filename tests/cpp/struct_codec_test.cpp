@@ -4,9 +4,9 @@
 
 #include "encoding/struct_codec.h"
 
-#include <gtest/gtest.h>
-
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "crdtcore/error.h"
 #include "util/lib0_reader.h"
@@ -82,10 +82,11 @@ TEST(ReadUpdateV1, NestedParentIdAndMixedContent) {
   EXPECT_EQ(s.parent_id, (Id{1, 16}));
   EXPECT_EQ(reencode(u), nested);
 
-  const Bytes mixed = {1, 3, 1, 2, 8, 1, 1, 97, 9, 125, 1, 124, 64, 32, 0, 0, 123, 63, 185, 153, 153,
-                       153, 153, 153, 154, 125, 67, 120, 126, 119, 2, 104, 105, 118, 1, 1, 120, 125,
-                       1, 117, 1, 125, 1, 131, 1, 10, 2, 7, 8, 136, 1, 11, 3, 124, 79, 0, 0, 0, 124,
-                       207, 0, 0, 0, 124, 90, 0, 0, 0, 0};
+  const Bytes mixed = {1,   3,   1,   2,   8,   1,   1,   97,  9,   125, 1,   124, 64, 32,
+                       0,   0,   123, 63,  185, 153, 153, 153, 153, 153, 154, 125, 67, 120,
+                       126, 119, 2,   104, 105, 118, 1,   1,   120, 125, 1,   117, 1,  125,
+                       1,   131, 1,   10,  2,   7,   8,   136, 1,   11,  3,   124, 79, 0,
+                       0,   0,   124, 207, 0,   0,   0,   124, 90,  0,   0,   0,   0};
   const DecodedUpdate m = read_update_v1(mixed);
   EXPECT_EQ(m.clients[0].second[0].length, 9u);
   EXPECT_EQ(m.clients[0].second[2].id, (Id{1, 12}));
@@ -107,7 +108,8 @@ TEST(ReadUpdateV1, GcAndSkipStructs) {
 }
 
 TEST(ReadUpdateV1, BigClientIdsAndEmptyUpdate) {
-  const DecodedUpdate u = read_update_v1({1, 1, 255, 255, 255, 255, 15, 0, 4, 1, 1, 116, 1, 122, 0});
+  const DecodedUpdate u =
+      read_update_v1({1, 1, 255, 255, 255, 255, 15, 0, 4, 1, 1, 116, 1, 122, 0});
   EXPECT_EQ(u.clients[0].first, 0xFFFFFFFFu);
   const DecodedUpdate e = read_update_v1({0, 0});
   EXPECT_TRUE(e.clients.empty());
@@ -116,21 +118,21 @@ TEST(ReadUpdateV1, BigClientIdsAndEmptyUpdate) {
 
 TEST(ReadUpdateV1, RejectsInvalidStructs) {
   const std::vector<Bytes> bad = {
-      {},                                           // nothing
-      {1, 1, 1, 0, 0, 0, 0},                        // GC of length 0
-      {1, 1, 1, 0, 10, 0, 0},                       // Skip of length 0
-      {1, 1, 1, 0, 11, 1, 0},                       // content ref 11
-      {1, 1, 1, 0, 31, 1, 0},                       // content ref 31
-      {1, 1, 1, 0, 7, 1, 1, 116, 7, 0},             // type ref 7
-      {1, 1, 1, 0, 4, 2, 1, 116, 1, 97, 0},         // parent info 2
-      {1, 1, 1, 0, 4, 1, 1, 116, 0, 0},             // empty string content
-      {1, 1, 1, 5, 132, 1, 5, 1, 97, 0},            // origin at its own clock
-      {1, 1, 1, 5, 68, 1, 9, 1, 97, 0},             // right origin after itself
-      {1, 1, 1, 5, 4, 0, 1, 7, 1, 97, 0},           // parent id after itself
-      {1, 1, 1, 0, 4, 1, 1, 116, 1, 97},            // delete set missing
-      {1, 200, 1, 1, 0, 0, 1, 0, 0},                // struct count beyond the input
-      {90, 1, 1, 0, 0, 1, 0},                       // client count beyond the input
-      {0, 1, 1, 50, 0, 0},                          // delete range count beyond the input
+      {},                                    // nothing
+      {1, 1, 1, 0, 0, 0, 0},                 // GC of length 0
+      {1, 1, 1, 0, 10, 0, 0},                // Skip of length 0
+      {1, 1, 1, 0, 11, 1, 0},                // content ref 11
+      {1, 1, 1, 0, 31, 1, 0},                // content ref 31
+      {1, 1, 1, 0, 7, 1, 1, 116, 7, 0},      // type ref 7
+      {1, 1, 1, 0, 4, 2, 1, 116, 1, 97, 0},  // parent info 2
+      {1, 1, 1, 0, 4, 1, 1, 116, 0, 0},      // empty string content
+      {1, 1, 1, 5, 132, 1, 5, 1, 97, 0},     // origin at its own clock
+      {1, 1, 1, 5, 68, 1, 9, 1, 97, 0},      // right origin after itself
+      {1, 1, 1, 5, 4, 0, 1, 7, 1, 97, 0},    // parent id after itself
+      {1, 1, 1, 0, 4, 1, 1, 116, 1, 97},     // delete set missing
+      {1, 200, 1, 1, 0, 0, 1, 0, 0},         // struct count beyond the input
+      {90, 1, 1, 0, 0, 1, 0},                // client count beyond the input
+      {0, 1, 1, 50, 0, 0},                   // delete range count beyond the input
       // first clock 2^53-1 plus a GC of length 1 overflows the safe range
       {1, 1, 1, 255, 255, 255, 255, 255, 255, 255, 15, 0, 1, 0},
       // delete range 2^53-1 + 1
@@ -188,7 +190,8 @@ TEST(WriteStructV1, KeyWithOriginSetsBit6ButIsNotWritten) {
 }
 
 TEST(SliceStruct, ItemGetsOriginAndSplicedContent) {
-  const DecodedUpdate u = read_update_v1({1, 1, 1, 0, 4, 1, 1, 116, 6, 97, 240, 159, 152, 128, 98, 0});
+  const DecodedUpdate u =
+      read_update_v1({1, 1, 1, 0, 4, 1, 1, 116, 6, 97, 240, 159, 152, 128, 98, 0});
   const DecodedStruct right = slice_struct(u.clients[0].second[0], 2);
   EXPECT_EQ(right.id, (Id{1, 2}));
   EXPECT_EQ(right.length, 2u);

@@ -1,12 +1,13 @@
 // struct_store_test.cpp — the per-client struct list (a gap buffer) and find_index.
-#include <gtest/gtest.h>
+#include "core/struct_store.h"
 
 #include <memory>
 #include <random>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "core/item.h"
-#include "core/struct_store.h"
 
 namespace crdtcore::detail {
 namespace {
@@ -37,11 +38,13 @@ TEST(ItemList, MatchesVectorModelUnderRandomEdits) {
       const size_t first = rng() % model.size();
       const size_t last = first + rng() % (std::min<size_t>(model.size() - first, 4) + 1);
       list.erase(first, last);
-      model.erase(model.begin() + static_cast<std::ptrdiff_t>(first), model.begin() + static_cast<std::ptrdiff_t>(last));
+      model.erase(model.begin() + static_cast<std::ptrdiff_t>(first),
+                  model.begin() + static_cast<std::ptrdiff_t>(last));
     }
     ASSERT_EQ(list.size(), model.size()) << "step " << step;
     if (step % 97 == 0) {
-      for (size_t i = 0; i < model.size(); ++i) ASSERT_EQ(list[i], model[i]) << "step " << step << " index " << i;
+      for (size_t i = 0; i < model.size(); ++i)
+        ASSERT_EQ(list[i], model[i]) << "step " << step << " index " << i;
     }
   }
   for (size_t i = 0; i < model.size(); ++i) EXPECT_EQ(list[i], model[i]);

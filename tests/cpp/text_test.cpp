@@ -2,14 +2,15 @@
 // yjs-format.md Appendix A and §7), to_delta, attribute inheritance, embeds,
 // code-point offsets and formatting past the end.
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "crdtcore/crdtcore.h"
-#include "doc_test_util.h"
 #include "encoding/struct_codec.h"
+
+#include "doc_test_util.h"
 
 namespace crdtcore {
 namespace {
@@ -63,8 +64,9 @@ TEST(TextVectors, InsertBoldHello) {
   UpdateLog log(d);
   t.insert(0, "hello", bold());
   ASSERT_EQ(log.size(), 1u);
-  EXPECT_EQ(log.last(), (Bytes{1, 3, 1, 18, 6, 1, 1, 116, 4, 98, 111, 108, 100, 4, 116, 114, 117, 101, 132, 1, 18, 5,
-                               104, 101, 108, 108, 111, 134, 1, 23, 4, 98, 111, 108, 100, 4, 110, 117, 108, 108, 0}));
+  EXPECT_EQ(log.last(), (Bytes{1,   3,   1,   18,  6,   1,   1,   116, 4,   98,  111, 108, 100, 4,
+                               116, 114, 117, 101, 132, 1,   18,  5,   104, 101, 108, 108, 111, 134,
+                               1,   23,  4,   98,  111, 108, 100, 4,   110, 117, 108, 108, 0}));
   EXPECT_EQ(delta(t), "hello@{\"bold\":true}|");
 }
 
@@ -75,9 +77,9 @@ TEST(TextVectors, FormatItalicInsideBold) {
   UpdateLog log(d);
   t.format(1, 2, {{"italic", kTrue}});
   ASSERT_EQ(log.size(), 1u);
-  EXPECT_EQ(log.last(),
-            (Bytes{1, 2, 1, 25, 198, 1, 19, 1, 20, 6, 105, 116, 97, 108, 105, 99, 4, 116, 114, 117, 101, 198, 1, 21,
-                   1, 22, 6, 105, 116, 97, 108, 105, 99, 4, 110, 117, 108, 108, 0}));
+  EXPECT_EQ(log.last(), (Bytes{1,   2,   1,   25, 198, 1,   19,  1,   20,  6,   105, 116, 97,
+                               108, 105, 99,  4,  116, 114, 117, 101, 198, 1,   21,  1,   22,
+                               6,   105, 116, 97, 108, 105, 99,  4,   110, 117, 108, 108, 0}));
   EXPECT_EQ(delta(t), "h@{\"bold\":true}|el@{\"bold\":true,\"italic\":true}|lo@{\"bold\":true}|");
   EXPECT_EQ(t.to_string(), "hello");
   EXPECT_EQ(t.length(), 5u);
@@ -195,7 +197,7 @@ TEST(TextFormat, ObjectValuedAttribute) {
 TEST(TextDelete, CleansUpRedundantFormats) {
   Doc d = make_doc(1);
   Text t = d.get_text("t");
-  t.insert(0, "hello", bold());      // clocks 0 (bold), 1..5, 6 (bold=null)
+  t.insert(0, "hello", bold());         // clocks 0 (bold), 1..5, 6 (bold=null)
   t.insert(5, " world", Attributes{});  // clocks 7..12, after bold=null
   EXPECT_EQ(delta(t), "hello@{\"bold\":true}| world|");
   UpdateLog log(d);
@@ -266,7 +268,9 @@ TEST(TextCodePoints, RemoteSurrogateSplitCountsReplacementChars) {
   EXPECT_EQ(cp.get_text("t").length(), 2u);
   u16.get_text("t").insert(1, "X");  // splits the pair: U+FFFD X U+FFFD
   testutil::sync_pair(cp, u16);
-  EXPECT_EQ(cp.get_text("t").to_string(), "\xEF\xBF\xBDX\xEF\xBF\xBD" "b");
+  EXPECT_EQ(cp.get_text("t").to_string(),
+            "\xEF\xBF\xBDX\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(cp.get_text("t").length(), 4u);
   cp.get_text("t").remove_range(3, 1);
   testutil::sync_pair(cp, u16);

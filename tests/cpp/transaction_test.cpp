@@ -1,11 +1,12 @@
 // transaction_test.cpp — the transaction driver (txn/transaction.h) through the public Doc:
 // nesting, origins, what observers are told, and the follow-up transaction of the
 // formatting clean-up after a remote update.
-#include <gtest/gtest.h>
-
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "crdtcore/crdtcore.h"
+
 #include "doc_test_util.h"
 
 namespace crdtcore {

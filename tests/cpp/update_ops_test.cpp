@@ -3,18 +3,17 @@
 // Appendix A, a few hand-checked Yjs quirks, and the real-Yjs fixtures written by
 // tests/interop/gen_update_ops_fixtures.mjs (tests/cpp/fixtures/update_ops.json).
 
-#include "crdtcore/update.h"
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
 #include "crdtcore/error.h"
+#include "crdtcore/update.h"
 #include "encoding/struct_codec.h"
 
 namespace crdtcore {
@@ -50,7 +49,7 @@ TEST(MergeUpdates, NoInputGivesEmptyUpdate) { EXPECT_EQ(merge_updates({}), (Byte
 
 TEST(MergeUpdates, DeleteSetsAreUnitedAndCoalesced) {
   const Bytes a = {0, 2, 1, 2, 0, 1, 5, 2, 3, 1, 2, 0};  // c1: [0,1) [5,7); c3: [2,2)
-  const Bytes b = {0, 1, 1, 1, 1, 4};                           // c1: [1,5)
+  const Bytes b = {0, 1, 1, 1, 1, 4};                    // c1: [1,5)
   // c1 ranges coalesce to [0,7); the len-0 range of c3 survives as Yjs keeps it.
   EXPECT_EQ(merge_updates({a, b}), (Bytes{0, 2, 3, 1, 2, 0, 1, 1, 0, 7}));
 }
@@ -72,11 +71,12 @@ TEST(MergeUpdates, GcItemTieFollowsV8Sort) {
 
 TEST(MergeUpdates, SubdocOptionsAreRecomputed) {
   // ContentDoc guid "g", options {gc:false, autoLoad:1, meta:null, x:5}.
-  const Bytes u = {1, 1, 1, 0, 9, 1, 1, 100, 1, 103, 118, 4, 2, 103, 99, 121, 8, 97, 117, 116, 111,
-                   76, 111, 97, 100, 125, 1, 4, 109, 101, 116, 97, 126, 1, 120, 125, 5, 0};
+  const Bytes u = {1,   1,  1,   0,   9,   1,   1,   100, 1,   103, 118, 4,   2,
+                   103, 99, 121, 8,   97,  117, 116, 111, 76,  111, 97,  100, 125,
+                   1,   4,  109, 101, 116, 97,  126, 1,   120, 125, 5,   0};
   EXPECT_EQ(merge_updates({u, {0, 0}}),
-            (Bytes{1, 1, 1, 0, 9, 1, 1, 100, 1, 103, 118, 2, 2, 103, 99, 121, 8, 97, 117, 116,
-                   111, 76, 111, 97, 100, 120, 0}));
+            (Bytes{1,  1,   1, 0,  9,   1,   1,   100, 1,   103, 118, 2,   2, 103,
+                   99, 121, 8, 97, 117, 116, 111, 76,  111, 97,  100, 120, 0}));
 }
 
 TEST(MergeUpdates, RejectsMalformedInput) {
@@ -160,7 +160,8 @@ class Mismatches {
   void check(bool ok, const std::string& what, const nlohmann::json& session) {
     ++total_;
     if (ok) return;
-    if (++failed_ <= 5) ADD_FAILURE() << what << " differs from Yjs (seed " << session["seed"] << ")";
+    if (++failed_ <= 5)
+      ADD_FAILURE() << what << " differs from Yjs (seed " << session["seed"] << ")";
   }
   ~Mismatches() {
     EXPECT_EQ(failed_, 0) << "of " << total_;

@@ -3,11 +3,11 @@
 
 #include "util/utf.h"
 
-#include <gtest/gtest.h>
-
 #include <random>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace crdtcore::detail {
 namespace {
@@ -40,7 +40,9 @@ const std::vector<DecoderCase>& decoder_cases() {
       {{255, 254}, {239, 191, 189, 239, 191, 189}, 2},
       {{225, 128, 225, 128, 128}, {239, 191, 189, 225, 128, 128}, 2},
       {{241, 128, 128, 194, 128}, {239, 191, 189, 194, 128}, 2},
-      {{65, 66, 67, 68, 69, 70, 71, 72, 128, 73}, {65, 66, 67, 68, 69, 70, 71, 72, 239, 191, 189, 73}, 10},
+      {{65, 66, 67, 68, 69, 70, 71, 72, 128, 73},
+       {65, 66, 67, 68, 69, 70, 71, 72, 239, 191, 189, 73},
+       10},
       {{240, 159, 152, 128, 240, 159, 152}, {240, 159, 152, 128, 239, 191, 189}, 3},
   };
   return cases;
@@ -72,7 +74,9 @@ std::u16string random_utf16(std::mt19937& rng, size_t n, bool lone) {
   std::u16string s;
   while (s.size() < n) {
     switch (rng() % (lone ? 6 : 5)) {
-      case 0: case 1: case 2: s += static_cast<char16_t>('a' + rng() % 26); break;
+      case 0:
+      case 1:
+      case 2: s += static_cast<char16_t>('a' + rng() % 26); break;
       case 3: s += static_cast<char16_t>(0x100 + rng() % 0xD000); break;
       case 4: s += u"\U0001F600"; break;
       default: s += static_cast<char16_t>(0xD800 + rng() % 0x800); break;
@@ -152,7 +156,10 @@ TEST(Utf, AllScalarValuesRoundTrip) {
 }
 
 TEST(Utf, LoneSurrogatesEncodeAsReplacement) {
-  EXPECT_EQ(utf16_to_utf8(u"a\xD83D" u"b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(utf16_to_utf8(u"a\xD83D"
+                          u"b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(utf16_to_utf8(u"\xDE00"), "\xEF\xBF\xBD");
   EXPECT_EQ(utf16_to_utf8(u"x\xD83D"), "x\xEF\xBF\xBD");
   EXPECT_EQ(utf16_to_utf8(u"\xDE00\xD83D"), "\xEF\xBF\xBD\xEF\xBF\xBD");
@@ -173,9 +180,13 @@ TEST(Utf, SurrogateUtf8IsInvalid) {
 
 TEST(Utf, CodePointCounts) {
   EXPECT_EQ(utf16_code_points(u"a\U0001F600b"), 3u);
-  EXPECT_EQ(utf16_code_points(u"\xD83D" u"a\xDE00"), 3u);  // lone surrogates count once
+  EXPECT_EQ(utf16_code_points(u"\xD83D"
+                              u"a\xDE00"),
+            3u);  // lone surrogates count once
   EXPECT_EQ(utf16_code_points(u""), 0u);
-  EXPECT_EQ(utf8_code_points("a\xF0\x9F\x98\x80" "b\xC3\xA9"), 4u);
+  EXPECT_EQ(utf8_code_points("a\xF0\x9F\x98\x80"
+                             "b\xC3\xA9"),
+            4u);
   EXPECT_EQ(utf8_code_points(std::string(1000, 'z')), 1000u);
 }
 
@@ -200,7 +211,9 @@ TEST(Utf, RandomTextAgreesWithNaiveCounting) {
       ASSERT_EQ(utf16_offset_of_code_point(s, cp), offset) << round << " " << cp;
       if (offset < s.size()) {
         offset += (is_high_surrogate(s[offset]) && offset + 1 < s.size() &&
-                   is_low_surrogate(s[offset + 1])) ? 2 : 1;
+                   is_low_surrogate(s[offset + 1]))
+                      ? 2
+                      : 1;
       }
     }
     const std::string utf8 = utf16_to_utf8(s);

@@ -3,12 +3,12 @@
 
 #include "crdtcore/value.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <string>
 #include <variant>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace crdtcore {
 namespace {
@@ -27,15 +27,17 @@ Value::ObjectT pairs(const std::vector<std::string>& keys) {
 }
 
 TEST(ValueObject, ArrayIndexKeysFirstAscending) {
-  const Value v = Value::object(pairs({"b", "10", "2", "012", "-1", "4294967294", "4294967295", "a", "0"}));
+  const Value v =
+      Value::object(pairs({"b", "10", "2", "012", "-1", "4294967294", "4294967295", "a", "0"}));
   EXPECT_EQ(keys_of(v), (std::vector<std::string>{"0", "2", "10", "4294967294", "b", "012", "-1",
                                                   "4294967295", "a"}));
 }
 
 TEST(ValueObject, NonCanonicalNumbersAreOrdinaryKeys) {
-  const Value v = Value::object(pairs({"z", "00", "", "+1", "1.0", " 1", "1 ", "1e3", "99999999999", "7"}));
-  EXPECT_EQ(keys_of(v), (std::vector<std::string>{"7", "z", "00", "", "+1", "1.0", " 1", "1 ", "1e3",
-                                                  "99999999999"}));
+  const Value v =
+      Value::object(pairs({"z", "00", "", "+1", "1.0", " 1", "1 ", "1e3", "99999999999", "7"}));
+  EXPECT_EQ(keys_of(v), (std::vector<std::string>{"7", "z", "00", "", "+1", "1.0", " 1", "1 ",
+                                                  "1e3", "99999999999"}));
 }
 
 TEST(ValueObject, InsertionOrderKeptForOrdinaryKeys) {
@@ -44,8 +46,11 @@ TEST(ValueObject, InsertionOrderKeptForOrdinaryKeys) {
 }
 
 TEST(ValueObject, DuplicateKeysKeepFirstPositionAndLastValue) {
-  Value::ObjectT o = {{"a", Value::integer(1)}, {"b", Value::integer(2)}, {"a", Value::integer(3)},
-                      {"5", Value::integer(4)}, {"5", Value::integer(5)}};
+  Value::ObjectT o = {{"a", Value::integer(1)},
+                      {"b", Value::integer(2)},
+                      {"a", Value::integer(3)},
+                      {"5", Value::integer(4)},
+                      {"5", Value::integer(5)}};
   const Value v = Value::object(std::move(o));
   ASSERT_EQ(keys_of(v), (std::vector<std::string>{"5", "a", "b"}));
   EXPECT_EQ(v.as_object()[0].second, Value::integer(5));
@@ -65,9 +70,7 @@ TEST(ValueObject, DuplicateKeysInLargeObject) {
   }
 }
 
-TEST(ValueObject, EmptyObject) {
-  EXPECT_TRUE(Value::object({}).as_object().empty());
-}
+TEST(ValueObject, EmptyObject) { EXPECT_TRUE(Value::object({}).as_object().empty()); }
 
 TEST(ValueEquality, NumbersCompareNumerically) {
   // JavaScript has one number type: Int 1 and Float 1.0 are the same value.
@@ -102,11 +105,13 @@ TEST(ValueEquality, Scalars) {
 
 TEST(ValueEquality, DeepContainers) {
   auto make = [](int leaf) {
-    return Value::array({Value::object({{"a", Value::array({Value::integer(leaf)})}}), Value::null()});
+    return Value::array(
+        {Value::object({{"a", Value::array({Value::integer(leaf)})}}), Value::null()});
   };
   EXPECT_EQ(make(1), make(1));
   EXPECT_NE(make(1), make(2));
-  EXPECT_NE(Value::array({Value::integer(1)}), Value::array({Value::integer(1), Value::integer(1)}));
+  EXPECT_NE(Value::array({Value::integer(1)}),
+            Value::array({Value::integer(1), Value::integer(1)}));
   const Value with_nan = Value::array({Value::floating(NAN)});
   EXPECT_NE(with_nan, with_nan);  // NaN inside a container is still unequal
 }

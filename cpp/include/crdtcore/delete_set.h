@@ -44,7 +44,9 @@ class DeleteSet {
   // Reads the v1 form. Throws DecodeError on malformed input.
   static DeleteSet decode(const Bytes& bytes);
 
-  friend bool operator==(const DeleteSet& a, const DeleteSet& b) { return a.clients_ == b.clients_; }
+  friend bool operator==(const DeleteSet& a, const DeleteSet& b) {
+    return a.clients_ == b.clients_;
+  }
 
  private:
   std::map<ClientId, std::vector<DeleteRange>> clients_;

@@ -56,12 +56,12 @@ using Origin = const void*;
 
 // What an observer learns about one committed transaction.
 struct TransactionResult {
-  Origin origin = nullptr;    // as given to begin_transaction(); null for apply_update's own
-  bool local = true;          // false for apply_update
+  Origin origin = nullptr;  // as given to begin_transaction(); null for apply_update's own
+  bool local = true;        // false for apply_update
   StateVector before_state;
   StateVector after_state;
-  DeleteSet delete_set;       // what this transaction deleted (sorted and merged)
-  Bytes update;               // v1 update of exactly this transaction (Yjs 'update')
+  DeleteSet delete_set;  // what this transaction deleted (sorted and merged)
+  Bytes update;          // v1 update of exactly this transaction (Yjs 'update')
 };
 
 class Doc {
@@ -129,10 +129,17 @@ class Transaction {
   }
   ~Transaction() {
     if (doc_ != nullptr) {
-      try { doc_->commit_transaction(); } catch (...) {}
+      try {
+        doc_->commit_transaction();
+      } catch (...) {
+      }
     }
   }
-  void commit() { Doc* d = doc_; doc_ = nullptr; d->commit_transaction(); }
+  void commit() {
+    Doc* d = doc_;
+    doc_ = nullptr;
+    d->commit_transaction();
+  }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
 

@@ -32,7 +32,13 @@ class Map;
 // The kind of a shared type; Undefined for a root that arrived over the wire and was
 // never asked for by name (Yjs's AbstractType placeholder).
 enum class TypeKind : uint8_t {
-  Array = 0, Map = 1, Text = 2, XmlElement = 3, XmlFragment = 4, XmlHook = 5, XmlText = 6,
+  Array = 0,
+  Map = 1,
+  Text = 2,
+  XmlElement = 3,
+  XmlFragment = 4,
+  XmlHook = 5,
+  XmlText = 6,
   Undefined = 255
 };
 

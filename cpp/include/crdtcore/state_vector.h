@@ -31,7 +31,9 @@ class StateVector {
   static StateVector decode(const Bytes& bytes);
   static StateVector decode(const uint8_t* data, size_t size);
 
-  friend bool operator==(const StateVector& a, const StateVector& b) { return a.clocks_ == b.clocks_; }
+  friend bool operator==(const StateVector& a, const StateVector& b) {
+    return a.clocks_ == b.clocks_;
+  }
 
  private:
   std::map<ClientId, Clock> clocks_;

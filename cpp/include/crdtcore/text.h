@@ -25,9 +25,9 @@ using Attributes = Value::ObjectT;
 struct TextChunk {
   enum class Kind : uint8_t { String, Embed, Shared };
   Kind kind = Kind::String;
-  std::string text;   // Kind::String (UTF-8)
-  Value embed;        // Kind::Embed
-  Shared shared;      // Kind::Shared (a shared type embedded in the text)
+  std::string text;       // Kind::String (UTF-8)
+  Value embed;            // Kind::Embed
+  Shared shared;          // Kind::Shared (a shared type embedded in the text)
   Attributes attributes;  // never holds Null values; empty when unformatted
 };
 
@@ -43,7 +43,8 @@ class Text : public Shared {
   // Inserts UTF-8 text at `index`. Without `attrs` the text inherits the formatting
   // in effect at `index` (Yjs insert without attributes); with `attrs` exactly
   // those attributes apply (keys in effect but absent are turned off).
-  void insert(uint64_t index, std::string_view text, const std::optional<Attributes>& attrs = std::nullopt);
+  void insert(uint64_t index, std::string_view text,
+              const std::optional<Attributes>& attrs = std::nullopt);
   // Inserts an embed (an object value) as one unit. Attributes default to none.
   void insert_embed(uint64_t index, const Value& embed, const Attributes& attrs = {});
   // Deletes `len` units from `index`.

@@ -26,7 +26,18 @@ namespace crdtcore {
 
 class Value {
  public:
-  enum class Kind : uint8_t { Undefined, Null, Bool, Int, Float, BigInt, String, Binary, Array, Object };
+  enum class Kind : uint8_t {
+    Undefined,
+    Null,
+    Bool,
+    Int,
+    Float,
+    BigInt,
+    String,
+    Binary,
+    Array,
+    Object
+  };
   using ArrayT = std::vector<Value>;
   using ObjectT = std::vector<std::pair<std::string, Value>>;
   using BinaryT = std::vector<uint8_t>;
@@ -34,19 +45,45 @@ class Value {
   Value() = default;  // Undefined
 
   static Value undefined() { return Value(); }
-  static Value null() { Value v; v.data_ = NullTag{}; return v; }
-  static Value boolean(bool b) { Value v; v.data_ = b; return v; }
-  static Value integer(int64_t i) { Value v; v.data_ = i; return v; }
-  static Value floating(double d) { Value v; v.data_ = d; return v; }
-  static Value bigint(int64_t i) { Value v; v.data_ = BigIntT{i}; return v; }
+  static Value null() {
+    Value v;
+    v.data_ = NullTag{};
+    return v;
+  }
+  static Value boolean(bool b) {
+    Value v;
+    v.data_ = b;
+    return v;
+  }
+  static Value integer(int64_t i) {
+    Value v;
+    v.data_ = i;
+    return v;
+  }
+  static Value floating(double d) {
+    Value v;
+    v.data_ = d;
+    return v;
+  }
+  static Value bigint(int64_t i) {
+    Value v;
+    v.data_ = BigIntT{i};
+    return v;
+  }
   static Value string(std::string s) {
-    Value v; v.data_ = std::make_shared<const std::string>(std::move(s)); return v;
+    Value v;
+    v.data_ = std::make_shared<const std::string>(std::move(s));
+    return v;
   }
   static Value binary(BinaryT b) {
-    Value v; v.data_ = std::make_shared<const BinaryT>(std::move(b)); return v;
+    Value v;
+    v.data_ = std::make_shared<const BinaryT>(std::move(b));
+    return v;
   }
   static Value array(ArrayT a) {
-    Value v; v.data_ = std::make_shared<const ArrayT>(std::move(a)); return v;
+    Value v;
+    v.data_ = std::make_shared<const ArrayT>(std::move(a));
+    return v;
   }
   // Normalises key order as JavaScript objects do (see the file comment).
   static Value object(ObjectT o);
@@ -72,13 +109,16 @@ class Value {
 
  private:
   struct NullTag {};
-  struct BigIntT { int64_t v; };
+  struct BigIntT {
+    int64_t v;
+  };
   using StrP = std::shared_ptr<const std::string>;
   using BinP = std::shared_ptr<const BinaryT>;
   using ArrP = std::shared_ptr<const ArrayT>;
   using ObjP = std::shared_ptr<const ObjectT>;
   // The order of alternatives matches Kind.
-  std::variant<std::monostate, NullTag, bool, int64_t, double, BigIntT, StrP, BinP, ArrP, ObjP> data_;
+  std::variant<std::monostate, NullTag, bool, int64_t, double, BigIntT, StrP, BinP, ArrP, ObjP>
+      data_;
 };
 
 // JavaScript JSON.stringify of a value, byte for byte: no whitespace, object keys

@@ -2,11 +2,11 @@
 #include "crdtcore/array.h"
 
 #include "api/access.h"
+#include "api/values.h"
 #include "core/branch.h"
 #include "core/doc_state.h"
-#include "txn/transaction.h"
 #include "crdtcore/error.h"
-#include "api/values.h"
+#include "txn/transaction.h"
 #include "types/list.h"
 
 namespace crdtcore {

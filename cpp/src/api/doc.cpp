@@ -35,8 +35,12 @@ OffsetKind Doc::offset_kind() const { return impl_->options.offset_kind; }
 Shared Doc::get_or_create(const std::string& name, TypeKind kind) {
   return Shared(impl_, impl_->root(name, kind));
 }
-Text Doc::get_text(const std::string& name) { return Text(impl_, impl_->root(name, TypeKind::Text)); }
-Array Doc::get_array(const std::string& name) { return Array(impl_, impl_->root(name, TypeKind::Array)); }
+Text Doc::get_text(const std::string& name) {
+  return Text(impl_, impl_->root(name, TypeKind::Text));
+}
+Array Doc::get_array(const std::string& name) {
+  return Array(impl_, impl_->root(name, TypeKind::Array));
+}
 Map Doc::get_map(const std::string& name) { return Map(impl_, impl_->root(name, TypeKind::Map)); }
 
 std::optional<Shared> Doc::root(const std::string& name) const {
@@ -78,7 +82,9 @@ void Doc::apply_update(const Bytes& update) {
   at.done();
 }
 
-bool Doc::has_pending() const { return !impl_->pending_structs.empty() || !impl_->pending_ds.empty(); }
+bool Doc::has_pending() const {
+  return !impl_->pending_structs.empty() || !impl_->pending_ds.empty();
+}
 
 Doc::ObserverId Doc::observe(std::function<void(const TransactionResult&)> fn) {
   const ObserverId id = impl_->next_observer_id++;

@@ -2,13 +2,13 @@
 #include "crdtcore/map.h"
 
 #include "api/access.h"
+#include "api/values.h"
 #include "core/branch.h"
 #include "core/doc_state.h"
-#include "txn/transaction.h"
 #include "core/integrate.h"
 #include "core/item.h"
 #include "crdtcore/error.h"
-#include "api/values.h"
+#include "txn/transaction.h"
 #include "types/list.h"
 
 namespace crdtcore {
@@ -74,7 +74,8 @@ void Map::set(const std::string& key, const Value& value) {
   } else {
     content = detail::ContentAny{{value}};
   }
-  detail::insert_local(*doc_, at.t(), branch_, left, nullptr, doc_->intern(key), std::move(content));
+  detail::insert_local(*doc_, at.t(), branch_, left, nullptr, doc_->intern(key),
+                       std::move(content));
   at.done();
 }
 
@@ -84,7 +85,8 @@ Shared Map::set_type(const std::string& key, TypeKind kind) {
   Item* left = current(branch_, key);
   detail::ContentType ct;
   ct.type_ref = detail::type_ref_of(kind);
-  Item* item = detail::insert_local(*doc_, at.t(), branch_, left, nullptr, doc_->intern(key), std::move(ct));
+  Item* item =
+      detail::insert_local(*doc_, at.t(), branch_, left, nullptr, doc_->intern(key), std::move(ct));
   detail::Branch* b = std::get<detail::ContentType>(item->content).branch;
   at.done();
   return detail::Access::shared(doc_, b);

@@ -2,6 +2,7 @@
 #include "crdtcore/shared.h"
 
 #include "api/access.h"
+#include "api/values.h"
 #include "core/branch.h"
 #include "core/doc_state.h"
 #include "core/item.h"
@@ -9,7 +10,6 @@
 #include "crdtcore/error.h"
 #include "crdtcore/map.h"
 #include "crdtcore/text.h"
-#include "api/values.h"
 #include "types/list.h"
 #include "util/utf.h"
 
@@ -36,7 +36,8 @@ Value text_value(const Branch* b) {
   std::string s;
   for (const Item* it = b->start; it != nullptr; it = it->right) {
     if (it->deleted()) continue;
-    if (auto* cs = std::get_if<detail::ContentString>(&it->content)) detail::append_utf16_as_utf8(s, cs->str);
+    if (auto* cs = std::get_if<detail::ContentString>(&it->content))
+      detail::append_utf16_as_utf8(s, cs->str);
   }
   return Value::string(std::move(s));
 }
@@ -59,14 +60,16 @@ Value map_value(const std::shared_ptr<detail::DocImpl>& doc, Branch* b, int dept
     if (it->deleted()) continue;
     std::vector<Out> outs;
     detail::append_outs(doc, it, it->length - 1, it->length, outs);
-    obj.emplace_back(std::string(kv.first), outs.empty() ? Value::null() : out_to_value(outs.back(), depth));
+    obj.emplace_back(std::string(kv.first),
+                     outs.empty() ? Value::null() : out_to_value(outs.back(), depth));
   }
   return Value::object(std::move(obj));
 }
 
 Value out_to_value(const Out& o, int depth) {
   if (!o.is_shared()) return o.value();
-  return branch_value(detail::Access::doc_ptr(o.shared()), detail::Access::branch(o.shared()), depth + 1);
+  return branch_value(detail::Access::doc_ptr(o.shared()), detail::Access::branch(o.shared()),
+                      depth + 1);
 }
 
 Value branch_value(const std::shared_ptr<detail::DocImpl>& doc, Branch* b, int depth) {
@@ -77,17 +80,13 @@ Value branch_value(const std::shared_ptr<detail::DocImpl>& doc, Branch* b, int d
   }
   switch (b->kind) {
     case TypeKind::Text:
-    case TypeKind::XmlText:
-      return text_value(b);
+    case TypeKind::XmlText: return text_value(b);
     case TypeKind::Map:
-    case TypeKind::XmlHook:
-      return map_value(doc, b, depth);
+    case TypeKind::XmlHook: return map_value(doc, b, depth);
     case TypeKind::Array:
     case TypeKind::XmlFragment:
-    case TypeKind::XmlElement:
-      return list_value(doc, b, depth);
-    case TypeKind::Undefined:
-      break;
+    case TypeKind::XmlElement: return list_value(doc, b, depth);
+    case TypeKind::Undefined: break;
   }
   if (b->start == nullptr && !b->map.empty()) return map_value(doc, b, depth);
   for (const Item* it = b->start; it != nullptr; it = it->right) {
@@ -101,19 +100,22 @@ Value branch_value(const std::shared_ptr<detail::DocImpl>& doc, Branch* b, int d
 Value Shared::to_value() const { return branch_value(doc_, branch_, 0); }
 
 Text Shared::as_text() const {
-  if (kind() != TypeKind::Text && kind() != TypeKind::XmlText) throw TypeMismatch("shared type is not a Text");
+  if (kind() != TypeKind::Text && kind() != TypeKind::XmlText)
+    throw TypeMismatch("shared type is not a Text");
   return detail::Access::text(doc_, branch_);
 }
 
 Array Shared::as_array() const {
-  if (kind() != TypeKind::Array && kind() != TypeKind::XmlFragment && kind() != TypeKind::XmlElement) {
+  if (kind() != TypeKind::Array && kind() != TypeKind::XmlFragment &&
+      kind() != TypeKind::XmlElement) {
     throw TypeMismatch("shared type is not an Array");
   }
   return detail::Access::array(doc_, branch_);
 }
 
 Map Shared::as_map() const {
-  if (kind() != TypeKind::Map && kind() != TypeKind::XmlHook) throw TypeMismatch("shared type is not a Map");
+  if (kind() != TypeKind::Map && kind() != TypeKind::XmlHook)
+    throw TypeMismatch("shared type is not a Map");
   return detail::Access::map(doc_, branch_);
 }
 

@@ -5,9 +5,9 @@
 #include "api/access.h"
 #include "core/branch.h"
 #include "core/doc_state.h"
-#include "txn/transaction.h"
 #include "core/item.h"
 #include "crdtcore/error.h"
+#include "txn/transaction.h"
 #include "types/list.h"
 #include "types/text_format.h"
 #include "util/utf.h"
@@ -37,7 +37,8 @@ std::string Text::to_string() const {
   std::string out;
   for (const Item* it = branch_->start; it != nullptr; it = it->right) {
     if (it->deleted()) continue;
-    if (auto* s = std::get_if<detail::ContentString>(&it->content)) detail::append_utf16_as_utf8(out, s->str);
+    if (auto* s = std::get_if<detail::ContentString>(&it->content))
+      detail::append_utf16_as_utf8(out, s->str);
   }
   return out;
 }
@@ -69,9 +70,11 @@ void Text::insert(uint64_t index, std::string_view text, const std::optional<Att
   detail::require_live(branch_);
   check_index(*this, index);
   AutoTxn at(*doc_);
-  detail::TextPos pos = detail::find_text_position(*doc_, at.t(), branch_, index, !attrs.has_value());
+  detail::TextPos pos =
+      detail::find_text_position(*doc_, at.t(), branch_, index, !attrs.has_value());
   detail::Attrs attributes = attrs.has_value() ? to_attrs(*attrs) : pos.attrs;
-  detail::insert_text(*doc_, at.t(), branch_, pos, detail::make_content_string(detail::utf8_to_utf16(text)),
+  detail::insert_text(*doc_, at.t(), branch_, pos,
+                      detail::make_content_string(detail::utf8_to_utf16(text)),
                       std::move(attributes));
   at.done();
 }

@@ -20,7 +20,8 @@ void append_outs(const std::shared_ptr<DocImpl>& doc, const Item* item, uint64_t
   } else if (auto* bin = std::get_if<ContentBinary>(&c)) {
     out.emplace_back(Value::binary(bin->data));
   } else if (auto* s = std::get_if<ContentString>(&c)) {
-    for (uint64_t i = from; i < to; ++i) out.emplace_back(Value::string(utf16_to_utf8(s->str.substr(i, 1))));
+    for (uint64_t i = from; i < to; ++i)
+      out.emplace_back(Value::string(utf16_to_utf8(s->str.substr(i, 1))));
   } else if (auto* e = std::get_if<ContentEmbed>(&c)) {
     out.emplace_back(e->value);
   } else if (auto* t = std::get_if<ContentType>(&c)) {
@@ -30,7 +31,8 @@ void append_outs(const std::shared_ptr<DocImpl>& doc, const Item* item, uint64_t
   }
 }
 
-std::vector<Out> list_slice(const std::shared_ptr<DocImpl>& doc, Branch* b, uint64_t start, uint64_t end) {
+std::vector<Out> list_slice(const std::shared_ptr<DocImpl>& doc, Branch* b, uint64_t start,
+                            uint64_t end) {
   std::vector<Out> out;
   if (start >= end) return out;
   out.reserve(static_cast<size_t>(end - start));

@@ -33,7 +33,7 @@ struct Branch {
   std::string root_name;  // roots only
   Item* item = nullptr;   // the item whose ContentType holds this type; null for roots
   bool is_root = false;
-  bool gc_dead = false;   // its item was garbage-collected
+  bool gc_dead = false;         // its item was garbage-collected
   bool has_formatting = false;  // a ContentFormat was ever integrated (markers off)
   Item* start = nullptr;
   std::map<std::string_view, Item*> map;  // keys view interned strings

@@ -35,22 +35,16 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 bool js_truthy(const Value& v) {
   switch (v.kind()) {
     case Value::Kind::Undefined:
-    case Value::Kind::Null:
-      return false;
-    case Value::Kind::Bool:
-      return v.as_bool();
-    case Value::Kind::Int:
-      return v.as_int() != 0;
+    case Value::Kind::Null: return false;
+    case Value::Kind::Bool: return v.as_bool();
+    case Value::Kind::Int: return v.as_int() != 0;
     case Value::Kind::Float: {
       const double d = v.as_float();
       return d == d && d != 0.0;
     }
-    case Value::Kind::BigInt:
-      return v.as_bigint() != 0;
-    case Value::Kind::String:
-      return !v.as_string().empty();
-    default:
-      return true;
+    case Value::Kind::BigInt: return v.as_bigint() != 0;
+    case Value::Kind::String: return !v.as_string().empty();
+    default: return true;
   }
 }
 
@@ -83,9 +77,7 @@ Value normalized_doc_options(const Value& opts) {
   return Value::object(std::move(out));
 }
 
-void write_json_text(Lib0Writer& w, const Value& v) {
-  w.write_var_string(to_json(v));
-}
+void write_json_text(Lib0Writer& w, const Value& v) { w.write_var_string(to_json(v)); }
 
 Value read_json_text(Lib0Reader& r) { return from_json(r.read_var_string()); }
 
@@ -151,10 +143,12 @@ namespace {
 template <typename Seq>
 void concat_into(Seq& left, Seq& right) {
   if (right.size() > left.size()) {
-    right.insert(right.begin(), std::make_move_iterator(left.begin()), std::make_move_iterator(left.end()));
+    right.insert(right.begin(), std::make_move_iterator(left.begin()),
+                 std::make_move_iterator(left.end()));
     left = std::move(right);
   } else {
-    left.insert(left.end(), std::make_move_iterator(right.begin()), std::make_move_iterator(right.end()));
+    left.insert(left.end(), std::make_move_iterator(right.begin()),
+                std::make_move_iterator(right.end()));
   }
 }
 
@@ -249,15 +243,13 @@ Content read_content_v1(Lib0Reader& r, uint8_t ref) {
       }
       return j;
     }
-    case kRefBinary:
-      return ContentBinary{r.read_var_bytes()};
+    case kRefBinary: return ContentBinary{r.read_var_bytes()};
     case kRefString: {
       std::u16string s = r.read_var_string_utf16();
       if (s.empty()) Lib0Reader::fail("ContentString with length 0");
       return make_content_string(std::move(s));
     }
-    case kRefEmbed:
-      return ContentEmbed{read_json_text(r)};
+    case kRefEmbed: return ContentEmbed{read_json_text(r)};
     case kRefFormat: {
       ContentFormat f;
       f.key = r.read_var_string();
@@ -292,8 +284,7 @@ Content read_content_v1(Lib0Reader& r, uint8_t ref) {
       if (guid != nullptr && guid->kind() == Value::Kind::String) d.guid = guid->as_string();
       return d;
     }
-    default:
-      Lib0Reader::fail("unknown content ref " + std::to_string(ref));
+    default: Lib0Reader::fail("unknown content ref " + std::to_string(ref));
   }
 }
 

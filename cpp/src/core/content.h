@@ -48,19 +48,42 @@ inline constexpr uint8_t kTypeXmlHook = 5;
 inline constexpr uint8_t kTypeXmlText = 6;
 inline constexpr uint8_t kTypeMaxRef = 6;
 
-struct ContentDeleted { uint64_t len = 0; };
+struct ContentDeleted {
+  uint64_t len = 0;
+};
 // Legacy ContentJSON (ref 2): elements parsed from JSON text ("undefined" -> Undefined).
-struct ContentJson { std::vector<Value> values; };
-struct ContentBinary { std::vector<uint8_t> data; };
+struct ContentJson {
+  std::vector<Value> values;
+};
+struct ContentBinary {
+  std::vector<uint8_t> data;
+};
 // UTF-16 text plus its code-point count (cached for code-point indexing).
-struct ContentString { std::u16string str; uint64_t cp_len = 0; };
-struct ContentEmbed { Value value; };
-struct ContentFormat { std::string key; Value value; };
+struct ContentString {
+  std::u16string str;
+  uint64_t cp_len = 0;
+};
+struct ContentEmbed {
+  Value value;
+};
+struct ContentFormat {
+  std::string key;
+  Value value;
+};
 // type_ref and (for XmlElement/XmlHook) name come from the wire; branch is set when
 // the item is integrated into a document (owned by the document, never by this).
-struct ContentType { uint8_t type_ref = 0; std::string name; Branch* branch = nullptr; };
-struct ContentAny { std::vector<Value> values; };
-struct ContentDoc { std::string guid; Value options; };
+struct ContentType {
+  uint8_t type_ref = 0;
+  std::string name;
+  Branch* branch = nullptr;
+};
+struct ContentAny {
+  std::vector<Value> values;
+};
+struct ContentDoc {
+  std::string guid;
+  Value options;
+};
 
 using Content = std::variant<ContentDeleted, ContentJson, ContentBinary, ContentString,
                              ContentEmbed, ContentFormat, ContentType, ContentAny, ContentDoc>;

@@ -63,7 +63,8 @@ Branch* DocImpl::root(std::string_view name, TypeKind kind) {
     Branch* b = it->second;
     if (kind != TypeKind::Undefined && b->kind != kind) {
       if (b->kind != TypeKind::Undefined) {
-        throw TypeMismatch("root type '" + std::string(name) + "' already exists with another type");
+        throw TypeMismatch("root type '" + std::string(name) +
+                           "' already exists with another type");
       }
       b->kind = kind;
     }

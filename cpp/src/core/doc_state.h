@@ -16,11 +16,11 @@
 #include <utility>
 #include <vector>
 
-#include "crdtcore/doc.h"
 #include "core/branch.h"
 #include "core/pending.h"
 #include "core/struct_store.h"
 #include "core/txn_state.h"
+#include "crdtcore/doc.h"
 
 namespace crdtcore::detail {
 

@@ -99,8 +99,9 @@ void note_before_clock(DocImpl& doc, TxnState& txn, ClientId client) {
 Item* integrate_item(DocImpl& doc, TxnState& txn, std::unique_ptr<Item> owned) {
   Item* x = owned.get();
   Branch* parent = x->parent;
-  const bool gap_not_empty = (x->left == nullptr && (x->right == nullptr || x->right->left != nullptr)) ||
-                             (x->left != nullptr && x->left->right != x->right);
+  const bool gap_not_empty =
+      (x->left == nullptr && (x->right == nullptr || x->right->left != nullptr)) ||
+      (x->left != nullptr && x->left->right != x->right);
   if (gap_not_empty) resolve_conflicts(doc, x);
 
   // Link.

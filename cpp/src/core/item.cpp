@@ -63,8 +63,9 @@ Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff) {
   r->content = content_splice(item->content, diff);
   r->length = item->length - diff;
   item->length = diff;
-  r->flags = static_cast<uint8_t>(Item::kHasOrigin | (item->flags & (Item::kHasRightOrigin | Item::kDeleted |
-                                                                      Item::kKeep | Item::kCountable)));
+  r->flags = static_cast<uint8_t>(
+      Item::kHasOrigin |
+      (item->flags & (Item::kHasRightOrigin | Item::kDeleted | Item::kKeep | Item::kCountable)));
   // A cut inside a surrogate pair turns one code point into two U+FFFD.
   if (item->visible() && item->parent_sub == nullptr && item->parent != nullptr) {
     item->parent->cp_length += item->cp_length() + r->cp_length() - old_cp;

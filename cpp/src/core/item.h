@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <string>
 
-#include "crdtcore/id.h"
 #include "core/content.h"
+#include "crdtcore/id.h"
 
 namespace crdtcore::detail {
 

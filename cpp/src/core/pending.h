@@ -20,5 +20,4 @@ struct PendingStructs {
   bool empty() const { return update.empty(); }
 };
 
-
 }  // namespace crdtcore::detail

@@ -90,8 +90,9 @@ size_t StructStore::find_index(const ItemList& list, Clock clock) {
   const Clock last_clock = last->id.clock;
   if (clock >= last_clock) return right;  // the newest struct: the common case
   // Pivot: guess the position assuming evenly sized structs.
-  size_t mid = static_cast<size_t>((static_cast<double>(clock) / static_cast<double>(last_clock + last->length - 1)) *
-                                   static_cast<double>(right));
+  size_t mid = static_cast<size_t>(
+      (static_cast<double>(clock) / static_cast<double>(last_clock + last->length - 1)) *
+      static_cast<double>(right));
   if (mid > right) mid = right;
   while (left <= right) {
     const Item* s = list[mid];

@@ -10,9 +10,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/item.h"
 #include "crdtcore/id.h"
 #include "crdtcore/state_vector.h"
-#include "core/item.h"
 
 namespace crdtcore::detail {
 

@@ -16,9 +16,9 @@ namespace crdtcore::detail {
 struct Branch;
 
 struct TxnState {
-  Origin origin = nullptr;  // who made it (Doc::begin_transaction); null when nobody said
-  bool local = true;        // false when apply_update opened the transaction itself
-  bool remote_applied = false;   // an update was applied in this transaction
+  Origin origin = nullptr;      // who made it (Doc::begin_transaction); null when nobody said
+  bool local = true;            // false when apply_update opened the transaction itself
+  bool remote_applied = false;  // an update was applied in this transaction
   bool own_client_from_remote = false;  // remote data advanced our own client's clock
   // Clock of each client at its first change in this transaction (clients that
   // changed state). Clients never seen before start at 0.

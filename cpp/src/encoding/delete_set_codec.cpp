@@ -22,7 +22,8 @@ DeleteSet DeleteSet::decode(const Bytes& bytes) {
   // The wire may carry zero-length ranges (Yjs never writes them): drop them here.
   for (auto it = ds.clients_.begin(); it != ds.clients_.end();) {
     auto& ranges = it->second;
-    ranges.erase(std::remove_if(ranges.begin(), ranges.end(), [](const DeleteRange& x) { return x.len == 0; }),
+    ranges.erase(std::remove_if(ranges.begin(), ranges.end(),
+                                [](const DeleteRange& x) { return x.len == 0; }),
                  ranges.end());
     it = ranges.empty() ? ds.clients_.erase(it) : std::next(it);
   }

@@ -33,8 +33,8 @@
 #include "core/item.h"
 #include "crdtcore/update.h"
 #include "encoding/doc_codec.h"
-#include "util/lib0_writer.h"
 #include "encoding/struct_codec.h"
+#include "util/lib0_writer.h"
 
 namespace crdtcore::detail {
 

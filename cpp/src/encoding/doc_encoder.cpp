@@ -10,8 +10,8 @@
 #include "core/item.h"
 #include "crdtcore/update.h"
 #include "encoding/doc_codec.h"
-#include "util/lib0_writer.h"
 #include "encoding/struct_codec.h"
+#include "util/lib0_writer.h"
 
 namespace crdtcore::detail {
 
@@ -67,7 +67,8 @@ void write_structs(Lib0Writer& w, const ItemList& list, ClientId client, Clock c
 }
 
 // `from`: client -> first clock to write; written with clients descending.
-void write_clients_structs(Lib0Writer& w, const StructStore& store, const std::map<ClientId, Clock>& from) {
+void write_clients_structs(Lib0Writer& w, const StructStore& store,
+                           const std::map<ClientId, Clock>& from) {
   w.write_var_uint(from.size());
   for (auto it = from.rbegin(); it != from.rend(); ++it) {
     write_structs(w, *store.list(it->first), it->first, it->second);

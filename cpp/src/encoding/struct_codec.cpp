@@ -140,7 +140,8 @@ DeleteSet read_delete_set_v1(Lib0Reader& r) {
       DeleteRange range;
       range.clock = r.read_var_uint();
       range.len = r.read_var_uint();
-      if (range.len > kMaxSafeInteger - range.clock) Lib0Reader::fail("delete range exceeds 2^53-1");
+      if (range.len > kMaxSafeInteger - range.clock)
+        Lib0Reader::fail("delete range exceeds 2^53-1");
       ranges.push_back(range);
     }
   }
@@ -170,8 +171,7 @@ void write_struct_v1(Lib0Writer& w, const DecodedStruct& s, uint64_t offset) {
       w.write_u8(kRefSkip);
       w.write_var_uint(s.length - offset);
       return;
-    case DecodedStruct::Kind::Item:
-      break;
+    case DecodedStruct::Kind::Item: break;
   }
   const bool has_origin = offset > 0 || s.has_origin;
   const Id origin = offset > 0 ? Id{s.id.client, s.id.clock + offset - 1} : s.origin;

@@ -13,10 +13,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/content.h"
 #include "crdtcore/bytes.h"
 #include "crdtcore/delete_set.h"
 #include "crdtcore/id.h"
-#include "core/content.h"
 
 namespace crdtcore::detail {
 

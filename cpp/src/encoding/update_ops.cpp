@@ -17,9 +17,9 @@
 
 #include "crdtcore/state_vector.h"
 #include "crdtcore/update.h"
-#include "util/lib0_writer.h"
 #include "encoding/struct_codec.h"
 #include "util/js_sort.h"
+#include "util/lib0_writer.h"
 
 namespace crdtcore {
 namespace {
@@ -169,9 +169,9 @@ Bytes merge_two_or_more(const std::vector<Bytes>& updates) {
   LazyStructWriter writer;
   std::optional<DecodedStruct> cw;  // Yjs's currWrite
   while (true) {
-    order.erase(std::remove_if(order.begin(), order.end(),
-                               [](StructStream* s) { return s->done(); }),
-                order.end());
+    order.erase(
+        std::remove_if(order.begin(), order.end(), [](StructStream* s) { return s->done(); }),
+        order.end());
     detail::js_array_sort(order, [](StructStream* a, StructStream* b) {
       return compare_streams(a->curr(), b->curr());
     });
@@ -187,8 +187,7 @@ Bytes merge_two_or_more(const std::vector<Bytes>& updates) {
         curr = dec.next();
         iterated = true;
       }
-      if (curr == nullptr || curr->id.client != first ||
-          (iterated && curr->id.clock > cw->end())) {
+      if (curr == nullptr || curr->id.client != first || (iterated && curr->id.clock > cw->end())) {
         continue;  // another stream may hold what comes next
       }
       if (first != cw->id.client) {

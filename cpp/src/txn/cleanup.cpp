@@ -27,8 +27,9 @@ void try_merge_delete_set(DocImpl& doc, const DeleteSet& ds) {
     for (size_t di = ranges.size(); di-- > 0;) {
       const DeleteRange& r = ranges[di];
       if (r.end() - 1 >= list->back()->end()) continue;
-      int64_t si = std::min<int64_t>(static_cast<int64_t>(list->size()) - 1,
-                                     1 + static_cast<int64_t>(StructStore::find_index(*list, r.end() - 1)));
+      int64_t si =
+          std::min<int64_t>(static_cast<int64_t>(list->size()) - 1,
+                            1 + static_cast<int64_t>(StructStore::find_index(*list, r.end() - 1)));
       while (si > 0 && (*list)[static_cast<size_t>(si)]->id.clock >= r.clock) {
         si -= 1 + static_cast<int64_t>(try_merge_with_lefts(doc, *list, static_cast<size_t>(si)));
       }
@@ -63,7 +64,8 @@ size_t try_merge_with_lefts(DocImpl& doc, ItemList& list, size_t pos) {
   Item* left = list[first];
   for (size_t k = first + 1; k <= pos; ++k) {
     Item* right = list[k];
-    const uint64_t left_units = left->visible() ? (doc.code_points() ? left->cp_length() : left->length) : 0;
+    const uint64_t left_units =
+        left->visible() ? (doc.code_points() ? left->cp_length() : left->length) : 0;
     item_merge(left, right);
     if (!right->is_gc()) {
       fix_marker_after_merge(left, right, left_units);
@@ -85,7 +87,8 @@ void cleanup_transaction(DocImpl& doc, TxnState& txn) {
     ItemList* list = doc.store.list(client);
     if (list == nullptr || list->empty()) continue;
     if (before == list->back()->end()) continue;
-    const int64_t first = std::max<int64_t>(static_cast<int64_t>(StructStore::find_index(*list, before)), 1);
+    const int64_t first =
+        std::max<int64_t>(static_cast<int64_t>(StructStore::find_index(*list, before)), 1);
     for (int64_t i = static_cast<int64_t>(list->size()) - 1; i >= first;) {
       i -= 1 + static_cast<int64_t>(try_merge_with_lefts(doc, *list, static_cast<size_t>(i)));
     }

@@ -27,7 +27,8 @@ void gc_type_subtree(DocImpl& doc, Branch* root) {
     Branch* b = branches[i];
     auto visit = [&](Item* it) {
       items.push_back(it);
-      if (auto* ct = std::get_if<ContentType>(&it->content); ct != nullptr && ct->branch != nullptr) {
+      if (auto* ct = std::get_if<ContentType>(&it->content);
+          ct != nullptr && ct->branch != nullptr) {
         branches.push_back(ct->branch);
       }
     };
@@ -80,7 +81,8 @@ void try_gc_delete_set(DocImpl& doc, const DeleteSet& ds) {
       for (size_t si = StructStore::find_index(*list, r.clock); si < list->size(); ++si) {
         Item* s = (*list)[si];
         if (s->id.clock >= r.end()) break;
-        if (!s->is_gc() && s->deleted() && !s->keep() && !std::holds_alternative<ContentDeleted>(s->content)) {
+        if (!s->is_gc() && s->deleted() && !s->keep() &&
+            !std::holds_alternative<ContentDeleted>(s->content)) {
           gc_item(doc, s);
         }
       }

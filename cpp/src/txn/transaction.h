@@ -13,8 +13,8 @@
 
 #include <exception>
 
-#include "crdtcore/doc.h"
 #include "core/doc_state.h"
+#include "crdtcore/doc.h"
 
 namespace crdtcore::detail {
 

@@ -24,7 +24,8 @@ uint64_t item_units(const DocImpl& doc, const Item* item) {
 
 uint64_t to_yjs_offset(const DocImpl& doc, const Item* item, uint64_t offset) {
   if (doc.code_points()) {
-    if (auto* s = std::get_if<ContentString>(&item->content); s != nullptr && s->cp_len != s->str.size()) {
+    if (auto* s = std::get_if<ContentString>(&item->content);
+        s != nullptr && s->cp_len != s->str.size()) {
       return utf16_offset_of_code_point(s->str, offset);
     }
   }
@@ -132,7 +133,8 @@ void shift_markers(DocImpl& doc, Branch* b, uint64_t index, int64_t delta) {
 
 Content content_for_values(std::vector<Value> run) { return ContentAny{std::move(run)}; }
 
-void list_insert_values(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, const std::vector<Value>& values) {
+void list_insert_values(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index,
+                        const std::vector<Value>& values) {
   require_live(b);
   if (index > b->len(doc.code_points())) throw OutOfRange("index out of range");
   if (values.empty()) return;

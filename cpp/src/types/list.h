@@ -10,9 +10,9 @@
 #include <memory>
 #include <vector>
 
+#include "core/content.h"
 #include "crdtcore/shared.h"
 #include "crdtcore/value.h"
-#include "core/content.h"
 
 namespace crdtcore::detail {
 
@@ -42,7 +42,8 @@ void refresh_markers(DocImpl& doc, Branch* b);
 // Throws InvalidState when the branch was deleted.
 void require_live(const Branch* b);
 
-void list_insert_values(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, const std::vector<Value>& values);
+void list_insert_values(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index,
+                        const std::vector<Value>& values);
 Branch* list_insert_type(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, TypeKind kind);
 void list_delete(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, uint64_t len);
 

@@ -43,7 +43,8 @@ void iterate_structs(DocImpl& doc, TxnState& t, ClientId client, Clock start, ui
 
 // Yjs cleanupContextlessFormattingGap.
 void contextless_cleanup(DocImpl& doc, TxnState& t, Item* item) {
-  while (item != nullptr && item->right != nullptr && (item->right->deleted() || !item->right->countable())) {
+  while (item != nullptr && item->right != nullptr &&
+         (item->right->deleted() || !item->right->countable())) {
     item = item->right;
   }
   std::set<std::string> seen;
@@ -89,7 +90,8 @@ std::unique_ptr<TxnState> format_cleanup_after_remote(DocImpl& doc, TxnState& re
     const Clock after = doc.store.state(client);
     if (after == before) continue;
     iterate_structs(doc, remote, client, before, after, [&](Item* it) {
-      if (!it->is_gc() && !it->deleted() && it->is_format() && it->parent != nullptr) add_full(it->parent);
+      if (!it->is_gc() && !it->deleted() && it->is_format() && it->parent != nullptr)
+        add_full(it->parent);
     });
   }
   auto t = std::make_unique<TxnState>();
@@ -97,7 +99,9 @@ std::unique_ptr<TxnState> format_cleanup_after_remote(DocImpl& doc, TxnState& re
   for (const auto& [client, ranges] : remote.delete_set.clients()) {
     for (const DeleteRange& r : ranges) {
       iterate_structs(doc, remote, client, r.clock, r.len, [&](Item* it) {
-        if (it->is_gc() || it->parent == nullptr || !it->parent->has_formatting || has_full(it->parent)) return;
+        if (it->is_gc() || it->parent == nullptr || !it->parent->has_formatting ||
+            has_full(it->parent))
+          return;
         if (it->is_format()) {
           add_full(it->parent);
         } else {

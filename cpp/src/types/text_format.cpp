@@ -37,7 +37,9 @@ void Attrs::erase(const std::string& key) {
 
 namespace {
 
-bool is_number(const Value& v) { return v.kind() == Value::Kind::Int || v.kind() == Value::Kind::Float; }
+bool is_number(const Value& v) {
+  return v.kind() == Value::Kind::Int || v.kind() == Value::Kind::Float;
+}
 double number_of(const Value& v) {
   return v.kind() == Value::Kind::Int ? static_cast<double>(v.as_int()) : v.as_float();
 }
@@ -48,7 +50,9 @@ Value get_or_null(const Attrs& attrs, const std::string& key) {
   return (v == nullptr || v->is_undefined()) ? Value::null() : *v;
 }
 
-const ContentFormat* format_of(const Item* item) { return std::get_if<ContentFormat>(&item->content); }
+const ContentFormat* format_of(const Item* item) {
+  return std::get_if<ContentFormat>(&item->content);
+}
 
 void update_current_attributes(Attrs& attrs, const ContentFormat& f) {
   if (f.value.is_null() || f.value.is_undefined()) {
@@ -99,7 +103,8 @@ void minimize_attribute_changes(DocImpl& doc, TextPos& pos, const Attrs& attribu
   }
 }
 
-Attrs insert_attributes(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, const Attrs& attributes) {
+Attrs insert_attributes(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos,
+                        const Attrs& attributes) {
   Attrs negated;
   for (const auto& [key, val] : attributes.items()) {
     Value current = get_or_null(pos.attrs, key);
@@ -112,7 +117,8 @@ Attrs insert_attributes(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, co
   return negated;
 }
 
-void insert_negated_attributes(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, Attrs& negated) {
+void insert_negated_attributes(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos,
+                               Attrs& negated) {
   while (pos.right != nullptr) {
     Item* r = pos.right;
     const ContentFormat* f = format_of(r);
@@ -134,8 +140,8 @@ void insert_negated_attributes(DocImpl& doc, TxnState& txn, Branch* b, TextPos& 
 
 // Yjs cleanupFormattingGap: deletes format items made redundant between `start`
 // and the next visible content item.
-void cleanup_formatting_gap(DocImpl& doc, TxnState& txn, Item* start, Item* curr, const Attrs& start_attrs,
-                            Attrs& curr_attrs) {
+void cleanup_formatting_gap(DocImpl& doc, TxnState& txn, Item* start, Item* curr,
+                            const Attrs& start_attrs, Attrs& curr_attrs) {
   Item* end = start;
   std::vector<std::pair<std::string, const Item*>> end_formats;
   auto set_end_format = [&](const std::string& k, const Item* it) {
@@ -192,22 +198,14 @@ bool js_strict_equal(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
     case Value::Kind::Undefined:
-    case Value::Kind::Null:
-      return true;
-    case Value::Kind::Bool:
-      return a.as_bool() == b.as_bool();
-    case Value::Kind::BigInt:
-      return a.as_bigint() == b.as_bigint();
-    case Value::Kind::String:
-      return a.as_string() == b.as_string();
-    case Value::Kind::Binary:
-      return &a.as_binary() == &b.as_binary();
-    case Value::Kind::Array:
-      return &a.as_array() == &b.as_array();
-    case Value::Kind::Object:
-      return &a.as_object() == &b.as_object();
-    default:
-      return false;
+    case Value::Kind::Null: return true;
+    case Value::Kind::Bool: return a.as_bool() == b.as_bool();
+    case Value::Kind::BigInt: return a.as_bigint() == b.as_bigint();
+    case Value::Kind::String: return a.as_string() == b.as_string();
+    case Value::Kind::Binary: return &a.as_binary() == &b.as_binary();
+    case Value::Kind::Array: return &a.as_array() == &b.as_array();
+    case Value::Kind::Object: return &a.as_object() == &b.as_object();
+    default: return false;
   }
 }
 
@@ -238,7 +236,8 @@ bool equal_attrs(const Value& a, const Value& b) {
   return false;
 }
 
-TextPos find_text_position(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, bool use_markers) {
+TextPos find_text_position(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index,
+                           bool use_markers) {
   TextPos pos;
   if (use_markers && !b->has_formatting) {
     pos.left = list_left_at(doc, txn, b, index, true);
@@ -251,7 +250,8 @@ TextPos find_text_position(DocImpl& doc, TxnState& txn, Branch* b, uint64_t inde
   return pos;
 }
 
-Item* insert_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, Content content, Attrs attributes) {
+Item* insert_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, Content content,
+                  Attrs attributes) {
   for (const auto& [key, val] : pos.attrs.items()) {
     if (attributes.get(key) == nullptr) attributes.set(key, Value::null());
   }
@@ -266,7 +266,8 @@ Item* insert_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, Content 
   return item;
 }
 
-void format_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, uint64_t length, const Attrs& attributes) {
+void format_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, uint64_t length,
+                 const Attrs& attributes) {
   minimize_attribute_changes(doc, pos, attributes);
   Attrs negated = insert_attributes(doc, txn, b, pos, attributes);
   while (pos.right != nullptr &&
@@ -297,7 +298,8 @@ void format_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, uint64_t 
   }
   if (length > 0) {
     std::u16string newlines(static_cast<size_t>(length), u'\n');
-    pos.right = insert_local(doc, txn, b, pos.left, pos.right, nullptr, make_content_string(std::move(newlines)));
+    pos.right = insert_local(doc, txn, b, pos.left, pos.right, nullptr,
+                             make_content_string(std::move(newlines)));
     forward(doc, pos);
   }
   insert_negated_attributes(doc, txn, b, pos, negated);
@@ -341,7 +343,8 @@ void delete_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, uint64_t 
     forward(doc, pos);
   }
   // Without any format item in the text the clean-up cannot find anything to do.
-  if (start != nullptr && b->has_formatting) cleanup_formatting_gap(doc, txn, start, pos.right, start_attrs, pos.attrs);
+  if (start != nullptr && b->has_formatting)
+    cleanup_formatting_gap(doc, txn, start, pos.right, start_attrs, pos.attrs);
   const uint64_t removed = start_length - length;
   if (removed > 0) shift_markers(doc, b, at + removed, -static_cast<int64_t>(removed));
 }

@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "crdtcore/value.h"
 #include "core/content.h"
+#include "crdtcore/value.h"
 
 namespace crdtcore::detail {
 
@@ -42,20 +42,23 @@ bool equal_attrs(const Value& a, const Value& b);
 struct TextPos {
   Item* left = nullptr;
   Item* right = nullptr;
-  uint64_t index = 0;   // document units
-  Attrs attrs;          // attributes in effect at the position
+  uint64_t index = 0;  // document units
+  Attrs attrs;         // attributes in effect at the position
 };
 
 // Yjs findPosition. With use_markers (and no formatting in the text) the search
 // starts from a search marker.
-TextPos find_text_position(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, bool use_markers);
+TextPos find_text_position(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index,
+                           bool use_markers);
 
 // Yjs insertText: `content` is a String, Embed or Type content; `attributes` are
 // the attributes the new content must carry (keys in effect but absent are added
 // with Null by this function).
-Item* insert_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, Content content, Attrs attributes);
+Item* insert_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, Content content,
+                  Attrs attributes);
 // Yjs formatText.
-void format_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, uint64_t length, const Attrs& attributes);
+void format_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, uint64_t length,
+                 const Attrs& attributes);
 // Yjs cleanupYTextFormatting: one pass deleting redundant format items.
 void cleanup_text_formatting(DocImpl& doc, TxnState& txn, Branch* b);
 // Yjs deleteText (length in document units).

@@ -129,23 +129,12 @@ void append_json_string(std::string& out, std::string_view s) {
 void append_json(std::string& out, const Value& v) {
   switch (v.kind()) {
     case Value::Kind::Undefined:  // only reached for a top-level value
-    case Value::Kind::Null:
-      out += "null";
-      return;
-    case Value::Kind::Bool:
-      out += v.as_bool() ? "true" : "false";
-      return;
-    case Value::Kind::Int:
-      append_int(out, v.as_int());
-      return;
-    case Value::Kind::Float:
-      append_js_number(out, v.as_float());
-      return;
-    case Value::Kind::BigInt:
-      throw TypeMismatch("BigInt value cannot be serialised to JSON");
-    case Value::Kind::String:
-      append_json_string(out, v.as_string());
-      return;
+    case Value::Kind::Null: out += "null"; return;
+    case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; return;
+    case Value::Kind::Int: append_int(out, v.as_int()); return;
+    case Value::Kind::Float: append_js_number(out, v.as_float()); return;
+    case Value::Kind::BigInt: throw TypeMismatch("BigInt value cannot be serialised to JSON");
+    case Value::Kind::String: append_json_string(out, v.as_string()); return;
     case Value::Kind::Binary: {
       // A Uint8Array serialises as an object with index keys.
       out += '{';
@@ -193,7 +182,8 @@ void append_json(std::string& out, const Value& v) {
 
 class JsonParser {
  public:
-  explicit JsonParser(std::string_view text) : p_(text.data()), begin_(p_), end_(p_ + text.size()) {}
+  explicit JsonParser(std::string_view text)
+      : p_(text.data()), begin_(p_), end_(p_ + text.size()) {}
 
   Value parse_document() {
     skip_ws();
@@ -367,8 +357,7 @@ class JsonParser {
           append_utf8(out, cp);
           break;
         }
-        default:
-          fail("bad escape");
+        default: fail("bad escape");
       }
       run = p_;
     }

@@ -15,9 +15,8 @@
 
 #include "util/lib0_reader.h"
 
-#include <cmath>
-
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "util/utf.h"
@@ -26,8 +25,8 @@ namespace crdtcore::detail {
 namespace {
 
 constexpr int kMaxVarIntBytes = 10;
-constexpr int kMaxDepth = 512;          // nested arrays / objects
-constexpr size_t kMaxReserve = 256;     // elements reserved before growing on demand
+constexpr int kMaxDepth = 512;       // nested arrays / objects
+constexpr size_t kMaxReserve = 256;  // elements reserved before growing on demand
 
 // Adds `bits` (7 or fewer) at `shift` to `*v`; false when the result would exceed
 // 2^53-1.
@@ -156,28 +155,20 @@ Value Lib0Reader::read_any() { return read_any_depth(0); }
 Value Lib0Reader::read_any_depth(int depth) {
   const uint8_t tag = read_u8();
   switch (tag) {
-    case 127:
-      return Value::undefined();
-    case 126:
-      return Value::null();
+    case 127: return Value::undefined();
+    case 126: return Value::null();
     case 125: {
       bool negative;
       const uint64_t m = read_var_int(&negative);
       if (negative && m == 0) return Value::floating(-0.0);
       return Value::integer(negative ? -static_cast<int64_t>(m) : static_cast<int64_t>(m));
     }
-    case 124:
-      return js_number(static_cast<double>(read_f32()));
-    case 123:
-      return js_number(read_f64());
-    case 122:
-      return Value::bigint(read_i64_be());
-    case 121:
-      return Value::boolean(false);
-    case 120:
-      return Value::boolean(true);
-    case 119:
-      return Value::string(read_var_string());
+    case 124: return js_number(static_cast<double>(read_f32()));
+    case 123: return js_number(read_f64());
+    case 122: return Value::bigint(read_i64_be());
+    case 121: return Value::boolean(false);
+    case 120: return Value::boolean(true);
+    case 119: return Value::string(read_var_string());
     case 118: {
       if (depth >= kMaxDepth) fail("any value nested too deeply");
       const uint64_t n = read_count(2);  // each entry: key length + value tag
@@ -198,10 +189,8 @@ Value Lib0Reader::read_any_depth(int depth) {
       for (uint64_t i = 0; i < n; ++i) a.push_back(read_any_depth(depth + 1));
       return Value::array(std::move(a));
     }
-    case 116:
-      return Value::binary(read_var_bytes());
-    default:
-      fail("unknown any tag " + std::to_string(tag));
+    case 116: return Value::binary(read_var_bytes());
+    default: fail("unknown any tag " + std::to_string(tag));
   }
 }
 

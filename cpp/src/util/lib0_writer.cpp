@@ -86,15 +86,9 @@ void Lib0Writer::write_i64_be(int64_t v) {
 
 void Lib0Writer::write_any(const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::Undefined:
-      write_u8(kTagUndefined);
-      return;
-    case Value::Kind::Null:
-      write_u8(kTagNull);
-      return;
-    case Value::Kind::Bool:
-      write_u8(v.as_bool() ? kTagTrue : kTagFalse);
-      return;
+    case Value::Kind::Undefined: write_u8(kTagUndefined); return;
+    case Value::Kind::Null: write_u8(kTagNull); return;
+    case Value::Kind::Bool: write_u8(v.as_bool() ? kTagTrue : kTagFalse); return;
     case Value::Kind::Int: {
       const int64_t n = v.as_int();
       const uint64_t m = magnitude_of(n);
@@ -118,7 +112,8 @@ void Lib0Writer::write_any(const Value& v) {
     }
     case Value::Kind::Float: {
       const double d = v.as_float();
-      if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) <= static_cast<double>(kMaxTag125)) {
+      if (std::isfinite(d) && std::trunc(d) == d &&
+          std::fabs(d) <= static_cast<double>(kMaxTag125)) {
         write_u8(kTagInteger);
         write_var_int(static_cast<uint64_t>(std::fabs(d)), std::signbit(d));
       } else if (exact_in_float32(d)) {

@@ -19,7 +19,10 @@ class Lib0Writer {
 
   void write_u8(uint8_t b) { buf_.push_back(b); }
   void write_var_uint(uint64_t v) {
-    while (v > 127) { buf_.push_back(static_cast<uint8_t>(0x80 | (v & 0x7F))); v >>= 7; }
+    while (v > 127) {
+      buf_.push_back(static_cast<uint8_t>(0x80 | (v & 0x7F)));
+      v >>= 7;
+    }
     buf_.push_back(static_cast<uint8_t>(v));
   }
   // Signed varInt: sign in bit 6 of the first byte. `negative` with magnitude 0
@@ -29,7 +32,10 @@ class Lib0Writer {
     write_var_int(v < 0 ? static_cast<uint64_t>(-(v + 1)) + 1 : static_cast<uint64_t>(v), v < 0);
   }
   void write_bytes(const uint8_t* p, size_t n) { buf_.insert(buf_.end(), p, p + n); }
-  void write_var_bytes(const uint8_t* p, size_t n) { write_var_uint(n); write_bytes(p, n); }
+  void write_var_bytes(const uint8_t* p, size_t n) {
+    write_var_uint(n);
+    write_bytes(p, n);
+  }
   // REQUIRES: s is valid UTF-8.
   void write_var_string(std::string_view s) {
     write_var_uint(s.size());

@@ -118,24 +118,15 @@ bool operator==(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
     case Value::Kind::Undefined:
-    case Value::Kind::Null:
-      return true;
-    case Value::Kind::Bool:
-      return a.as_bool() == b.as_bool();
-    case Value::Kind::Int:
-      return a.as_int() == b.as_int();
-    case Value::Kind::Float:
-      return a.as_float() == b.as_float();
-    case Value::Kind::BigInt:
-      return a.as_bigint() == b.as_bigint();
-    case Value::Kind::String:
-      return a.as_string() == b.as_string();
-    case Value::Kind::Binary:
-      return a.as_binary() == b.as_binary();
-    case Value::Kind::Array:
-      return a.as_array() == b.as_array();
-    case Value::Kind::Object:
-      return objects_equal(a.as_object(), b.as_object());
+    case Value::Kind::Null: return true;
+    case Value::Kind::Bool: return a.as_bool() == b.as_bool();
+    case Value::Kind::Int: return a.as_int() == b.as_int();
+    case Value::Kind::Float: return a.as_float() == b.as_float();
+    case Value::Kind::BigInt: return a.as_bigint() == b.as_bigint();
+    case Value::Kind::String: return a.as_string() == b.as_string();
+    case Value::Kind::Binary: return a.as_binary() == b.as_binary();
+    case Value::Kind::Array: return a.as_array() == b.as_array();
+    case Value::Kind::Object: return objects_equal(a.as_object(), b.as_object());
   }
   return false;
 }

@@ -27,7 +27,6 @@
 // takes every truncation of every file), CRDTCORE_FUZZ_SLOW_MS,
 // CRDTCORE_FUZZ_DUMP_DIR (write every failing input there as <n>.bin).
 #include <cxxabi.h>
-#include <gtest/gtest.h>
 #include <malloc.h>
 
 #include <algorithm>
@@ -46,7 +45,10 @@
 #include <typeinfo>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "crdtcore/crdtcore.h"
+
 #include "hostile_inputs.h"
 
 // ---------------------------------------------------------------- allocation accounting
@@ -79,10 +81,18 @@ void counted_free(void* p) noexcept {
 void* operator new(size_t n) { return counted_alloc(n); }
 void* operator new[](size_t n) { return counted_alloc(n); }
 void* operator new(size_t n, const std::nothrow_t&) noexcept {
-  try { return counted_alloc(n); } catch (...) { return nullptr; }
+  try {
+    return counted_alloc(n);
+  } catch (...) {
+    return nullptr;
+  }
 }
 void* operator new[](size_t n, const std::nothrow_t&) noexcept {
-  try { return counted_alloc(n); } catch (...) { return nullptr; }
+  try {
+    return counted_alloc(n);
+  } catch (...) {
+    return nullptr;
+  }
 }
 void operator delete(void* p) noexcept { counted_free(p); }
 void operator delete[](void* p) noexcept { counted_free(p); }
@@ -163,7 +173,10 @@ void dump_value(const Value& v, std::string& out) {
     case K::Binary: out += "x" + hex(v.as_binary()); break;
     case K::Array:
       out += "[";
-      for (const Value& e : v.as_array()) { dump_value(e, out); out += ","; }
+      for (const Value& e : v.as_array()) {
+        dump_value(e, out);
+        out += ",";
+      }
       out += "]";
       break;
     case K::Object:
@@ -188,8 +201,8 @@ struct Snapshot {
     return state == o.state && sv == o.sv && pending == o.pending && roots == o.roots;
   }
   std::string describe() const {
-    return "state=" + hex(state, 256) + " sv=" + hex(sv, 256) + " pending=" +
-           (pending ? "1" : "0") + " roots=" + roots.substr(0, 512);
+    return "state=" + hex(state, 256) + " sv=" + hex(sv, 256) +
+           " pending=" + (pending ? "1" : "0") + " roots=" + roots.substr(0, 512);
   }
 };
 
@@ -224,7 +237,7 @@ Snapshot take_snapshot(const Doc& doc) {
 // ---------------------------------------------------------------- corpus
 
 struct Setup {
-  Bytes base;       // what the "doc with content" holds before the variant
+  Bytes base;  // what the "doc with content" holds before the variant
   bool gc = true;
   Bytes ref_state;  // base + original, applied to a fresh Doc
   Bytes ref_sv;
@@ -311,7 +324,8 @@ class Checker {
  public:
   explicit Checker(std::string suite) : suite_(std::move(suite)) {}
   ~Checker() {
-    std::printf("[fuzz] %s: seed=%" PRIu64 " variants=%zu accepted=%zu rejected=%zu "
+    std::printf("[fuzz] %s: seed=%" PRIu64
+                " variants=%zu accepted=%zu rejected=%zu "
                 "diverged=%zu failures=%zu\n",
                 suite_.c_str(), kSeed, variants_, accepted_, rejected_, diverged_, failures_);
   }
@@ -358,8 +372,9 @@ class Checker {
     } catch (...) {
       problem = "threw a non-std exception";
     }
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - t0).count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
     if (static_cast<uint64_t>(ms) > kSlowMs) problem += " took " + std::to_string(ms) + " ms";
     const size_t growth = g_peak_bytes - live_before;
     const size_t budget = (size_t{32} << 20) + 512 * input.size();
@@ -392,39 +407,50 @@ class Checker {
   // origin, and so on, and no CRDT converges on such input (Yjs included).
   void check_round_trip(const Doc& doc, bool gc, const Bytes& v, bool strict) {
     Bytes state;
-    if (run("encode_state_as_update() after accepting", v,
+    if (run(
+            "encode_state_as_update() after accepting", v,
             [&] { state = doc.encode_state_as_update(); }, false) != Outcome::Ok) {
       return;
     }
     Doc copy(doc_options(gc));
-    if (run("re-applying the Doc's own state", state, [&] { copy.apply_update(state); }, false) !=
+    if (run(
+            "re-applying the Doc's own state", state, [&] { copy.apply_update(state); }, false) !=
         Outcome::Ok) {
       return;
     }
-    run("comparing a Doc with the Doc rebuilt from its state", state, [&] {
-      const std::string mine = dump_roots(doc, true);
-      const std::string theirs = dump_roots(copy, true);
-      const bool same_sv = copy.encode_state_vector() == doc.encode_state_vector();
-      if (same_sv && mine == theirs) return;
-      ++diverged_;
-      if (strict) {
-        fail("round trip", v, "re-applying encode_state_as_update() gives another Doc: sv " +
-                                  std::string(same_sv ? "same" : "differs") + ", roots " +
-                                  mine.substr(0, 300) + " vs " + theirs.substr(0, 300));
-      }
-    }, false);
+    run(
+        "comparing a Doc with the Doc rebuilt from its state", state,
+        [&] {
+          const std::string mine = dump_roots(doc, true);
+          const std::string theirs = dump_roots(copy, true);
+          const bool same_sv = copy.encode_state_vector() == doc.encode_state_vector();
+          if (same_sv && mine == theirs) return;
+          ++diverged_;
+          if (strict) {
+            fail("round trip", v,
+                 "re-applying encode_state_as_update() gives another Doc: sv " +
+                     std::string(same_sv ? "same" : "differs") + ", roots " + mine.substr(0, 300) +
+                     " vs " + theirs.substr(0, 300));
+          }
+        },
+        false);
   }
 
   Outcome check_fresh_doc(const Bytes& v, bool strict) {
     Doc doc(doc_options(true));
     Outcome r = run("apply_update(fresh Doc)", v, [&] { doc.apply_update(v); });
     if (r == Outcome::Rejected) {
-      run("snapshot after rejection", v, [&] {
-        Snapshot s = take_snapshot(doc);
-        if (s.state != Bytes{0, 0} || s.sv != Bytes{0} || s.pending || !doc.root_names().empty()) {
-          fail("apply_update(fresh Doc)", v, "rejected update changed the Doc: " + s.describe());
-        }
-      }, false);
+      run(
+          "snapshot after rejection", v,
+          [&] {
+            Snapshot s = take_snapshot(doc);
+            if (s.state != Bytes{0, 0} || s.sv != Bytes{0} || s.pending ||
+                !doc.root_names().empty()) {
+              fail("apply_update(fresh Doc)", v,
+                   "rejected update changed the Doc: " + s.describe());
+            }
+          },
+          false);
     } else if (r == Outcome::Ok) {
       check_round_trip(doc, true, v, strict);
     }
@@ -439,23 +465,27 @@ class Checker {
     auto edit = [](Doc& d, const char* text) { d.get_text("local").insert(0, text); };
     Doc doc(doc_options(setup.gc));
     Doc twin(doc_options(setup.gc));
-    if (run("applying the base update", setup.base, [&] {
-          doc.apply_update(setup.base);
-          if (in_transaction) {
-            twin.apply_update(setup.base);
-            crdtcore::Transaction txn(twin);
-            edit(twin, "before ");
-            edit(twin, "after ");
-            txn.commit();
-          }
-        }, false) != Outcome::Ok) {
+    if (run(
+            "applying the base update", setup.base,
+            [&] {
+              doc.apply_update(setup.base);
+              if (in_transaction) {
+                twin.apply_update(setup.base);
+                crdtcore::Transaction txn(twin);
+                edit(twin, "before ");
+                edit(twin, "after ");
+                txn.commit();
+              }
+            },
+            false) != Outcome::Ok) {
       return;
     }
     int events = 0;
     doc.observe([&events](const crdtcore::TransactionResult&) { ++events; });
     Snapshot expected;
-    if (run("snapshot", v, [&] { expected = take_snapshot(in_transaction ? twin : doc); },
-            false) != Outcome::Ok) {
+    if (run(
+            "snapshot", v, [&] { expected = take_snapshot(in_transaction ? twin : doc); }, false) !=
+        Outcome::Ok) {
       return;
     }
     Outcome r;
@@ -472,31 +502,41 @@ class Checker {
     }
     if (r == Outcome::Failed) return;
     if (r == Outcome::Rejected) {
-      run("snapshot after rejection", v, [&] {
-        Snapshot after = take_snapshot(doc);
-        if (!(after == expected)) {
-          fail("apply_update(Doc with content)", v,
-               "rejected update changed the Doc:\n  expected " + expected.describe() +
-                   "\n  got      " + after.describe());
-        } else if (events != (in_transaction ? 1 : 0)) {
-          fail("apply_update(Doc with content)", v,
-               "observer calls after a rejected update: " + std::to_string(events));
-        }
-      }, false);
-      if (run("apply original after a rejected update", e.update, [&] {
-            doc.apply_update(e.update);
-            if (in_transaction) twin.apply_update(e.update);
-          }, false) == Outcome::Ok) {
-        run("compare with the reference Doc", v, [&] {
-          const Bytes& ref_state =
-              in_transaction ? twin.encode_state_as_update() : setup.ref_state;
-          const Bytes& ref_sv = in_transaction ? twin.encode_state_vector() : setup.ref_sv;
-          if (doc.encode_state_as_update() != ref_state || doc.encode_state_vector() != ref_sv) {
-            fail("apply original after a rejected update", v,
-                 "Doc differs from the reference: " + hex(doc.encode_state_as_update(), 256) +
-                     " vs " + hex(ref_state, 256));
-          }
-        }, false);
+      run(
+          "snapshot after rejection", v,
+          [&] {
+            Snapshot after = take_snapshot(doc);
+            if (!(after == expected)) {
+              fail("apply_update(Doc with content)", v,
+                   "rejected update changed the Doc:\n  expected " + expected.describe() +
+                       "\n  got      " + after.describe());
+            } else if (events != (in_transaction ? 1 : 0)) {
+              fail("apply_update(Doc with content)", v,
+                   "observer calls after a rejected update: " + std::to_string(events));
+            }
+          },
+          false);
+      if (run(
+              "apply original after a rejected update", e.update,
+              [&] {
+                doc.apply_update(e.update);
+                if (in_transaction) twin.apply_update(e.update);
+              },
+              false) == Outcome::Ok) {
+        run(
+            "compare with the reference Doc", v,
+            [&] {
+              const Bytes& ref_state =
+                  in_transaction ? twin.encode_state_as_update() : setup.ref_state;
+              const Bytes& ref_sv = in_transaction ? twin.encode_state_vector() : setup.ref_sv;
+              if (doc.encode_state_as_update() != ref_state ||
+                  doc.encode_state_vector() != ref_sv) {
+                fail("apply original after a rejected update", v,
+                     "Doc differs from the reference: " + hex(doc.encode_state_as_update(), 256) +
+                         " vs " + hex(ref_state, 256));
+              }
+            },
+            false);
       }
       return;
     }
@@ -508,14 +548,16 @@ class Checker {
 
   // Output of an update operation must be a readable update.
   void check_output_update(const std::string& op, const Bytes& out) {
-    run("encode_state_vector_from_update(output of " + op + ")", out,
+    run(
+        "encode_state_vector_from_update(output of " + op + ")", out,
         [&] { crdtcore::encode_state_vector_from_update(out); }, false);
   }
 
   void check_update_ops(const Entry& e, const Bytes& v) {
     Bytes out;
-    if (run("merge_updates({variant, original})", v,
-            [&] { out = crdtcore::merge_updates({v, e.update}); }) == Outcome::Ok) {
+    if (run("merge_updates({variant, original})", v, [&] {
+          out = crdtcore::merge_updates({v, e.update});
+        }) == Outcome::Ok) {
       check_output_update("merge_updates", out);
       Doc doc(doc_options(true));
       run("apply_update(merged)", out, [&] { doc.apply_update(out); });
@@ -537,27 +579,35 @@ class Checker {
     }
     if (run("encode_state_vector_from_update(variant)", v,
             [&] { out = crdtcore::encode_state_vector_from_update(v); }) == Outcome::Ok) {
-      run("StateVector::decode(output of encode_state_vector_from_update)", out,
+      run(
+          "StateVector::decode(output of encode_state_vector_from_update)", out,
           [&] { StateVector::decode(out); }, false);
     }
     StateVector sv;
     if (run("StateVector::decode(variant)", v, [&] { sv = StateVector::decode(v); }) ==
         Outcome::Ok) {
-      run("StateVector encode/decode round trip", v, [&] {
-        // encode() leaves out clients whose clock is 0; otherwise nothing may change.
-        const Bytes once = sv.encode();
-        const StateVector back = StateVector::decode(once);
-        bool same = back.encode() == once;
-        for (const auto& [client, clock] : sv.entries()) same = same && back.get(client) == clock;
-        if (!same) fail("StateVector::decode(variant)", v, "re-encoded vector decodes differently");
-      }, false);
+      run(
+          "StateVector encode/decode round trip", v,
+          [&] {
+            // encode() leaves out clients whose clock is 0; otherwise nothing may change.
+            const Bytes once = sv.encode();
+            const StateVector back = StateVector::decode(once);
+            bool same = back.encode() == once;
+            for (const auto& [client, clock] : sv.entries())
+              same = same && back.get(client) == clock;
+            if (!same)
+              fail("StateVector::decode(variant)", v, "re-encoded vector decodes differently");
+          },
+          false);
     }
     Doc doc(doc_options(true));
-    run("prepare Doc", e.update, [&] { doc.apply_update(e.update); }, false);
+    run(
+        "prepare Doc", e.update, [&] { doc.apply_update(e.update); }, false);
     if (run("Doc::encode_state_as_update(&variant)", v,
             [&] { out = doc.encode_state_as_update(&v); }) == Outcome::Ok) {
       Doc other(doc_options(true));
-      run("apply_update(output of encode_state_as_update(&variant))", out,
+      run(
+          "apply_update(output of encode_state_as_update(&variant))", out,
           [&] { other.apply_update(out); }, false);
     }
   }
@@ -584,14 +634,14 @@ std::mt19937_64 rng_for(const std::string& what) { return std::mt19937_64(kSeed 
 
 size_t pick(std::mt19937_64& rng, size_t n) { return n == 0 ? 0 : rng() % n; }
 
-const uint8_t kInteresting[] = {0, 1, 2, 7, 8, 9, 10, 0x1f, 0x3f, 0x40, 0x7f, 0x80, 0x81,
-                                0xbf, 0xc0, 0xfe, 0xff, 116, 117, 118, 119, 125, 126, 127};
+const uint8_t kInteresting[] = {0,    1,    2,    7,    8,    9,    10,   0x1f,
+                                0x3f, 0x40, 0x7f, 0x80, 0x81, 0xbf, 0xc0, 0xfe,
+                                0xff, 116,  117,  118,  119,  125,  126,  127};
 
 uint8_t interesting_byte(std::mt19937_64& rng) {
   return rng() % 3 == 0 ? static_cast<uint8_t>(rng())
                         : kInteresting[pick(rng, sizeof(kInteresting))];
 }
-
 
 Bytes flip_bits(std::mt19937_64& rng, Bytes v, int count) {
   if (v.empty()) return v;
@@ -640,7 +690,10 @@ Bytes edit_bytes(std::mt19937_64& rng, Bytes v) {
 // clock). Keeps the framing plausible so that decoding gets far and integration
 // sees odd references.
 Bytes edit_field(std::mt19937_64& rng, const Bytes& v) {
-  struct Piece { size_t begin, end; uint64_t value; };
+  struct Piece {
+    size_t begin, end;
+    uint64_t value;
+  };
   std::vector<Piece> pieces;
   for (size_t i = 0; i < v.size();) {
     const size_t begin = i;
@@ -685,8 +738,10 @@ TEST(DecodeRobustness, AllocationGuardIsActive) {
 }
 
 TEST(DecodeRobustness, CorpusIsValid) {
-  std::printf("[fuzz] seed=%" PRIu64 " iterations=%" PRIu64 " (CRDTCORE_FUZZ_SEED, "
-              "CRDTCORE_FUZZ_ITERATIONS)\n", kSeed, kIterations);
+  std::printf("[fuzz] seed=%" PRIu64 " iterations=%" PRIu64
+              " (CRDTCORE_FUZZ_SEED, "
+              "CRDTCORE_FUZZ_ITERATIONS)\n",
+              kSeed, kIterations);
   ASSERT_GE(corpus().size(), 30u) << "run tests/interop/gen_fuzz_corpus.mjs";
   Checker checker("CorpusIsValid");
   for (size_t i = 0; i < corpus().size(); ++i) {

@@ -27,7 +27,10 @@ inline void append_var_uint(Bytes& b, uint64_t v) {
 
 struct W {
   Bytes b;
-  W& u(uint64_t v) { append_var_uint(b, v); return *this; }
+  W& u(uint64_t v) {
+    append_var_uint(b, v);
+    return *this;
+  }
   W& raw(std::initializer_list<int> xs) {
     for (int x : xs) b.push_back(static_cast<uint8_t>(x));
     return *this;
@@ -69,8 +72,8 @@ inline std::vector<Hostile> hostile_inputs() {
   // Counts and lengths the input cannot back.
   add("num_clients_2^40", W().u(k2p40), true);
   add("num_clients_2^53-1", W().u(kMax), true);
-  add("num_clients_2^40_then_block",
-      W().u(k2p40).u(1).u(1).u(0).raw({4, 1}).str("t").str("a").u(0), true);
+  add("num_clients_2^40_then_block", W().u(k2p40).u(1).u(1).u(0).raw({4, 1}).str("t").str("a").u(0),
+      true);
   add("num_structs_2^40", W::block(k2p40, 1, 0).raw({4, 1}).str("t").str("a").u(0), true);
   add("num_structs_2^53-1", W::block(kMax, 1, 0).raw({4, 1}).str("t").str("a").u(0), true);
   add("string_len_2^40", root_item(1, 0, 4).u(k2p40).raw({97, 98, 99, 0}), true);
@@ -78,8 +81,8 @@ inline std::vector<Hostile> hostile_inputs() {
   add("parent_sub_len_2^40", root_item(1, 0, 0x28, "m").u(k2p40).raw({107, 1, 125, 1, 0}), true);
   add("any_count_2^40", root_item(1, 0, 8).u(k2p40).raw({125, 1, 0}), true);
   add("any_array_len_2^40", root_item(1, 0, 8).u(1).raw({117}).u(k2p40).raw({126, 0}), true);
-  add("any_object_len_2^40",
-      root_item(1, 0, 8).u(1).raw({118}).u(k2p40).str("k").raw({126, 0}), true);
+  add("any_object_len_2^40", root_item(1, 0, 8).u(1).raw({118}).u(k2p40).str("k").raw({126, 0}),
+      true);
   add("any_string_len_2^40", root_item(1, 0, 8).u(1).raw({119}).u(k2p40).raw({97, 0}), true);
   add("any_binary_len_2^40", root_item(1, 0, 8).u(1).raw({116}).u(k2p40).raw({97, 0}), true);
   add("binary_content_len_2^40", root_item(1, 0, 3).u(k2p40).raw({1, 2, 0}), true);
@@ -141,9 +144,19 @@ inline std::vector<Hostile> hostile_inputs() {
   add("origin_into_other_parent", W::block(1, 50, 0).raw({136, 1, 3, 1, 125, 1}).u(0));
   add("parent_sub_on_text_root", root_item(1, 0, 0x24).str("key").str("v").u(0));
   add("skip_then_item", W::block(2, 1, 0).raw({10, 3, 132, 1, 2}).str("x").u(0));
-  add("duplicate_client_blocks",
-      W().u(2).u(1).u(1).u(0).raw({4, 1}).str("t").str("abcd")
-          .u(1).u(1).u(1).raw({132, 1, 0}).str("XYZWV").u(0));
+  add("duplicate_client_blocks", W().u(2)
+                                     .u(1)
+                                     .u(1)
+                                     .u(0)
+                                     .raw({4, 1})
+                                     .str("t")
+                                     .str("abcd")
+                                     .u(1)
+                                     .u(1)
+                                     .u(1)
+                                     .raw({132, 1, 0})
+                                     .str("XYZWV")
+                                     .u(0));
   // Content payloads that are well-framed but semantically bad.
   add("format_bad_json", root_item(1, 0, 6).str("bold").str("{").u(0));
   add("embed_bad_json", root_item(1, 0, 5).str("not json").u(0));
@@ -152,12 +165,22 @@ inline std::vector<Hostile> hostile_inputs() {
   add("doc_options_not_object", root_item(1, 0, 9).str("g").raw({119}).str("x").u(0));
   add("doc_options_array", root_item(1, 0, 9).str("g").raw({117, 1, 126}).u(0));
   add("invalid_utf8_text",
-      root_item(1, 0, 4).u(13)
+      root_item(1, 0, 4)
+          .u(13)
           .raw({0xff, 0xfe, 0xc0, 0x80, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80, 0x61, 0xe2})
-          .u(1).u(1).u(1).u(2).u(3));
-  add("invalid_utf8_root_and_key",
-      W::block(1, 1, 0).raw({0x28, 1}).u(2).raw({0xc3, 0x28}).u(3).raw({0xed, 0xbf, 0xbf})
-          .raw({1, 126}).u(0));
+          .u(1)
+          .u(1)
+          .u(1)
+          .u(2)
+          .u(3));
+  add("invalid_utf8_root_and_key", W::block(1, 1, 0)
+                                       .raw({0x28, 1})
+                                       .u(2)
+                                       .raw({0xc3, 0x28})
+                                       .u(3)
+                                       .raw({0xed, 0xbf, 0xbf})
+                                       .raw({1, 126})
+                                       .u(0));
   // Deep nesting.
   add("deep_any_array_10000", root_item(1, 0, 8).u(1).repeat({117, 1}, 10000).raw({126, 0}));
   add("deep_any_object_10000",
@@ -174,8 +197,10 @@ inline std::vector<Hostile> hostile_inputs() {
     w.u(n);
     for (uint64_t c = 1; c <= n; ++c) {
       w.u(1).u(c).u(0);
-      if (c == n) w.raw({4, 1}).str("t").str("x");
-      else w.raw({132}).u(c + 1).u(0).str("x");
+      if (c == n)
+        w.raw({4, 1}).str("t").str("x");
+      else
+        w.raw({132}).u(c + 1).u(0).str("x");
     }
     add("dependency_chain_3000_clients", w.u(0));
   }
