@@ -15,9 +15,12 @@ from ._text import Text as Text
 from ._transaction import Subscription as Subscription
 from ._transaction import Transaction as Transaction
 from ._transaction import TransactionEvent as TransactionEvent
+from ._update import decode_delete_set as decode_delete_set
+from ._update import decode_state_vector as decode_state_vector
 from ._update import get_state as get_state
 from ._update import get_update as get_update
 from ._update import merge_updates as merge_updates
+from ._update import validate_update as validate_update
 from .errors import CrdtcoreError as CrdtcoreError
 from .errors import DecodeError as DecodeError
 from .sync import Awareness as Awareness
@@ -52,10 +55,13 @@ __all__ = [
     "create_awareness_message",
     "create_sync_message",
     "create_update_message",
+    "decode_delete_set",
+    "decode_state_vector",
     "get_state",
     "get_update",
     "handle_sync_message",
     "merge_updates",
     "read_message",
+    "validate_update",
     "write_message",
 ]
