@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .._testing._ops import Op, apply_ops, new_doc
-from .._testing._oracle import Snapshot, decode_state_vector, snapshot
+from .._testing._oracle import Snapshot, snapshot
 from .._transaction import TransactionEvent
-from .._update import merge_updates
+from .._update import decode_state_vector, merge_updates
 from ..sync import SyncProtocol
 from .deletes import DeleteTracker
 

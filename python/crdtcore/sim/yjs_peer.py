@@ -32,7 +32,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from .._testing._oracle import Snapshot, decode_state_vector
+from .._testing._oracle import Snapshot
+from .._update import decode_state_vector
 from .peer import CrdtcorePeer, PeerSpec, SimPeer
 
 SCRIPT_ENV = "CRDTCORE_SIM_YJS_SCRIPT"
