@@ -5,7 +5,7 @@ opens and closes connections (the ``Overlay`` a topology acts on), moves each pe
 queued frames onto the network after everything that may queue some, hands arriving
 frames to the receiving peer, and runs every peer's anti-entropy timer: a ``resync``
 (fresh SyncStep1 to each neighbour) every ``resync_interval`` ms from a random phase.
-``Simulation`` (scenario.py) adds the workload, scheduled faults and the convergence
+``Simulation`` (simulation.py) adds the workload, scheduled faults and the convergence
 check on top.
 
 Thread safety: none (see scheduler.py).

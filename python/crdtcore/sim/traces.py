@@ -32,7 +32,7 @@ from .._text import Text
 from .._transaction import TransactionEvent
 
 if TYPE_CHECKING:
-    from .scenario import Simulation
+    from .simulation import Simulation
 
 Patch = tuple[int, int, str]  # (position, deleted code points, inserted text)
 

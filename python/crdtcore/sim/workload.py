@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .._testing._ops import ROOTS, tag
 
 if TYPE_CHECKING:
-    from .scenario import Simulation
+    from .simulation import Simulation
 
 # Single code points and multi-code-point clusters (a skin-tone emoji, a flag): inserting
 # and deleting by code point may split a cluster, which every replica must do alike.

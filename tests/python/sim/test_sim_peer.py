@@ -115,7 +115,7 @@ def test_dispose_closes_every_connection():
         "crdtcore.sim.deletes",
         "crdtcore.sim.checker",
         "crdtcore.sim.report",
-        "crdtcore.sim.scenario",
+        "crdtcore.sim.simulation",
         "crdtcore.sim.population",
         "crdtcore.sim.cli",
     ],
