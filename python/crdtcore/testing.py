@@ -44,20 +44,6 @@ from ._testing._exchange import Exchange as Exchange
 from ._testing._exchange import run_schedule as run_schedule
 from ._testing._generate import FAULT_MIXES as FAULT_MIXES
 from ._testing._generate import random_scenario as random_scenario
-from ._testing._ops import ROOTS as ROOTS
-from ._testing._ops import Op as Op
-from ._testing._ops import apply_op as apply_op
-from ._testing._ops import apply_ops as apply_ops
-from ._testing._ops import new_doc as new_doc
-from ._testing._ops import tag as tag
-from ._testing._ops import untag as untag
-from ._testing._ops import walk as walk
-from ._testing._oracle import ConvergenceError as ConvergenceError
-from ._testing._oracle import Snapshot as Snapshot
-from ._testing._oracle import assert_converges as assert_converges
-from ._testing._oracle import compare_snapshots as compare_snapshots
-from ._testing._oracle import first_difference as first_difference
-from ._testing._oracle import snapshot as snapshot
 from ._testing._scenario import Scenario as Scenario
 from ._testing._scenario import load_scenario as load_scenario
 from ._testing._scenario import run_scenario as run_scenario
@@ -65,6 +51,20 @@ from ._testing._scenario import save_scenario as save_scenario
 from ._testing._shrink import ddmin as ddmin
 from ._testing._shrink import failure_of as failure_of
 from ._testing._shrink import shrink_scenario as shrink_scenario
+from .model import ROOTS as ROOTS
+from .model import ConvergenceError as ConvergenceError
+from .model import Op as Op
+from .model import Snapshot as Snapshot
+from .model import apply_op as apply_op
+from .model import apply_ops as apply_ops
+from .model import assert_converges as assert_converges
+from .model import compare_snapshots as compare_snapshots
+from .model import first_difference as first_difference
+from .model import new_doc as new_doc
+from .model import snapshot as snapshot
+from .model import tag as tag
+from .model import untag as untag
+from .model import walk as walk
 
 _STRATEGIES = ("operations", "scenarios", "schedules", "texts", "transactions", "values")
 

@@ -42,9 +42,10 @@ from crdtcore.testing import (
 )
 
 MODULES = [
+    "crdtcore.model",
+    "crdtcore.model._ops",
+    "crdtcore.model._oracle",
     "crdtcore.testing",
-    "crdtcore._testing._ops",
-    "crdtcore._testing._oracle",
     "crdtcore._testing._exchange",
     "crdtcore._testing._shrink",
     "crdtcore._testing._scenario",

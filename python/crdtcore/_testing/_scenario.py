@@ -8,7 +8,7 @@ A scenario drives ``crdtcore.sim.Simulation``::
      "resync_interval": 1000, "gc": true,
      "yjs_peers": [1],                 # peer ids run by real Yjs (crdtcore.sim.yjs_peer)
      "actions": [
-        {"at": 12.5, "do": "edit", "peer": 2, "ops": [op, ...]},   # ops: see _ops.py
+        {"at": 12.5, "do": "edit", "peer": 2, "ops": [op, ...]},   # ops: see crdtcore.model
         {"at": 500, "do": "partition", "groups": [[0, 1], [2, 3]], "until": 900},
         {"at": 1000, "do": "crash", "peer": 1, "restart_at": 1500, "restore": true},
         {"at": 1600, "do": "join"},

@@ -4,7 +4,7 @@
 Input", 2002): split the list into n chunks, keep one chunk or drop one chunk whenever the
 rest still fails, and double n when neither helps. The result is 1-minimal: removing any
 single remaining item makes the failure go away. Scenarios tolerate any deletion because
-their ops are reduced against the document when they run (see _ops.py).
+their ops are reduced against the document when they run (see crdtcore.model).
 
 ``shrink_scenario`` applies it to a failing scenario: the action list, then the ops inside
 each edit; then it tries removing link faults and peers. A candidate counts only when it

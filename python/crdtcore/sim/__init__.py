@@ -5,7 +5,7 @@ Peers are crdtcore documents, each with one ``crdtcore.sync.SyncProtocol`` per
 connection; a discrete-event scheduler moves their frames over links with latency,
 jitter, loss, duplication and bandwidth limits, through partitions, crashes, restarts,
 joins and leaves, in virtual time and from one seed. At quiescence the peers are compared
-with the convergence oracle of ``crdtcore.testing``.
+with the convergence oracle of ``crdtcore.model``.
 
 Modules: scheduler.py (virtual clock, seeded RNG), network.py (links, faults,
 partitions), peer.py (the peer interface and the crdtcore peer), population.py (peers,

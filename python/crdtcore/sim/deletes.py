@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from .._update import decode_delete_set
+from .. import decode_delete_set
 
 
 class DeleteTracker:

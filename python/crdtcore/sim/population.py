@@ -152,7 +152,7 @@ class Population:
         self.network.set_link(a, b, config)
 
     def perform(self, peer: int, ops: list[dict[str, Any]]) -> None:
-        """Peer ``peer`` makes a local edit (ops of ``crdtcore.testing``, one transaction)."""
+        """Peer ``peer`` makes a local edit (ops of ``crdtcore.model``, one transaction)."""
         self._peers[peer].perform(ops)
         self.last_change = self.last_edit = self.scheduler.now
         self._flush(peer)

@@ -23,9 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .._doc import Doc
-from .._text import Text
-from .._update import decode_state_vector, get_state, get_update, merge_updates
+from .. import Doc, Text, decode_state_vector, get_state, get_update, merge_updates
 from ._ops import _CLASSES, ROOTS, tag, walk
 
 
