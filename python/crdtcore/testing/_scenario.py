@@ -33,10 +33,9 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from ..sim import Report, Simulation
+from ..sim import LinkConfig, Report, Simulation
 
 Action = dict[str, Any]
 
@@ -149,8 +148,6 @@ def build_simulation(
     Raises:
         ValueError: An unknown action, or Yjs peers without a peer factory.
     """
-    from ..sim import LinkConfig, Simulation
-
     if scenario.yjs_peers and peer_factory is None:
         raise ValueError("a scenario with yjs_peers needs a peer_factory (sim.yjs_peer)")
     edits = []

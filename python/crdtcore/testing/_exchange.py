@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._doc import Doc
+from .. import Doc
 from ..model import apply_ops, new_doc
 
 Schedule = dict[str, Any]
