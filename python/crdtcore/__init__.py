@@ -23,6 +23,9 @@ from ._update import merge_updates as merge_updates
 from ._update import validate_update as validate_update
 from .errors import CrdtcoreError as CrdtcoreError
 from .errors import DecodeError as DecodeError
+
+# Last: crdtcore.sync imports the names above from this module (a partially initialised
+# one while this import runs), through crdtcore's public surface like every subpackage.
 from .sync import Awareness as Awareness
 from .sync import ProtocolClosedError as ProtocolClosedError
 from .sync import ProtocolError as ProtocolError

@@ -27,13 +27,12 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from .._doc import Doc
-from .._update import merge_updates
+from .. import Doc, merge_updates
 from ..errors import DecodeError
 from ..sync import Awareness
 
 if TYPE_CHECKING:
-    from .._transaction import TransactionEvent
+    from .. import TransactionEvent
     from ..store import UpdateStore
     from ..sync import SyncProtocol
 

@@ -46,7 +46,7 @@ from ..sync import (
 from ._channel import Channel, ChannelClosed, WebsocketChannel, require_websockets
 
 if TYPE_CHECKING:
-    from .._doc import Doc
+    from .. import Doc
     from ..sync import Awareness
 
 logger = logging.getLogger("crdtcore.provider")

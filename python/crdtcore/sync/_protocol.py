@@ -38,8 +38,7 @@ from ._messages import (
 )
 
 if TYPE_CHECKING:
-    from .._doc import Doc
-    from .._transaction import Subscription, TransactionEvent
+    from .. import Doc, Subscription, TransactionEvent
     from ._awareness import Awareness
 
 
