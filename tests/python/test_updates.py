@@ -293,7 +293,7 @@ def test_decoders_match_what_documents_report():
 @pytest.mark.parametrize("seed", range(20))
 def test_decoders_agree_with_the_python_decoders_they_replace(seed):
     rng = random.Random(seed)
-    sv = {rng.randrange(2**rng.randrange(1, 53)): rng.randrange(2**20) for _ in range(8)}
+    sv = {rng.randrange(2 ** rng.randrange(1, 53)): rng.randrange(2**20) for _ in range(8)}
     data = _var_uint(len(sv)) + b"".join(_var_uint(c) + _var_uint(k) for c, k in sv.items())
     assert decode_state_vector(data) == reference_state_vector(data) == sv
     ranges = {
@@ -323,19 +323,19 @@ BAD_UPDATES = [b"", b"\x00", b"\x01", b"\x01\x01\x05\x00\x99\x99", b"\x01\x01\x0
 
 @pytest.mark.parametrize("data", BAD_STATE_VECTORS)
 def test_decode_state_vector_rejects_malformed_bytes(data):
-    with pytest.raises(DecodeError, match="^malformed state vector: "):
+    with pytest.raises(DecodeError, match=r"^malformed state vector: "):
         decode_state_vector(data)
 
 
 @pytest.mark.parametrize("data", BAD_DELETE_SETS)
 def test_decode_delete_set_rejects_malformed_bytes(data):
-    with pytest.raises(DecodeError, match="^malformed delete set: "):
+    with pytest.raises(DecodeError, match=r"^malformed delete set: "):
         decode_delete_set(data)
 
 
 @pytest.mark.parametrize("data", BAD_UPDATES)
 def test_validate_update_rejects_what_apply_update_rejects(data):
-    with pytest.raises(DecodeError, match="^malformed update: "):
+    with pytest.raises(DecodeError, match=r"^malformed update: "):
         validate_update(data)
     doc = Doc({"t": Text("x")}, client_id=1)
     before = doc.get_update()
