@@ -15,11 +15,17 @@ from ._text import Text as Text
 from ._transaction import Subscription as Subscription
 from ._transaction import Transaction as Transaction
 from ._transaction import TransactionEvent as TransactionEvent
+from ._update import decode_delete_set as decode_delete_set
+from ._update import decode_state_vector as decode_state_vector
 from ._update import get_state as get_state
 from ._update import get_update as get_update
 from ._update import merge_updates as merge_updates
+from ._update import validate_update as validate_update
 from .errors import CrdtcoreError as CrdtcoreError
 from .errors import DecodeError as DecodeError
+
+# Last: crdtcore.sync imports the names above from this module (a partially initialised
+# one while this import runs), through crdtcore's public surface like every subpackage.
 from .sync import Awareness as Awareness
 from .sync import ProtocolClosedError as ProtocolClosedError
 from .sync import ProtocolError as ProtocolError
@@ -52,10 +58,13 @@ __all__ = [
     "create_awareness_message",
     "create_sync_message",
     "create_update_message",
+    "decode_delete_set",
+    "decode_state_vector",
     "get_state",
     "get_update",
     "handle_sync_message",
     "merge_updates",
     "read_message",
+    "validate_update",
     "write_message",
 ]

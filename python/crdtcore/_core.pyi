@@ -142,5 +142,14 @@ def diff_update(update: Buffer, state: Buffer) -> bytes:
 def encode_state_vector_from_update(update: Buffer) -> bytes:
     """Yjs encodeStateVectorFromUpdate."""
 
+def decode_state_vector(state: Buffer) -> dict[int, int]:
+    """StateVector::decode as {client: clock}, clients descending."""
+
+def decode_delete_set(delete_set: Buffer) -> dict[int, list[tuple[int, int]]]:
+    """DeleteSet::decode as {client: [(clock, length), ...]}, clients descending."""
+
+def validate_update(update: Buffer) -> None:
+    """Raises DecodeError unless `update` is a well-formed v1 update."""
+
 def _check_value(value: Any) -> None: ...
 def _set_decode_error(cls: type[ValueError]) -> None: ...

@@ -3,7 +3,7 @@
 // One node process hosts many simulated peers. Each is a Y.Doc with one y-protocols sync
 // connection per neighbour, driven exactly like a crdtcore peer (python/crdtcore/sim/peer.py):
 // frames in, frames out, edits as ops of crdtcore.testing's op model, reduced against the
-// Y.Doc by the same rules as python/crdtcore/_testing/_ops.py (mirrored in `applyOp` below).
+// Y.Doc by the same rules as python/crdtcore/model/_ops.py (mirrored in `applyOp` below).
 //
 // Protocol: one JSON request per line on stdin, one JSON response per line on stdout:
 //   request:  {"id": n, "cmd": "<name>", ...arguments}
@@ -56,7 +56,7 @@ const MESSAGE_QUERY_AWARENESS = 3
 const peers = new Map() // name -> peer
 let outbox = [] // [neighbor, frame] of the peer being served
 
-// -- the op model (python/crdtcore/_testing/_ops.py) -----------------------------------------
+// -- the op model (python/crdtcore/model/_ops.py) --------------------------------------------
 
 const isShared = (v) => v instanceof Y.Text || v instanceof Y.Array || v instanceof Y.Map
 const mod = (a, m) => ((a % m) + m) % m

@@ -29,12 +29,11 @@ import time
 from collections.abc import Callable, KeysView
 from typing import TYPE_CHECKING, Protocol
 
-from .._doc import Doc
-from ..sync import Awareness, Hub
-from ..sync._hub import load_document
+from .. import Doc
+from ..sync import Awareness, Hub, load_document
 
 if TYPE_CHECKING:
-    from .._transaction import TransactionEvent
+    from .. import TransactionEvent
     from ..store import UpdateStore
     from ..sync import Event, SyncProtocol
 

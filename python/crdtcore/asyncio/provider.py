@@ -47,7 +47,7 @@ from ._channel import Channel, ChannelClosed, WebsocketChannel, require_websocke
 from ._session import Session, now_ms
 
 if TYPE_CHECKING:
-    from .._doc import Doc
+    from .. import Doc
     from ..sync import Awareness
 
 logger = logging.getLogger("crdtcore.provider")

@@ -5,12 +5,12 @@ Peers are crdtcore documents, each with one ``crdtcore.sync.SyncProtocol`` per
 connection; a discrete-event scheduler moves their frames over links with latency,
 jitter, loss, duplication and bandwidth limits, through partitions, crashes, restarts,
 joins and leaves, in virtual time and from one seed. At quiescence the peers are compared
-with the convergence oracle of ``crdtcore.testing``.
+with the convergence oracle of ``crdtcore.model``.
 
 Modules: scheduler.py (virtual clock, seeded RNG), network.py (links, faults,
 partitions), peer.py (the peer interface and the crdtcore peer), population.py (peers,
 connections, delivery, anti-entropy), topology.py (mesh, star, gossip), workload.py (random edits), traces.py (recorded editing sessions),
-checker.py (the convergence check), report.py (results and plot), scenario.py (the
+checker.py (the convergence check), report.py (results and plot), simulation.py (the
 ``Simulation``), cli.py (``python -m crdtcore simulate``).
 
 Example:
@@ -35,8 +35,8 @@ from .peer import SimPeer as SimPeer
 from .population import Population as Population
 from .report import Report as Report
 from .report import Sample as Sample
-from .scenario import Simulation as Simulation
 from .scheduler import Scheduler as Scheduler
+from .simulation import Simulation as Simulation
 from .topology import Gossip as Gossip
 from .topology import Mesh as Mesh
 from .topology import Star as Star

@@ -1,6 +1,6 @@
 """The convergence check at quiescence: do all live peers hold the same document?
 
-Built on the oracle of ``crdtcore.testing`` (Yjs ``tests/testHelper.js`` ``compare``):
+Built on the oracle of ``crdtcore.model`` (Yjs ``tests/testHelper.js`` ``compare``):
 every peer is compared with the lowest-numbered one on each root's ``to_py()``, the delta
 of every Text (nested ones too), the state vector, pending content and the delete set.
 Two documents rebuilt from updates, one from the reference peer's and one from
@@ -22,10 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._doc import Doc
-from .._testing._ops import tag
-from .._testing._oracle import Snapshot, compare_snapshots, first_difference, snapshot
-from .._update import merge_updates
+from .. import Doc, merge_updates
+from ..model import Snapshot, compare_snapshots, first_difference, snapshot, tag
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ def compare_peers(
 
     Example:
         >>> from crdtcore import Text
-        >>> from crdtcore._testing._oracle import snapshot
+        >>> from crdtcore.model import snapshot
         >>> a, b = Doc({"text": Text("a")}, client_id=1), Doc({"text": Text("b")}, client_id=2)
         >>> [str(d) for d in compare_peers({0: snapshot(a), 1: snapshot(b)}, check_bytes=False)]
         ["peer 1 vs peer 0: content /text: 'a' != 'b'", "peer 1 vs peer 0: delta of text: [0]/insert: 'a' != 'b'", 'peer 1 vs peer 0: state vector {1: 1} != {2: 1}']

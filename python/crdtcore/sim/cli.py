@@ -29,7 +29,7 @@ import time
 from typing import Any, TextIO
 
 from .network import LinkConfig
-from .scenario import Simulation
+from .simulation import Simulation
 from .topology import TOPOLOGIES
 from .traces import TraceWorkload
 from .workload import RandomWorkload

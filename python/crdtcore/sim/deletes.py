@@ -7,38 +7,15 @@ next one), a peer accumulates the delete set of every transaction its document c
 (``TransactionEvent.delete_set``, local and remote alike) and answers whether a given
 delete set is contained in what it has seen.
 
-Delete sets are Yjs v1 delete sets (yjs-format.md §5): ``varUint(clients)``, then per
-client ``varUint(client) varUint(ranges)`` and per range ``varUint(clock) varUint(len)``.
+Delete sets are Yjs v1 delete sets (yjs-format.md §5), decoded by the core
+(``crdtcore.decode_delete_set``).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 
-from ..sync._wire import Reader
-
-Ranges = dict[int, list[tuple[int, int]]]  # client -> [(clock, length), ...]
-
-
-def decode_delete_set(data: bytes, pos: int = 0) -> Ranges:
-    """Decodes a v1 delete set starting at ``pos``.
-
-    Raises:
-        crdtcore.sync.ProtocolError: ``data`` is truncated.
-
-    Example:
-        >>> decode_delete_set(b"\\x01\\x05\\x01\\x01\\x02")
-        {5: [(1, 2)]}
-    """
-    reader = Reader(data, pos)
-    ranges: Ranges = {}
-    for _ in range(reader.read_var_uint()):
-        client = reader.read_var_uint()
-        runs = ranges.setdefault(client, [])
-        for _ in range(reader.read_var_uint()):
-            clock = reader.read_var_uint()
-            runs.append((clock, reader.read_var_uint()))
-    return ranges
+from .. import decode_delete_set
 
 
 class DeleteTracker:

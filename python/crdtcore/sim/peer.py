@@ -32,10 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .._testing._ops import Op, apply_ops, new_doc
-from .._testing._oracle import Snapshot, decode_state_vector, snapshot
-from .._transaction import TransactionEvent
-from .._update import merge_updates
+from .. import TransactionEvent, decode_state_vector, merge_updates
+from ..model import Op, Snapshot, apply_ops, new_doc, snapshot
 from ..sync import Hub, HubStore, SyncProtocol
 from .deletes import DeleteTracker
 

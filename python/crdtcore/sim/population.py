@@ -5,7 +5,7 @@ opens and closes connections (the ``Overlay`` a topology acts on), moves each pe
 queued frames onto the network after everything that may queue some, hands arriving
 frames to the receiving peer, and runs every peer's anti-entropy timer: a ``resync``
 (fresh SyncStep1 to each neighbour) every ``resync_interval`` ms from a random phase.
-``Simulation`` (scenario.py) adds the workload, scheduled faults and the convergence
+``Simulation`` (simulation.py) adds the workload, scheduled faults and the convergence
 check on top.
 
 Thread safety: none (see scheduler.py).
@@ -152,7 +152,7 @@ class Population:
         self.network.set_link(a, b, config)
 
     def perform(self, peer: int, ops: list[dict[str, Any]]) -> None:
-        """Peer ``peer`` makes a local edit (ops of ``crdtcore.testing``, one transaction)."""
+        """Peer ``peer`` makes a local edit (ops of ``crdtcore.model``, one transaction)."""
         self._peers[peer].perform(ops)
         self.last_change = self.last_edit = self.scheduler.now
         self._flush(peer)

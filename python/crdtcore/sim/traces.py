@@ -27,12 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._testing._ops import new_doc
-from .._text import Text
-from .._transaction import TransactionEvent
+from .. import Text, TransactionEvent
+from ..model import new_doc
 
 if TYPE_CHECKING:
-    from .scenario import Simulation
+    from .simulation import Simulation
 
 Patch = tuple[int, int, str]  # (position, deleted code points, inserted text)
 

@@ -1,7 +1,7 @@
 """Workloads: what the simulated users do, and when.
 
 A workload schedules edits on the simulation's clock and hands each edit to a live peer
-as op data (``Simulation.perform``), in the op model of ``crdtcore.testing`` (plain JSON
+as op data (``Simulation.perform``), in the op model of ``crdtcore.model`` (plain JSON
 dicts whose indices are reduced against the document when applied, so any op is valid
 on any replica, and a Yjs peer can perform the same ops). ``RandomWorkload`` follows
 Yjs's ``applyRandomTests``: each step picks a random live peer and a random edit: Text
@@ -17,10 +17,10 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .._testing._ops import ROOTS, tag
+from ..model import ROOTS, tag
 
 if TYPE_CHECKING:
-    from .scenario import Simulation
+    from .simulation import Simulation
 
 # Single code points and multi-code-point clusters (a skin-tone emoji, a flag): inserting
 # and deleting by code point may split a cluster, which every replica must do alike.
@@ -79,8 +79,8 @@ class RandomWorkload:
         (True, 30)
     """
 
-    tracks_deletes = False
-    expected = None
+    tracks_deletes: bool = False
+    expected: dict[str, Any] | None = None
 
     def __init__(
         self,
@@ -137,7 +137,7 @@ class RandomWorkload:
 def random_op(
     rng: random.Random, kinds: dict[str, float] | None = None, nest: float = 0.1
 ) -> dict[str, Any]:
-    """One random op of the ``crdtcore.testing`` op model.
+    """One random op of the ``crdtcore.model`` op model.
 
     Args:
         rng: The random generator.
@@ -145,7 +145,7 @@ def random_op(
         nest: Probability that an inserted value is a new nested shared type.
 
     Example:
-        >>> from crdtcore._testing._ops import apply_ops, new_doc
+        >>> from crdtcore.model import apply_ops, new_doc
         >>> doc, rng = new_doc(1), random.Random(1)
         >>> for _ in range(50):
         ...     apply_ops(doc, [random_op(rng)])
@@ -189,7 +189,7 @@ def _string(rng: random.Random) -> str:
 
 
 def _value(rng: random.Random, nest: float) -> Any:
-    """A tagged value (crdtcore.testing): plain, or ``{"$new": kind, "init": ...}``."""
+    """A tagged value (crdtcore.model): plain, or ``{"$new": kind, "init": ...}``."""
     if rng.random() < nest:
         kind = rng.choice(("text", "array", "map"))
         if kind == "text":

@@ -3,7 +3,7 @@
 ``YjsHost`` runs one node process (tests/interop/sim_yjs_peer.mjs, which needs ``npm ci``
 in tests/interop) that hosts any number of Yjs documents; ``YjsPeer`` is one simulated peer
 living there: a Y.Doc with a y-protocols sync connection per neighbour, driven exactly like
-``CrdtcorePeer`` (frames in and out, ops of ``crdtcore.testing`` reduced by the same rules,
+``CrdtcorePeer`` (frames in and out, ops of ``crdtcore.model`` reduced by the same rules,
 the same relay rule). So a ``Simulation`` can mix crdtcore and Yjs peers, and the oracle
 compares Yjs's own reading of its document (``toJSON``, ``toDelta``) with crdtcore's.
 
@@ -32,7 +32,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from .._testing._oracle import Snapshot, decode_state_vector
+from .. import decode_state_vector
+from ..model import Snapshot
 from .peer import CrdtcorePeer, PeerSpec, SimPeer
 
 SCRIPT_ENV = "CRDTCORE_SIM_YJS_SCRIPT"

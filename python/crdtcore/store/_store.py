@@ -157,7 +157,7 @@ def check_room(room: Any) -> str:
     return room
 
 
-def check_update(update: Any) -> bytes:
+def as_update_bytes(update: Any) -> bytes:
     """Returns ``update`` as bytes; raises ``TypeError`` unless it is bytes-like."""
     if isinstance(update, bytes):
         return update
@@ -206,7 +206,7 @@ class StoreBase:
             StoreClosedError: The store is closed.
             TypeError, ValueError: A bad room name or a non-bytes update.
         """
-        room, data = check_room(room), check_update(update)
+        room, data = check_room(room), as_update_bytes(update)
         with self._lock:
             self._check_open()
             return self._append(room, data)
@@ -236,7 +236,7 @@ class StoreBase:
             ValueError: ``count`` is negative or exceeds the room's record count, or a bad
                 room name. TypeError: a non-int ``count`` or a non-bytes ``merged``.
         """
-        room, data = check_room(room), check_update(merged)
+        room, data = check_room(room), as_update_bytes(merged)
         with self._lock:
             self._check_open()
             self._replace(room, data, count)

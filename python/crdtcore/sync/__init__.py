@@ -37,6 +37,7 @@ from ._helpers import read_message as read_message
 from ._helpers import write_message as write_message
 from ._hub import Hub as Hub
 from ._hub import HubStore as HubStore
+from ._hub import load_document as load_document
 from ._messages import Auth as Auth
 from ._messages import AwarenessEntry as AwarenessEntry
 from ._messages import AwarenessMessage as AwarenessMessage
@@ -100,6 +101,7 @@ __all__ = [
     "decode_messages",
     "encode_awareness_update",
     "handle_sync_message",
+    "load_document",
     "read_message",
     "write_message",
     "write_var_uint",

@@ -29,7 +29,7 @@ from . import _json
 from ._messages import decode_awareness_update, encode_awareness_update
 
 if TYPE_CHECKING:
-    from .._doc import Doc
+    from .. import Doc
 
 OUTDATED_TIMEOUT = 30_000
 """Milliseconds after which a silent remote client is dropped (y-protocols ``outdatedTimeout``)."""

@@ -23,7 +23,7 @@ from ._messages import (
 from ._wire import Reader, write_var_bytes, write_var_uint
 
 if TYPE_CHECKING:
-    from .._doc import Doc
+    from .. import Doc
 
 
 def write_message(stream: bytes) -> bytes:

@@ -35,13 +35,12 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from .._doc import Doc
-from .._update import merge_updates
+from .. import Doc, merge_updates
 from ..errors import DecodeError
 from ._protocol import SyncProtocol
 
 if TYPE_CHECKING:
-    from .._transaction import TransactionEvent
+    from .. import TransactionEvent
     from ._awareness import Awareness
     from ._protocol import Event
 

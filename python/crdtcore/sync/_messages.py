@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, ClassVar
 
-from .._update import merge_updates
+from .. import validate_update  # bound before crdtcore/__init__.py imports .sync
 from ..errors import DecodeError
 from . import _json
 from ._errors import ProtocolError
@@ -257,17 +257,22 @@ def check_state_vector(state: bytes) -> None:
     reader.expect_end("the state vector")
 
 
-def check_update(update: bytes) -> None:
-    """Raises ProtocolError (chaining the core's DecodeError) unless ``update`` is a valid v1
-    update; the same check ``Doc.apply_update`` makes before it changes anything.
+def check_update_payload(update: bytes) -> None:
+    """Raises ProtocolError (chaining the core's DecodeError) unless the payload of a
+    SyncStep2 or Update message is a valid v1 update: ``crdtcore.validate_update``, the same
+    check ``Doc.apply_update`` makes before it changes anything.
 
     Example:
-        >>> check_update(b"\\x00\\x00")
+        >>> check_update_payload(b"\\x00\\x00")
+        >>> check_update_payload(b"\\x01")
+        Traceback (most recent call last):
+        ...
+        crdtcore.sync._errors.ProtocolError: malformed update: count larger than the remaining input
     """
     try:
-        merge_updates(update)  # one input: validated and returned as is
+        validate_update(update)
     except DecodeError as exc:
-        raise ProtocolError(f"malformed update: {exc}") from exc
+        raise ProtocolError(str(exc)) from exc  # "malformed update: ..."
 
 
 def decode_message(data: bytes, *, check_updates: bool = True) -> Message:
@@ -322,7 +327,7 @@ def _read_message(reader: Reader, check_updates: bool) -> Message:
         if sub not in (YSyncMessageType.SYNC_STEP2, YSyncMessageType.SYNC_UPDATE):
             raise ProtocolError(f"unknown sync message type {sub} at offset {start}")
         if check_updates:
-            check_update(payload)
+            check_update_payload(payload)
         return SyncStep2(payload) if sub == YSyncMessageType.SYNC_STEP2 else Update(payload)
     if kind == YMessageType.AWARENESS:
         payload = reader.read_var_bytes()

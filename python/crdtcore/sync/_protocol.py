@@ -33,13 +33,12 @@ from ._messages import (
     SyncStep2,
     Update,
     YSyncMessageType,
-    check_update,
+    check_update_payload,
     decode_messages,
 )
 
 if TYPE_CHECKING:
-    from .._doc import Doc
-    from .._transaction import Subscription, TransactionEvent
+    from .. import Doc, Subscription, TransactionEvent
     from ._awareness import Awareness
 
 
@@ -268,7 +267,7 @@ class SyncProtocol:
         if len(messages) > 1 or self.read_only:  # else apply_update validates before changing
             for message in messages:
                 if isinstance(message, (SyncStep2, Update)):
-                    check_update(message.update)
+                    check_update_payload(message.update)
         for message in messages:
             self._handle(message, now)
         self.stats.messages_in += len(messages)

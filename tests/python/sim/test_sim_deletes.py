@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from crdtcore import Doc, Text
-from crdtcore.sim.deletes import DeleteTracker, decode_delete_set
+from crdtcore import Doc, Text, decode_delete_set
+from crdtcore.sim.deletes import DeleteTracker
 from crdtcore.sync import write_var_uint
 
 

@@ -245,7 +245,7 @@ def test_a_simulation_sends_only_persisted_updates():
         "crdtcore.sim.deletes",
         "crdtcore.sim.checker",
         "crdtcore.sim.report",
-        "crdtcore.sim.scenario",
+        "crdtcore.sim.simulation",
         "crdtcore.sim.population",
         "crdtcore.sim.cli",
     ],

@@ -123,7 +123,7 @@ def test_an_outside_install_finds_them_from_the_working_directory(tmp_path, monk
 def test_no_traces_anywhere_is_a_clear_error(tmp_path, monkeypatch):
     wheel = tmp_path / "venv/lib/python3.12/site-packages/crdtcore/sim/traces.py"
     _fake_install(monkeypatch, wheel, tmp_path / "work")
-    with pytest.raises(FileNotFoundError, match="no bench/traces directory in .*CRDTCORE_TRACES"):
+    with pytest.raises(FileNotFoundError, match=r"no bench/traces directory in .*CRDTCORE_TRACES"):
         load_concurrent_trace("friendsforever")
 
 
@@ -136,5 +136,5 @@ def test_crdtcore_traces_overrides_the_directory(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError, match=r"no trace 'friendsforever'.*traces there: ff"):
         load_concurrent_trace("friendsforever")
     monkeypatch.setenv(traces_module.TRACES_ENV, str(tmp_path / "missing"))
-    with pytest.raises(FileNotFoundError, match="CRDTCORE_TRACES is .*not a directory"):
+    with pytest.raises(FileNotFoundError, match=r"CRDTCORE_TRACES is .*not a directory"):
         traces_root()

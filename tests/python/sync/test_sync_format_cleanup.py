@@ -10,7 +10,7 @@ import random
 import pytest
 
 from crdtcore import Doc
-from crdtcore._testing._ops import apply_ops, new_doc
+from crdtcore.model import apply_ops, new_doc
 from crdtcore.sim import random_op
 from crdtcore.sync import SyncProtocol
 from crdtcore.testing import assert_converges

@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from ..sim import random_op
 from ._scenario import Action, Scenario
 
 TOPOLOGIES = ("mesh", "star", "gossip")
@@ -82,8 +83,6 @@ def random_scenario(
         >>> a == random_scenario(5, mix="lossy", ops=10), a.ops >= 10
         (True, True)
     """
-    from ..sim.workload import random_op
-
     if mix not in FAULT_MIXES:
         raise ValueError(f"mix must be one of {sorted(FAULT_MIXES)}")
     rng = random.Random(f"crdtcore-scenario-{seed}")

@@ -8,7 +8,7 @@ A scenario drives ``crdtcore.sim.Simulation``::
      "resync_interval": 1000, "gc": true,
      "yjs_peers": [1],                 # peer ids run by real Yjs (crdtcore.sim.yjs_peer)
      "actions": [
-        {"at": 12.5, "do": "edit", "peer": 2, "ops": [op, ...]},   # ops: see _ops.py
+        {"at": 12.5, "do": "edit", "peer": 2, "ops": [op, ...]},   # ops: see crdtcore.model
         {"at": 500, "do": "partition", "groups": [[0, 1], [2, 3]], "until": 900},
         {"at": 1000, "do": "crash", "peer": 1, "restart_at": 1500, "restore": true},
         {"at": 1600, "do": "join"},
@@ -33,10 +33,9 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from ..sim import Report, Simulation
+from ..sim import LinkConfig, Report, Simulation
 
 Action = dict[str, Any]
 
@@ -98,8 +97,8 @@ class ScriptedWorkload:
         edits: ``(time, peer, ops)`` triples.
     """
 
-    tracks_deletes = False
-    expected = None
+    tracks_deletes: bool = False
+    expected: dict[str, Any] | None = None
 
     def __init__(self, edits: list[tuple[float, int, list[dict[str, Any]]]]) -> None:
         self.edits = edits
@@ -149,8 +148,6 @@ def build_simulation(
     Raises:
         ValueError: An unknown action, or Yjs peers without a peer factory.
     """
-    from ..sim import LinkConfig, Simulation
-
     if scenario.yjs_peers and peer_factory is None:
         raise ValueError("a scenario with yjs_peers needs a peer_factory (sim.yjs_peer)")
     edits = []

@@ -41,18 +41,14 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .. import _core
-from .._array import Array
-from .._base import wrap
-from .._doc import Doc
-from .._map import Map
-from .._text import Text
+from .. import Array, Doc, Map, Text
 
 Op = dict[str, Any]
 
 #: Root name -> kind. Every document of a scenario types these roots before anything else.
 ROOTS: dict[str, str] = {"text": "text", "array": "array", "map": "map"}
 _CLASSES: dict[str, type] = {"text": Text, "array": Array, "map": Map}
+_SHARED = (Text, Array, Map)
 _ACTIONS = {
     "text": ("insert", "embed", "delete", "format"),
     "array": ("insert", "delete"),
@@ -159,14 +155,14 @@ def walk(doc: Doc) -> Iterator[tuple[list[str | int], Any]]:
     while stack:
         path, node = stack.pop()
         yield path, node
-        # Raw native values (no Python wrappers for plain ones): only shared types matter.
         if isinstance(node, Array):
-            raw = enumerate(node._get(slice(None)))
+            entries: Iterable[tuple[str | int, Any]] = enumerate(node[:])
         elif isinstance(node, Map):
-            raw = sorted(node._entries(), key=lambda kv: _utf16_key(kv[0]))
+            keyed: list[tuple[str, Any]] = sorted(node.items(), key=lambda kv: _utf16_key(kv[0]))
+            entries = keyed
         else:
             continue
-        children = [([*path, step], wrap(v, doc)) for step, v in raw if isinstance(v, _core.Shared)]
+        children = [([*path, step], v) for step, v in entries if isinstance(v, _SHARED)]
         stack.extend(reversed(children))
 
 

@@ -23,9 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .._doc import Doc
-from .._text import Text
-from .._update import get_state, get_update, merge_updates
+from .. import Doc, Text, decode_state_vector, get_state, get_update, merge_updates
 from ._ops import _CLASSES, ROOTS, tag, walk
 
 
@@ -65,35 +63,6 @@ class SnapshotSource(Protocol):
     def snapshot(self) -> Snapshot:
         """The replica's current snapshot."""
         ...
-
-
-def decode_state_vector(data: bytes) -> dict[int, int]:
-    """A state vector's bytes as ``{client: clock}``.
-
-    Raises:
-        ValueError: ``data`` is truncated.
-
-    Example:
-        >>> decode_state_vector(b"\\x01\\x05\\x02")
-        {5: 2}
-    """
-    values: list[int] = []
-    pos = 0
-    while pos < len(data):
-        n = shift = 0
-        while True:
-            if pos >= len(data):
-                raise ValueError("truncated state vector")
-            byte = data[pos]
-            pos += 1
-            n |= (byte & 0x7F) << shift
-            shift += 7
-            if byte < 0x80:
-                break
-        values.append(n)
-    if not values or len(values) != 1 + 2 * values[0]:
-        raise ValueError("malformed state vector")
-    return dict(zip(values[1::2], values[2::2], strict=True))
 
 
 def snapshot(doc: Doc, name: str = "doc") -> Snapshot:
@@ -270,7 +239,7 @@ def assert_converges(
         snaps.append(_rebuilt(snaps[0].update, f"doc rebuilt from {snaps[0].name}'s update"))
         merged = merge_updates(*(s.update for s in snaps))
         snaps.append(_rebuilt(merged, "doc rebuilt from merge_updates of all replicas"))
-    report = []
+    report: list[str] = []
     for index, other in enumerate(snaps[1:], start=1):
         # A rebuilt document garbage-collects by default, the replicas may not: no bytes.
         rebuilt = index >= len(peers)

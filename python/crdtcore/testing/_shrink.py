@@ -4,7 +4,7 @@
 Input", 2002): split the list into n chunks, keep one chunk or drop one chunk whenever the
 rest still fails, and double n when neither helps. The result is 1-minimal: removing any
 single remaining item makes the failure go away. Scenarios tolerate any deletion because
-their ops are reduced against the document when they run (see _ops.py).
+their ops are reduced against the document when they run (see crdtcore.model).
 
 ``shrink_scenario`` applies it to a failing scenario: the action list, then the ops inside
 each edit; then it tries removing link faults and peers. A candidate counts only when it
@@ -167,8 +167,10 @@ def shrink_scenario(
         found = failure_of(candidate, **run_options)
         return found is not None and found.split(":", 1)[0] == kind
 
-    budget = {"max_tests": max_tests, "deadline_s": deadline_s}
-    actions = ddmin(scenario.actions, lambda xs: fails(replace(scenario, actions=xs)), **budget)
+    def shrink(items: list[Any], still_fails: Callable[[list[Any]], bool]) -> list[Any]:
+        return ddmin(items, still_fails, max_tests=max_tests, deadline_s=deadline_s)
+
+    actions = shrink(scenario.actions, lambda xs: fails(replace(scenario, actions=xs)))
     best = replace(scenario, actions=actions)
     for i, action in enumerate(best.actions):
         if action["do"] != "edit" or len(action["ops"]) < 2:
@@ -179,7 +181,7 @@ def shrink_scenario(
             changed[i]["ops"] = ops
             return replace(base, actions=changed)
 
-        best = with_ops(ddmin(action["ops"], lambda ops: fails(with_ops(ops)), **budget))
+        best = with_ops(shrink(action["ops"], lambda ops: fails(with_ops(ops))))
     for key in ("drop", "duplicate", "jitter"):
         if best.link.get(key):
             candidate = replace(best, link={**best.link, key: 0.0})

@@ -8,7 +8,7 @@ A schedule is JSON data::
 
 with steps
 
-    ["edit", peer, [op, ...]]          the ops (see _ops.py) in one transaction on ``peer``
+    ["edit", peer, [op, ...]]          the ops (see crdtcore.model) in one transaction on ``peer``
     ["deliver", src, dst, k]           the k-th (mod queue length) queued message src -> dst
     ["duplicate", src, dst, k]         deliver a copy of it and keep it queued
     ["drop", src, dst, k]              lose it
@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._doc import Doc
-from ._ops import apply_ops, new_doc
+from .. import Doc
+from ..model import apply_ops, new_doc
 
 Schedule = dict[str, Any]
 

@@ -3,7 +3,7 @@
 Import these through ``crdtcore.testing``, which loads this module only when a strategy is
 first asked for, so that crdtcore itself never needs hypothesis. Every strategy draws plain
 JSON data (ops and schedules as dicts and lists), which shrinks well: abstract indices
-shrink towards 0, lists towards fewer steps, and any shrunk op stays valid (see _ops.py).
+shrink towards 0, lists towards fewer steps, and any shrunk op stays valid (see crdtcore.model).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ._ops import tag
+from ..model import tag
 
 # Pieces that stress UTF-16 handling: astral emoji (surrogate pairs), a ZWJ sequence, flags,
 # combining marks and CJK.
@@ -21,7 +21,7 @@ MAP_KEYS = ("a", "b", "k", "", "1", "😀", "ключ")
 ATTR_KEYS = ("bold", "italic", "color")
 MAX_SAFE_INT = 2**53 - 1
 
-_chars = st.characters(exclude_categories=("Cs",))  # no lone surrogates
+_chars = st.characters(exclude_categories=["Cs"])  # no lone surrogates
 
 
 def texts(max_size: int = 6) -> st.SearchStrategy[str]:

@@ -1,1 +1,0 @@
-"""Implementation of crdtcore.testing (import that module, not this package)."""
