@@ -4,8 +4,8 @@
 // _core.decode_state_vector, _core.decode_delete_set, _core.validate_update.
 // python/crdtcore/_update.py gives them their public (pycrdt) names.
 //
-// The decoders are the core's own (StateVector::decode, DeleteSet::decode, the full
-// read_update_v1 behind merge_updates); this file only converts their results. A
+// The decoders are the core's own (StateVector::decode, DeleteSet::decode,
+// crdtcore::validate_update); this file only converts their results. A
 // DecodeError is rethrown with what was being decoded in front of the core's message.
 #include <string>
 #include <utility>
@@ -103,11 +103,11 @@ void bind_update(py::module_& m) {
   m.def(
       "validate_update",
       [](py::handle update) {
-        std::vector<Bytes> one;
-        one.push_back(to_bytes(update));
-        // One input: fully decoded (read_update_v1, the check Doc::apply_update makes
-        // before it changes anything) and returned unchanged, so the result is dropped.
-        decoding("update", [&] { return crdtcore::merge_updates(one); });
+        const Bytes bytes = to_bytes(update);
+        decoding("update", [&] {
+          crdtcore::validate_update(bytes);
+          return true;
+        });
       },
       py::arg("update"), "Raises DecodeError unless `update` is a well-formed v1 update.");
 }

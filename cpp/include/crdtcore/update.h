@@ -11,6 +11,10 @@
 
 namespace crdtcore {
 
+// Throws DecodeError unless `update` is a well-formed v1 update: the complete decoding
+// Doc::apply_update does before it changes anything.
+void validate_update(const Bytes& update);
+
 // Yjs mergeUpdates. One input is returned unchanged; no input gives [0, 0].
 Bytes merge_updates(const std::vector<Bytes>& updates);
 

@@ -241,9 +241,11 @@ Bytes merge_two_or_more(const std::vector<Bytes>& updates) {
 
 }  // namespace
 
+void validate_update(const Bytes& update) { detail::read_update_v1(update); }
+
 Bytes merge_updates(const std::vector<Bytes>& updates) {
   if (updates.size() == 1) {
-    detail::read_update_v1(updates.front());  // validate only
+    validate_update(updates.front());
     return updates.front();
   }
   return merge_two_or_more(updates);

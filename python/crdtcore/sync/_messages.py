@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, ClassVar
 
-from .. import validate_update  # bound before crdtcore/__init__.py imports .sync
+from .. import decode_state_vector, validate_update  # bound before __init__.py imports .sync
 from ..errors import DecodeError
 from . import _json
 from ._errors import ProtocolError
@@ -243,18 +243,21 @@ def decode_awareness_update(update: bytes) -> list[AwarenessEntry]:
 
 
 def check_state_vector(state: bytes) -> None:
-    """Raises ProtocolError unless ``state`` is a well-formed v1 state vector.
+    """Raises ProtocolError (chaining the core's DecodeError) unless ``state`` is a v1 state
+    vector: ``crdtcore.decode_state_vector``, the decoding ``Doc.get_update(state)`` does. As
+    in Yjs's ``decodeStateVector``, bytes after the last entry are ignored.
 
     Example:
         >>> check_state_vector(b"\\x01\\x03\\x02")
+        >>> check_state_vector(b"\\x01\\x03")
+        Traceback (most recent call last):
+        ...
+        crdtcore.sync._errors.ProtocolError: malformed state vector: count larger than the remaining input
     """
-    reader = Reader(state)
-    count = reader.read_var_uint()
-    if count * 2 > len(state) - reader.pos:  # each entry takes at least 2 bytes
-        raise ProtocolError(f"state vector announces {count} entries in {len(state)} bytes")
-    for _ in range(2 * count):
-        reader.read_var_uint()
-    reader.expect_end("the state vector")
+    try:
+        decode_state_vector(state)
+    except DecodeError as exc:
+        raise ProtocolError(str(exc)) from exc  # "malformed state vector: ..."
 
 
 def check_update_payload(update: bytes) -> None:

@@ -65,7 +65,7 @@ def test_handle_sync_message_round_trip():
     [
         (b"", "truncated"),
         (b"\x07\x00", "unknown sync message type 7"),
-        (b"\x00\x02\x01\x05", "state vector announces"),
+        (b"\x00\x02\x01\x05", "malformed state vector"),
         (b"\x02\x02\x01\x09", "malformed update"),
         (b"\x02\x02\x00\x00\x00", "unexpected bytes after the sync message"),
     ],
