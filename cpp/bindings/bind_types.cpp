@@ -99,7 +99,7 @@ void bind_text(py::module_& m) {
       .def(
           "__len__", [](const Text& t) { return integrated(t, "Text").length(); },
           "Number of characters (Unicode code points).")
-      .def("_str", [](const Text& t) { return utf8_str(integrated(t, "Text").to_string()); })
+      .def("_str", [](const Text& t) { return text_str(integrated(t, "Text")); })
       .def(
           "insert_embed",
           [](Text& t, int64_t index, py::handle value, py::handle attrs) {

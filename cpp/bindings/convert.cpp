@@ -146,6 +146,71 @@ py::str utf8_str(std::string_view utf8) {
   return py::reinterpret_steal<py::str>(o);
 }
 
+namespace {
+
+bool is_high(char16_t c) { return c >= 0xD800 && c <= 0xDBFF; }
+bool is_low(char16_t c) { return c >= 0xDC00 && c <= 0xDFFF; }
+
+// Calls put(code point) for each character of one item's string, as to_string() reads it:
+// a surrogate pair is one character, a lone half is U+FFFD (an item's pairs never span items).
+template <class Put>
+void decode_utf16(std::u16string_view s, Put put) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char16_t c = s[i];
+    if (c < 0xD800 || c > 0xDFFF) {
+      put(c);
+    } else if (is_high(c) && i + 1 < s.size() && is_low(s[i + 1])) {
+      put(0x10000 + ((static_cast<Py_UCS4>(c) - 0xD800) << 10) + (s[i + 1] - 0xDC00));
+      ++i;
+    } else {
+      put(0xFFFD);
+    }
+  }
+}
+
+}  // namespace
+
+py::str text_str(const Text& text) {
+  // Pass 1: the number of characters and the largest one, which fix the str's length and
+  // kind (1, 2 or 4 bytes per character). Units below U+D800 are characters of their own.
+  size_t chars = 0;
+  Py_UCS4 max_char = 0;
+  text.for_each_utf16_chunk([&](std::u16string_view s) {
+    char16_t acc = 0;
+    for (char16_t c : s) acc |= c;
+    if (acc < 0xD800) {
+      chars += s.size();
+      if (acc > max_char) max_char = acc;
+      return;
+    }
+    decode_utf16(s, [&](Py_UCS4 cp) {
+      ++chars;
+      if (cp > max_char) max_char = cp;
+    });
+  });
+  PyObject* o = PyUnicode_New(static_cast<Py_ssize_t>(chars), max_char);
+  if (o == nullptr) throw py::error_already_set();
+  py::str out = py::reinterpret_steal<py::str>(o);
+  // Pass 2: the characters, written in the str's own width.
+  const int kind = PyUnicode_KIND(o);
+  void* data = PyUnicode_DATA(o);
+  size_t at = 0;
+  text.for_each_utf16_chunk([&](std::u16string_view s) {
+    if (kind == PyUnicode_1BYTE_KIND) {
+      auto* dst = static_cast<Py_UCS1*>(data) + at;
+      for (size_t i = 0; i < s.size(); ++i) dst[i] = static_cast<Py_UCS1>(s[i]);
+      at += s.size();
+    } else if (kind == PyUnicode_2BYTE_KIND) {
+      auto* dst = static_cast<Py_UCS2*>(data);
+      decode_utf16(s, [&](Py_UCS4 cp) { dst[at++] = static_cast<Py_UCS2>(cp); });
+    } else {
+      auto* dst = static_cast<Py_UCS4*>(data);
+      decode_utf16(s, [&](Py_UCS4 cp) { dst[at++] = cp; });
+    }
+  });
+  return out;
+}
+
 std::string_view str_view(py::handle obj, const char* what) {
   if (!PyUnicode_Check(obj.ptr())) {
     throw py::type_error(std::string(what) + " must be str, not '" + Py_TYPE(obj.ptr())->tp_name +

@@ -62,6 +62,9 @@ py::object transaction_object(Origin origin);
 // A Python str from UTF-8 (lone surrogates, as a JS peer may send them, pass through).
 py::str utf8_str(std::string_view utf8);
 
+// The whole text as a Python str, built straight from the UTF-16 items (no UTF-8 copy).
+py::str text_str(const Text& text);
+
 // The UTF-8 bytes of a Python str, without copying (valid while `obj` lives).
 // Throws py::type_error for a non-str and UnicodeEncodeError for lone surrogates.
 std::string_view str_view(py::handle obj, const char* what);

@@ -229,3 +229,14 @@ def test_concurrent_appends_converge():
     b.apply_update(ua)
     assert a["a"].to_py() == b["a"].to_py()
     assert len(a["a"]) == 3
+
+
+def test_iteration_reads_in_slices_and_sees_every_element():
+    doc = Doc({"a": Array(list(range(3000)))})
+    array = doc["a"]
+    it = iter(array)
+    assert next(it) == 0
+    assert [0, *it] == list(range(3000))
+    with pytest.raises(RuntimeError, match="not integrated"):
+        iter(Array([1, 2, 3]))  # a prelim array, as before
+    assert list(Doc({"e": Array()})["e"]) == []

@@ -289,3 +289,21 @@ def test_concurrent_inserts_converge():
     b.apply_update(ua)
     assert str(a["t"]) == str(b["t"])
     assert sorted(str(a["t"])) == sorted("abXY")
+
+
+@pytest.mark.parametrize("piece", ["ascii", "latin-1 é", "bmp 漢字", "astral 😀👍🏽 and ascii"])
+def test_str_of_many_items_in_each_character_width(piece):
+    # str() is built straight from the items' UTF-16 (1-, 2- or 4-byte characters).
+    doc = Doc({"t": Text()}, client_id=1)
+    text, model = doc["t"], ""
+    for i in range(40):
+        at = (i * 7) % (len(model) + 1)
+        text.insert(at, piece)
+        model = model[:at] + piece + model[at:]
+        if i % 5 == 4:
+            del text[at : at + 3]
+            model = model[:at] + model[at + 3 :]
+    assert str(text) == model == text[:]
+    replica = Doc()
+    replica.apply_update(doc.get_update())
+    assert str(replica["t"]) == model

@@ -9,6 +9,7 @@
 // InvalidState when the text was deleted.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,10 @@ class Text : public Shared {
 
   uint64_t length() const;
   std::string to_string() const;
+  // Calls `f` with each visible string piece, in order, as UTF-16 code units (Yjs's unit;
+  // embeds and nested types are skipped): to_string() without building a copy, for callers
+  // that convert a large text into another representation.
+  void for_each_utf16_chunk(const std::function<void(std::u16string_view)>& f) const;
   // Substring [start, end) in the document's unit. REQUIRES start <= end <= length().
   std::string slice(uint64_t start, uint64_t end) const;
 

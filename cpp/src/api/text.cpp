@@ -43,6 +43,13 @@ std::string Text::to_string() const {
   return out;
 }
 
+void Text::for_each_utf16_chunk(const std::function<void(std::u16string_view)>& f) const {
+  for (const Item* it = branch_->start; it != nullptr; it = it->right) {
+    if (it->deleted()) continue;
+    if (auto* s = std::get_if<detail::ContentString>(&it->content)) f(s->str);
+  }
+}
+
 std::string Text::slice(uint64_t start, uint64_t end) const {
   if (start > end || end > length()) throw OutOfRange("text slice out of range");
   std::string out;
