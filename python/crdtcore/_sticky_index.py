@@ -12,7 +12,7 @@ crdtcore; the ids inside count UTF-16 units, as in Yjs.
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeAlias
 
 from . import _core
 from .errors import DecodeError
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ._text import Text
     from ._transaction import Transaction
 
-    Sequence = Text | Array
+    Sequence: TypeAlias = Text | Array
 
 
 class Assoc(IntEnum):

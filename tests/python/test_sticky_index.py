@@ -60,7 +60,7 @@ def test_empty_sequence(kind, value, assoc):
     doc["owner"] = seq = kind(value)
     s = StickyIndex.from_json(seq.sticky_index(0, assoc).to_json(), seq)
     assert s.get_index() == 0
-    seq.insert(0, "x" if kind is Text else "x")
+    seq.insert(0, "x")
     assert s.get_index() == (1 if assoc == Assoc.AFTER else 0)
 
 
