@@ -129,9 +129,12 @@ def remote_cursors(
         cursor = state.get(field)
         if not isinstance(cursor, dict):
             continue
+        ends = cursor.get("anchor"), cursor.get("head")
+        if not isinstance(ends[0], dict) or not isinstance(ends[1], dict):
+            continue
         try:
-            anchor = StickyIndex.from_json(cursor.get("anchor"), sequence).resolve(sequence)
-            head = StickyIndex.from_json(cursor.get("head"), sequence).resolve(sequence)
+            anchor = StickyIndex.from_json(ends[0], sequence).resolve(sequence)
+            head = StickyIndex.from_json(ends[1], sequence).resolve(sequence)
         except DecodeError:
             continue
         if anchor is not None and head is not None:
