@@ -11,6 +11,11 @@ on that object directly. ``set_local_cursor`` publishes exactly that shape (with
 indices in, UTF-16 clocks on the wire) and ``remote_cursors`` reads what the editors publish.
 Browsers draw a remote caret only for states that also have ``user: {name, color}``
 (y-codemirror.next: ``{name, color, colorLight}``).
+
+y-codemirror.next binds a Y.Text, so its users see a bot's caret and selection as this
+module publishes them. y-prosemirror uses the same field and JSON shape, but its positions
+point into a Y.XmlFragment (ProseMirror positions); crdtcore's Python API has no XML types
+yet, so a bot cannot make positions a y-prosemirror editor would draw.
 """
 
 from __future__ import annotations
@@ -54,17 +59,17 @@ def set_local_cursor(
 ) -> None:
     """Publishes this client's cursor (``head`` omitted) or selection in awareness.
 
-    Sets ``state[field] = {"anchor": ..., "head": ...}`` as y-codemirror.next and
-    y-prosemirror do, so their users see this client's caret and selection; the
-    positions follow the text as it changes. Send the change as usual (e.g.
+    Sets ``state[field] = {"anchor": ..., "head": ...}`` as y-codemirror.next does, so
+    its users see this client's caret and selection (module docstring: y-prosemirror);
+    the positions follow the text as it changes. Send the change as usual (e.g.
     ``awareness.encode_awareness_update([awareness.client_id])``).
 
     Args:
         awareness: This client's Awareness.
-        sequence: The Text (or Array) the editors show; a root for y-codemirror.next.
+        sequence: The Text (or Array) the editors show.
         anchor: Where the selection starts (code points), or the caret.
         head: Where it ends (the caret side); ``anchor`` when omitted.
-        field: The state field (``"cursor"`` for y-codemirror.next and y-prosemirror).
+        field: The state field (``"cursor"``, as y-codemirror.next and y-prosemirror use).
         now: The current time in milliseconds (see Awareness).
 
     Raises:
