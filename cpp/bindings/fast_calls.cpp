@@ -256,6 +256,13 @@ PyObject* txn_origin(PyObject* obj, void* /*closure*/) {
   return origin;
 }
 
+PyObject* txn_native_doc(PyObject* obj, void* /*closure*/) {
+  PyObject* native = reinterpret_cast<TxnObject*>(obj)->native;
+  if (native == nullptr) native = Py_None;
+  Py_INCREF(native);
+  return native;
+}
+
 PyMethodDef kTxnMethods[] = {
     {"__enter__", txn_enter, METH_NOARGS, "Opens the transaction (or joins it when nested)."},
     {"__exit__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(txn_exit)),
@@ -265,6 +272,7 @@ PyMethodDef kTxnMethods[] = {
 PyGetSetDef kTxnGetSet[] = {
     {"origin", txn_origin, nullptr,
      "The origin given to Doc.transaction(origin=...) (None by default).", nullptr},
+    {"_native_doc", txn_native_doc, nullptr, "The transaction's _core.Doc.", nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr}};
 
 PyType_Slot kTxnSlots[] = {

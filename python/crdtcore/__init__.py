@@ -11,6 +11,8 @@ Example:
 from ._array import Array as Array
 from ._doc import Doc as Doc
 from ._map import Map as Map
+from ._sticky_index import Assoc as Assoc
+from ._sticky_index import StickyIndex as StickyIndex
 from ._text import Text as Text
 from ._transaction import Subscription as Subscription
 from ._transaction import Transaction as Transaction
@@ -41,6 +43,7 @@ from .sync import write_message as write_message
 
 __all__ = [
     "Array",
+    "Assoc",
     "Awareness",
     "CrdtcoreError",
     "DecodeError",
@@ -48,6 +51,7 @@ __all__ = [
     "Map",
     "ProtocolClosedError",
     "ProtocolError",
+    "StickyIndex",
     "Subscription",
     "SyncProtocol",
     "Text",

@@ -8,6 +8,7 @@ from typing import Any
 
 from . import _core
 from ._base import _WRAPPERS, BaseType, check_prelim, to_json, wrap
+from ._sticky_index import Assoc, StickyIndex
 
 # Iteration reads slices that double from 64 to 65536 elements: the first element comes at
 # once, and a long iteration costs about what one copy of the whole array would.
@@ -131,6 +132,21 @@ class Array(BaseType, _core.Array):
         """
         with self.doc.transaction():
             self._insert_values(len(self), list(values))
+
+    def sticky_index(self, index: int, assoc: Assoc = Assoc.AFTER) -> StickyIndex:
+        """A position at ``index`` that follows its element through edits (``StickyIndex.new``).
+
+        Raises:
+            IndexError: ``index`` is negative or beyond the end.
+
+        Example:
+            >>> array = Doc({"a": Array([1, 2])})["a"]
+            >>> s = array.sticky_index(1)
+            >>> array.insert(0, 0)
+            >>> s.get_index()
+            2
+        """
+        return StickyIndex.new(self, index, assoc)
 
     def insert(self, index: int, value: Any) -> None:
         """Inserts one element before position ``index``.

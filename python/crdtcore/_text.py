@@ -13,6 +13,7 @@ from typing import Any
 
 from . import _core
 from ._base import _WRAPPERS, BaseType, wrap
+from ._sticky_index import Assoc, StickyIndex
 
 
 class Text(BaseType, _core.Text):
@@ -41,6 +42,21 @@ class Text(BaseType, _core.Text):
             raise TypeError(f"Text() takes a str, not '{type(init).__name__}'")
         self._prelim = init or ""
         self._doc = None
+
+    def sticky_index(self, index: int, assoc: Assoc = Assoc.AFTER) -> StickyIndex:
+        """A position at ``index`` that follows its character through edits (``StickyIndex.new``).
+
+        Raises:
+            IndexError: ``index`` is negative or beyond the end.
+
+        Example:
+            >>> text = Doc({"t": Text("ab")})["t"]
+            >>> s = text.sticky_index(1)
+            >>> text.insert(0, "😀")
+            >>> s.get_index()
+            2
+        """
+        return StickyIndex.new(self, index, assoc)
 
     def __str__(self) -> str:
         """The text as a ``str`` (the prelim content before integration).

@@ -10,6 +10,7 @@
 #include "crdtcore/map.h"
 #include "crdtcore/shared.h"
 #include "crdtcore/state_vector.h"
+#include "crdtcore/sticky_index.h"
 #include "crdtcore/text.h"
 #include "crdtcore/update.h"
 #include "crdtcore/value.h"

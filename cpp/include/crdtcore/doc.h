@@ -118,6 +118,7 @@ class Doc {
 
  private:
   std::shared_ptr<detail::DocImpl> impl_;
+  friend struct detail::Access;
 };
 
 // RAII transaction: begins on construction, commits on destruction (a commit that

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "crdtcore/array.h"
+#include "crdtcore/doc.h"
 #include "crdtcore/map.h"
 #include "crdtcore/shared.h"
 #include "crdtcore/text.h"
@@ -19,6 +20,7 @@ struct Access {
   static Branch* branch(const Shared& s) { return s.branch_; }
   static DocImpl* doc(const Shared& s) { return s.doc_.get(); }
   static const std::shared_ptr<DocImpl>& doc_ptr(const Shared& s) { return s.doc_; }
+  static const std::shared_ptr<DocImpl>& doc_ptr(const Doc& d) { return d.impl_; }
 };
 
 }  // namespace crdtcore::detail

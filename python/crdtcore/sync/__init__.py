@@ -24,6 +24,11 @@ Example:
 from ._awareness import OUTDATED_TIMEOUT as OUTDATED_TIMEOUT
 from ._awareness import Awareness as Awareness
 from ._awareness import AwarenessChanges as AwarenessChanges
+from ._cursor import CURSOR_FIELD as CURSOR_FIELD
+from ._cursor import clear_local_cursor as clear_local_cursor
+from ._cursor import relative_position_object as relative_position_object
+from ._cursor import remote_cursors as remote_cursors
+from ._cursor import set_local_cursor as set_local_cursor
 from ._errors import ProtocolClosedError as ProtocolClosedError
 from ._errors import ProtocolError as ProtocolError
 from ._helpers import create_awareness_message as create_awareness_message
@@ -64,6 +69,7 @@ from ._protocol import WriteDropped as WriteDropped
 from ._wire import write_var_uint as write_var_uint
 
 __all__ = [
+    "CURSOR_FIELD",
     "OUTDATED_TIMEOUT",
     "Auth",
     "Awareness",
@@ -90,6 +96,7 @@ __all__ = [
     "YAuthMessageType",
     "YMessageType",
     "YSyncMessageType",
+    "clear_local_cursor",
     "create_awareness_message",
     "create_message",
     "create_sync_message",
@@ -103,6 +110,9 @@ __all__ = [
     "handle_sync_message",
     "load_document",
     "read_message",
+    "relative_position_object",
+    "remote_cursors",
+    "set_local_cursor",
     "write_message",
     "write_var_uint",
 ]
