@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import math
+import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping
+from inspect import iscoroutinefunction
 from typing import Any, TypeVar
 
-from . import _core
+from . import _async, _core
 from ._array import Array
 from ._base import BaseType, check_prelim
 from ._map import Map
 from ._text import Text
-from ._transaction import Subscription, Transaction, TransactionEvent
+from ._transaction import NewTransaction, Subscription, Transaction, TransactionEvent
 
 T = TypeVar("T", Text, Array, Map)
 
@@ -27,6 +30,11 @@ class Doc:
         client_id: This peer's id (random 32-bit when omitted; at most 2**53 - 1).
         skip_gc: Keep deleted content instead of garbage-collecting it.
         guid: The document's globally unique id (a random UUID4 when omitted).
+        allow_multithreading: Let several threads use the document: transactions then
+            serialize on a lock (``transaction()`` takes it when it opens one, not when it
+            joins one of this thread; ``new_transaction()`` always). Each thread should
+            edit inside ``with doc.transaction():``; a bare editing call runs atomically
+            but joins a transaction another thread has open.
 
     Raises:
         TypeError: ``client_id`` is not an int or ``guid`` not a str.
@@ -47,6 +55,7 @@ class Doc:
         client_id: int | None = None,
         skip_gc: bool = False,
         guid: str | None = None,
+        allow_multithreading: bool = False,
     ) -> None:
         if client_id is not None:
             if isinstance(client_id, bool) or not isinstance(client_id, int):
@@ -63,6 +72,13 @@ class Doc:
         self._plain_txn = Transaction(self)
         self._observers: dict[Subscription, Callable[[TransactionEvent], Any]] = {}
         self._native_observer: int | None = None
+        # Multithreading and async state (_async.py): the transaction lock, the thread
+        # holding it, the anyio lock of awaited new_transaction() blocks, doc.events().
+        self._allow_multithreading = bool(allow_multithreading)
+        self._txn_lock = threading.Lock()
+        self._txn_owner: int | None = None
+        self._async_lock: Any = None
+        self._event_streams: dict[bool, _async.EventFanout] = {}
         if init:
             with self.transaction():
                 for name, value in init.items():
@@ -228,13 +244,17 @@ class Doc:
         """A context manager grouping changes into one transaction.
 
         Nested blocks join the open transaction, which commits when the outermost
-        block exits; observers run after the commit.
+        block exits; observers run after the commit. ``async with`` works too, and is
+        needed when async callbacks observe the document (``observe``). With
+        ``allow_multithreading`` a block joins only its own thread's transaction and
+        otherwise waits for the document's lock.
 
         Args:
             origin: Any hashable value telling observers who made the change.
 
         Raises:
-            RuntimeError: A nested block gives an origin different from the open one.
+            RuntimeError: A nested block gives an origin different from the open one, or
+                an ``async with`` block is nested in a sync one.
             TypeError: ``origin`` is not hashable.
 
         Example:
@@ -243,14 +263,14 @@ class Doc:
             ...     doc["t"] += "a"
             ...     doc["t"] += "b"
         """
+        if self._allow_multithreading and self._txn_owner != threading.get_ident():
+            # Another thread's transaction (or none) is open: never join it, wait for the lock.
+            # The thread holding the lock goes on below (joining its own transaction).
+            _check_origin(origin)
+            return NewTransaction(self, origin)
         txn = self._native.open_transaction()
         if origin is not None:
-            try:
-                hash(origin)
-            except TypeError:
-                raise TypeError(
-                    f"transaction origin must be hashable, not '{type(origin).__name__}'"
-                ) from None
+            _check_origin(origin)
         if txn is not None:
             if origin is not None and origin != txn.origin:
                 raise RuntimeError(
@@ -261,6 +281,36 @@ class Doc:
         if origin is None:
             return self._plain_txn
         return Transaction(self, origin)
+
+    def new_transaction(self, origin: Any = None, timeout: float | None = None) -> NewTransaction:
+        """A transaction that never joins an open one (pycrdt's ``new_transaction``).
+
+        ``with doc.new_transaction():`` needs ``allow_multithreading=True`` to wait for a
+        transaction of another thread (without it, an open transaction is an error);
+        ``async with doc.new_transaction():`` waits, without blocking the event loop, for
+        the open transaction of another task or thread.
+
+        Args:
+            origin: Any hashable value telling observers who made the change.
+            timeout: Seconds to wait at most (None: no limit).
+
+        Raises:
+            TimeoutError: (on entering) Not acquired within ``timeout``.
+            RuntimeError: (on entering) A transaction is open (sync, no multithreading).
+            TypeError: ``origin`` is not hashable.
+
+        Example:
+            >>> doc = Doc({"t": Text()}, allow_multithreading=True)
+            >>> with doc.transaction():
+            ...     try:
+            ...         with doc.new_transaction(timeout=0.01):
+            ...             pass
+            ...     except TimeoutError as error:
+            ...         print(error)
+            Could not acquire transaction
+        """
+        _check_origin(origin)
+        return NewTransaction(self, origin, timeout)
 
     # -- updates -----------------------------------------------------------------
 
@@ -335,7 +385,9 @@ class Doc:
         """Calls ``callback(event)`` after each committed transaction that changed something.
 
         Exceptions raised by callbacks are re-raised once the transaction has fully
-        committed (all callbacks run first).
+        committed (all callbacks run first). A coroutine function is started in the task
+        group of the outermost ``async with doc.transaction()`` and awaited when it exits;
+        a sync transaction then raises RuntimeError after its commit.
 
         Returns:
             A Subscription for ``unobserve``.
@@ -348,7 +400,9 @@ class Doc:
             1
         """
         sub = Subscription(callback)
-        self._observers[sub] = callback
+        self._observers[sub] = (
+            _async.async_observer(callback) if iscoroutinefunction(callback) else callback
+        )
         if self._native_observer is None:
             self._native_observer = self._native.observe(_dispatcher(weakref.ref(self)))
         return sub
@@ -369,6 +423,52 @@ class Doc:
         if not self._observers and self._native_observer is not None:
             self._native.unobserve(self._native_observer)
             self._native_observer = None
+
+    def events(
+        self,
+        subdocs: bool = False,
+        max_buffer_size: float = math.inf,
+        async_transactions: bool = False,
+    ) -> _async.EventStream:
+        """An async stream of this document's TransactionEvents (pycrdt's ``events``).
+
+        Events are buffered from the moment the stream is made; closing it (leaving its
+        ``async with``) unsubscribes it. Needs anyio (``pip install 'crdtcore[async]'``).
+
+        Args:
+            subdocs: Must be False (crdtcore has no subdocuments yet).
+            max_buffer_size: How many events may wait; a sync transaction that finds the
+                buffer full raises ``anyio.WouldBlock`` after its commit.
+            async_transactions: Deliver from an async observer, so a full buffer makes the
+                transaction's ``async with`` wait (back-pressure); every transaction must
+                then be an ``async with`` one.
+
+        Raises:
+            NotImplementedError: ``subdocs`` is True.
+
+        Example:
+            >>> import asyncio
+            >>> async def main():
+            ...     doc, updates = Doc(), []
+            ...     async with doc.events() as events:
+            ...         doc["t"] = Text("a")
+            ...         doc["t"] += "b"
+            ...         async for event in events:
+            ...             updates.append(event.update)
+            ...             if len(updates) == 2:
+            ...                 break
+            ...     return len(updates)
+            >>> asyncio.run(main())
+            2
+        """
+        if subdocs:
+            raise NotImplementedError("crdtcore has no subdocuments yet")
+        fanout = self._event_streams.get(async_transactions)
+        if fanout is None:
+            fanout = self._event_streams[async_transactions] = _async.EventFanout(
+                self, async_transactions
+            )
+        return fanout.open(max_buffer_size)
 
     def _dispatch(self, result: _core.TransactionResult) -> None:
         # The core hands over the committed Transaction; transactions no Transaction object
@@ -398,6 +498,16 @@ class Doc:
 
     def __repr__(self) -> str:
         return f"Doc(client_id={self.client_id}, roots={self.keys()!r})"
+
+
+def _check_origin(origin: object) -> None:
+    if origin is not None:
+        try:
+            hash(origin)
+        except TypeError:
+            raise TypeError(
+                f"transaction origin must be hashable, not '{type(origin).__name__}'"
+            ) from None
 
 
 def _check_name(name: object) -> None:

@@ -4,14 +4,23 @@ Yjs groups changes into transactions: observers run and one update is emitted pe
 committed transaction. ``with doc.transaction():`` opens one; nested blocks reuse
 the outer transaction, which commits when the outermost block exits. Calls made
 outside any block run in a transaction of their own.
+
+``async with doc.transaction():`` does the same and also awaits the document's async
+observer callbacks (anyio, see ``_async.py``); ``doc.new_transaction()`` never joins.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
 
-from . import _core
+from . import _async, _core
+
+if TYPE_CHECKING:
+    from anyio.abc import TaskGroup
+
+    from ._doc import Doc
 
 
 class Transaction(_core.TransactionBase):
@@ -21,6 +30,10 @@ class Transaction(_core.TransactionBase):
     when the block raised (Yjs has no rollback). Observers run during the commit and
     see this object as ``event.transaction``; edits they make start transactions of
     their own. ``__enter__``/``__exit__`` are native (cpp/bindings/fast_calls.cpp).
+
+    ``async with`` works the same way; the outermost ``async with`` also opens an anyio
+    task group in which the document's async observer callbacks are started at the
+    commit, and awaits them on exit (their errors raise as an ExceptionGroup then).
 
     Args:
         doc: The document.
@@ -34,10 +47,172 @@ class Transaction(_core.TransactionBase):
         'me'
     """
 
-    __slots__ = ()
+    __slots__ = ("_task_group",)
+    _task_group: TaskGroup | None
+
+    async def __aenter__(self) -> Self:
+        """Opens the transaction with a task group, or joins it when it is open (async).
+
+        Raises:
+            RuntimeError: The open transaction is a sync one (``with``), which has no task
+                group for async callbacks.
+
+        Example:
+            >>> import asyncio
+            >>> async def main():
+            ...     doc = Doc({"t": Text()})
+            ...     async with doc.transaction(origin="me") as txn:
+            ...         doc["t"] += "hi"
+            ...         async with doc.transaction() as inner:  # joins
+            ...             assert inner is txn
+            ...     return str(doc["t"])
+            >>> asyncio.run(main())
+            'hi'
+        """
+        open_txn = self._native_doc.open_transaction()
+        if open_txn is None:
+            await self._open_with_task_group()
+        elif open_txn is self and getattr(self, "_task_group", None) is None:
+            raise RuntimeError("Already in a non-async transaction")
+        else:
+            _core.TransactionBase.__enter__(self)  # joins (or the core refuses: another is open)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Leaves one level; the outermost exit commits, then awaits the async callbacks."""
+        task_group = getattr(self, "_task_group", None)
+        try:
+            _core.TransactionBase.__exit__(self, exc_type, exc_value, traceback)
+        finally:
+            if task_group is not None and self._native_doc.open_transaction() is not self:
+                self._task_group = None
+                await task_group.__aexit__(None, None, None)
+
+    async def _open_with_task_group(self) -> None:
+        task_group = _async.new_task_group()
+        await task_group.__aenter__()
+        self._task_group = task_group
+        try:
+            _core.TransactionBase.__enter__(self)
+        except BaseException:
+            self._task_group = None
+            await task_group.__aexit__(None, None, None)
+            raise
 
     def __repr__(self) -> str:
         return f"Transaction(origin={self.origin!r})"
+
+
+class NewTransaction(Transaction):
+    """A transaction that never joins an open one; use it through ``Doc.new_transaction()``.
+
+    Sync (``with``): with ``allow_multithreading`` it waits for the document's lock (at
+    most ``timeout`` seconds); without, it raises RuntimeError when a transaction is open.
+    Async (``async with``): it waits without blocking the event loop until the open
+    transaction (of another task, or of another thread with multithreading) has finished.
+    Blocks nested inside it (``doc.transaction()``) join it.
+
+    Args:
+        doc: The document.
+        origin: Any hashable value telling observers who made the change.
+        timeout: Seconds to wait at most (None: no limit).
+
+    Raises:
+        TimeoutError: The transaction could not be acquired within ``timeout``.
+        RuntimeError: A transaction is open (sync, without multithreading).
+
+    Example:
+        >>> import asyncio
+        >>> doc = Doc({"m": Map()})
+        >>> async def put(key):
+        ...     async with doc.new_transaction():
+        ...         await asyncio.sleep(0.01)  # the other task waits meanwhile
+        ...         doc["m"][key] = len(doc["m"])
+        >>> async def main():
+        ...     await asyncio.gather(put("a"), put("b"))
+        >>> asyncio.run(main())
+        >>> sorted(doc["m"].values())
+        [0, 1]
+    """
+
+    __slots__ = ("_doc", "_locked", "_timeout")
+
+    def __init__(self, doc: Doc, origin: Any = None, timeout: float | None = None) -> None:
+        super().__init__(doc, origin)
+        self._doc = doc
+        self._timeout = timeout
+        self._locked = False  # this transaction holds the thread lock or the async lock
+
+    def __enter__(self) -> Self:
+        doc = self._doc
+        native = doc._native
+        if native.open_transaction() is self:
+            super().__enter__()  # a nested block joins
+            return self
+        if doc._allow_multithreading:
+            _async.acquire_thread_lock(doc, self._timeout)
+            self._locked = True
+        elif native.in_transaction():
+            raise RuntimeError("Already in a transaction")
+        try:
+            super().__enter__()
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            super().__exit__(exc_type, exc_value, traceback)
+        finally:
+            if self._doc._native.open_transaction() is not self:
+                self._release()
+
+    async def __aenter__(self) -> Self:
+        doc = self._doc
+        if doc._native.open_transaction() is self:
+            return await super().__aenter__()  # a nested block joins
+        await _async.acquire_async(doc, self._timeout)
+        self._locked = True
+        try:
+            await self._open_with_task_group()
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            await super().__aexit__(exc_type, exc_value, traceback)
+        finally:
+            if self._doc._native.open_transaction() is not self:
+                self._release()
+
+    def _release(self) -> None:
+        if self._locked:
+            self._locked = False
+            if self._doc._allow_multithreading:
+                _async.release_thread_lock(self._doc)
+            else:
+                _async.release_async(self._doc)
+
+    def __repr__(self) -> str:
+        return f"NewTransaction(origin={self.origin!r})"
 
 
 class TransactionEvent:

@@ -255,6 +255,7 @@ def test_repr_mentions_client_and_roots():
         "crdtcore._map",
         "crdtcore._base",
         "crdtcore._transaction",
+        "crdtcore._async",
         "crdtcore._update",
         "crdtcore.errors",
     ],

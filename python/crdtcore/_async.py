@@ -1,0 +1,298 @@
+"""Async transactions, the transaction locks and ``Doc.events()`` (anyio, imported lazily).
+
+anyio is an optional dependency (``pip install 'crdtcore[async]'``): only the async paths
+(``async with doc.transaction()``, ``doc.new_transaction()`` awaited, ``doc.events()``)
+import it, so ``with doc.transaction():`` costs nothing more when it is absent.
+
+The locks live on the Doc (see ``Doc.__init__``): ``_txn_lock`` (a ``threading.Lock``,
+taken only with ``allow_multithreading=True``), ``_txn_owner`` (the thread holding it) and
+``_async_lock`` (an ``anyio.Lock`` serializing awaited ``new_transaction()`` blocks of one
+event loop when multithreading is off).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from anyio.abc import TaskGroup
+    from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+    from ._doc import Doc
+    from ._transaction import Subscription, TransactionEvent
+
+_TIMEOUT_MESSAGE = "Could not acquire transaction"
+# Polling interval bounds (seconds) while an async block waits for a thread's transaction:
+# a thread cannot wake an event loop task without one, and polling is cancellation-safe.
+_POLL_MIN, _POLL_MAX = 0.0005, 0.01
+
+
+def require_anyio() -> None:
+    """Raises a clear ImportError when anyio (the async extra) is missing.
+
+    Example:
+        >>> require_anyio()
+    """
+    try:
+        import anyio  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - anyio is installed with the test extra
+        raise ImportError(
+            "async transactions and Doc.events() need anyio: pip install 'crdtcore[async]'"
+        ) from exc
+
+
+def new_task_group() -> TaskGroup:
+    """An anyio task group (the one async observer callbacks are started in)."""
+    require_anyio()
+    from anyio import create_task_group
+
+    return create_task_group()
+
+
+def async_observer(
+    callback: Callable[[TransactionEvent], Awaitable[Any]],
+) -> Callable[[TransactionEvent], None]:
+    """Wraps a coroutine function for ``Doc.observe``: starts it in the transaction's task group.
+
+    The task group is the one of the outermost ``async with doc.transaction()``; it awaits
+    the callbacks when that block exits. A sync transaction has none: that is an error.
+    """
+
+    def start(event: TransactionEvent) -> None:
+        task_group = getattr(event.transaction, "_task_group", None)
+        if task_group is None:
+            raise RuntimeError("Async callback in non-async transaction")
+        task_group.start_soon(callback, event)
+
+    return start
+
+
+# -- locks ---------------------------------------------------------------------------
+
+
+def acquire_thread_lock(doc: Doc, timeout: float | None) -> None:
+    """Takes ``doc``'s transaction lock for this thread (``allow_multithreading=True``).
+
+    Raises:
+        TimeoutError: Not acquired within ``timeout`` seconds, or this thread already
+            holds it (waiting would never end) and a timeout was given.
+        RuntimeError: This thread already holds it and no timeout was given.
+    """
+    me = threading.get_ident()
+    if doc._txn_owner == me:
+        if timeout is None:
+            raise RuntimeError(
+                "Already in a transaction: this thread holds the document's transaction, so "
+                "waiting for a new one would never end"
+            )
+        raise TimeoutError(_TIMEOUT_MESSAGE)
+    if not doc._txn_lock.acquire(timeout=-1 if timeout is None else timeout):
+        raise TimeoutError(_TIMEOUT_MESSAGE)
+    doc._txn_owner = me
+
+
+def release_thread_lock(doc: Doc) -> None:
+    """Releases what ``acquire_thread_lock`` or ``acquire_async`` took."""
+    doc._txn_owner = None
+    doc._txn_lock.release()
+
+
+async def acquire_async(doc: Doc, timeout: float | None) -> None:
+    """Waits (without blocking the event loop) until this task may open a new transaction.
+
+    With multithreading, takes the thread lock (polled: a thread holding it cannot wake a
+    task, and a poll loop never leaves the lock taken when cancelled). Without, takes the
+    document's ``anyio.Lock`` and then waits until no other task's transaction is open.
+
+    Raises:
+        TimeoutError: Not acquired within ``timeout`` seconds.
+    """
+    require_anyio()
+    import anyio
+
+    deadline = math.inf if timeout is None else anyio.current_time() + timeout
+    if doc._allow_multithreading:
+        lock = doc._txn_lock
+        await _poll(lambda: lock.acquire(blocking=False), deadline)
+        doc._txn_owner = threading.get_ident()
+        return
+    if doc._async_lock is None:
+        doc._async_lock = anyio.Lock()
+    async_lock = doc._async_lock
+    acquired = False
+    with anyio.move_on_after(timeout):
+        await async_lock.acquire()
+        acquired = True
+    if not acquired:
+        raise TimeoutError(_TIMEOUT_MESSAGE)
+    try:
+        native = doc._native
+        await _poll(lambda: not native.in_transaction(), deadline)
+    except BaseException:
+        async_lock.release()
+        raise
+
+
+def release_async(doc: Doc) -> None:
+    """Releases what ``acquire_async`` took."""
+    if doc._allow_multithreading:
+        release_thread_lock(doc)
+    else:
+        doc._async_lock.release()
+
+
+async def _poll(ready: Callable[[], bool], deadline: float) -> None:
+    import anyio
+
+    delay = _POLL_MIN
+    while not ready():
+        now = anyio.current_time()
+        if now >= deadline:
+            raise TimeoutError(_TIMEOUT_MESSAGE)
+        await anyio.sleep(min(delay, deadline - now))
+        delay = min(delay * 2, _POLL_MAX)
+
+
+# -- Doc.events() ----------------------------------------------------------------------
+
+
+class EventStream:
+    """An async stream of a Doc's TransactionEvents; made by ``Doc.events()``.
+
+    Use it as an (async) context manager and iterate with ``async for``. Closing it (leaving
+    the ``async with``, ``close()``/``aclose()``) unsubscribes it at once; the document's
+    observer is removed with the last stream. Events are queued in the thread and moment
+    their transaction commits, up to ``max_buffer_size`` (anyio memory object stream).
+
+    Example:
+        >>> import asyncio
+        >>> async def main():
+        ...     doc = Doc()
+        ...     async with doc.events() as events:
+        ...         doc["t"] = Text("hi")
+        ...         event = await events.receive()
+        ...     replica = Doc()
+        ...     replica.apply_update(event.update)
+        ...     return str(replica["t"])
+        >>> asyncio.run(main())
+        'hi'
+    """
+
+    __slots__ = ("_fanout", "_receive", "_send")
+
+    def __init__(
+        self,
+        fanout: EventFanout,
+        send: MemoryObjectSendStream[TransactionEvent],
+        receive: MemoryObjectReceiveStream[TransactionEvent],
+    ) -> None:
+        self._fanout = fanout
+        self._send = send
+        self._receive = receive
+
+    async def receive(self) -> TransactionEvent:
+        """The next event (waits for it).
+
+        Raises:
+            anyio.EndOfStream: The stream was closed by the document side.
+            anyio.ClosedResourceError: This stream is closed.
+        """
+        return await self._receive.receive()
+
+    def receive_nowait(self) -> TransactionEvent:
+        """The next buffered event.
+
+        Raises:
+            anyio.WouldBlock: No event is buffered.
+        """
+        return self._receive.receive_nowait()
+
+    def close(self) -> None:
+        """Stops the stream and unsubscribes it (idempotent)."""
+        self._fanout.remove(self._send)
+        self._receive.close()
+
+    async def aclose(self) -> None:
+        """``close()``, for ``async`` code."""
+        self.close()
+
+    def __aiter__(self) -> EventStream:
+        return self
+
+    async def __anext__(self) -> TransactionEvent:
+        import anyio
+
+        try:
+            return await self._receive.receive()
+        except (anyio.EndOfStream, anyio.ClosedResourceError):
+            raise StopAsyncIteration from None
+
+    def __enter__(self) -> EventStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> EventStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"EventStream(buffered={self._receive.statistics().current_buffer_used})"
+
+
+class EventFanout:
+    """One ``Doc.observe`` subscription feeding every open EventStream of one kind."""
+
+    __slots__ = ("async_transactions", "doc", "streams", "subscription")
+
+    def __init__(self, doc: Doc, async_transactions: bool) -> None:
+        self.doc = doc
+        self.async_transactions = async_transactions
+        self.streams: list[MemoryObjectSendStream[TransactionEvent]] = []
+        self.subscription: Subscription | None = None
+
+    def open(self, max_buffer_size: float) -> EventStream:
+        require_anyio()
+        from anyio import create_memory_object_stream
+
+        send, receive = create_memory_object_stream["TransactionEvent"](
+            max_buffer_size=max_buffer_size
+        )
+        if self.subscription is None:
+            self.subscription = self.doc.observe(
+                self.send_async if self.async_transactions else self.send
+            )
+        self.streams.append(send)
+        return EventStream(self, send, receive)
+
+    def remove(self, send: MemoryObjectSendStream[TransactionEvent]) -> None:
+        send.close()
+        if send in self.streams:
+            self.streams.remove(send)
+        if not self.streams and self.subscription is not None:
+            subscription, self.subscription = self.subscription, None
+            self.doc.unobserve(subscription)
+
+    def send(self, event: TransactionEvent) -> None:
+        from anyio import BrokenResourceError
+
+        for send in list(self.streams):
+            try:
+                send.send_nowait(event)  # anyio.WouldBlock when the buffer is full
+            except BrokenResourceError:  # the receiving side was dropped without close()
+                self.remove(send)
+
+    async def send_async(self, event: TransactionEvent) -> None:
+        from anyio import BrokenResourceError, ClosedResourceError
+
+        for send in list(self.streams):
+            try:
+                await send.send(event)  # back-pressure on the async transaction
+            except (BrokenResourceError, ClosedResourceError):
+                self.remove(send)
