@@ -1,7 +1,7 @@
 """Async transactions, the transaction locks and ``Doc.events()`` (anyio, imported lazily).
 
-anyio is an optional dependency (``pip install 'crdtcore[async]'``): only the async paths
-(``async with doc.transaction()``, ``doc.new_transaction()`` awaited, ``doc.events()``)
+anyio is an optional dependency (``pip install 'crdtcore[async]'``): only the paths that
+need it (async observer callbacks, an awaited ``doc.new_transaction()``, ``doc.events()``)
 import it, so ``with doc.transaction():`` costs nothing more when it is absent.
 
 The locks live on the Doc (see ``Doc.__init__``): ``_txn_lock`` (a ``threading.Lock``,
@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from anyio.abc import TaskGroup
     from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
     from ._doc import Doc
@@ -44,28 +43,36 @@ def require_anyio() -> None:
         ) from exc
 
 
-def new_task_group() -> TaskGroup:
-    """An anyio task group (the one async observer callbacks are started in)."""
+async def run_callbacks(
+    pending: list[tuple[Callable[[TransactionEvent], Coroutine[Any, Any, Any]], TransactionEvent]],
+) -> None:
+    """Runs async observer callbacks concurrently in an anyio task group; awaits them all.
+
+    Raises:
+        ExceptionGroup: Callbacks raised (all of them still ran to completion or failure).
+    """
     require_anyio()
     from anyio import create_task_group
 
-    return create_task_group()
+    async with create_task_group() as task_group:
+        for callback, event in pending:
+            task_group.start_soon(callback, event)
 
 
 def async_observer(
-    callback: Callable[[TransactionEvent], Awaitable[Any]],
+    callback: Callable[[TransactionEvent], Coroutine[Any, Any, Any]],
 ) -> Callable[[TransactionEvent], None]:
-    """Wraps a coroutine function for ``Doc.observe``: starts it in the transaction's task group.
+    """Wraps a coroutine function for ``Doc.observe``: queues it on the async transaction.
 
-    The task group is the one of the outermost ``async with doc.transaction()``; it awaits
-    the callbacks when that block exits. A sync transaction has none: that is an error.
+    The outermost ``async with doc.transaction()`` awaits the queued callbacks when it
+    exits, after the commit. A sync transaction cannot await them: that is an error.
     """
 
     def start(event: TransactionEvent) -> None:
-        task_group = getattr(event.transaction, "_task_group", None)
-        if task_group is None:
+        pending = getattr(event.transaction, "_async_callbacks", None)
+        if pending is None:
             raise RuntimeError("Async callback in non-async transaction")
-        task_group.start_soon(callback, event)
+        pending.append((callback, event))
 
     return start
 

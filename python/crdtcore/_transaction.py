@@ -11,15 +11,13 @@ observer callbacks (anyio, see ``_async.py``); ``doc.new_transaction()`` never j
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from . import _async, _core
 
 if TYPE_CHECKING:
-    from anyio.abc import TaskGroup
-
     from ._doc import Doc
 
 
@@ -31,9 +29,9 @@ class Transaction(_core.TransactionBase):
     see this object as ``event.transaction``; edits they make start transactions of
     their own. ``__enter__``/``__exit__`` are native (cpp/bindings/fast_calls.cpp).
 
-    ``async with`` works the same way; the outermost ``async with`` also opens an anyio
-    task group in which the document's async observer callbacks are started at the
-    commit, and awaits them on exit (their errors raise as an ExceptionGroup then).
+    ``async with`` works the same way; the outermost ``async with`` also awaits the
+    document's async observer callbacks after the commit, concurrently in an anyio task
+    group (their errors raise as an ExceptionGroup then).
 
     Args:
         doc: The document.
@@ -47,15 +45,19 @@ class Transaction(_core.TransactionBase):
         'me'
     """
 
-    __slots__ = ("_task_group",)
-    _task_group: TaskGroup | None
+    __slots__ = ("_async_callbacks",)
+    # (callback, event) pairs of async observers, gathered during the commit of an async
+    # transaction and awaited by its outermost ``async with``; None (or unset): not async.
+    _async_callbacks: list[
+        tuple[Callable[[TransactionEvent], Coroutine[Any, Any, Any]], TransactionEvent]
+    ]
 
     async def __aenter__(self) -> Self:
-        """Opens the transaction with a task group, or joins it when it is open (async).
+        """Opens the transaction, or joins it when it is open (async).
 
         Raises:
-            RuntimeError: The open transaction is a sync one (``with``), which has no task
-                group for async callbacks.
+            RuntimeError: The open transaction is a sync one (``with``), which cannot
+                await async callbacks.
 
         Example:
             >>> import asyncio
@@ -71,8 +73,8 @@ class Transaction(_core.TransactionBase):
         """
         open_txn = self._native_doc.open_transaction()
         if open_txn is None:
-            await self._open_with_task_group()
-        elif open_txn is self and getattr(self, "_task_group", None) is None:
+            self._open_async()
+        elif open_txn is self and getattr(self, "_async_callbacks", None) is None:
             raise RuntimeError("Already in a non-async transaction")
         else:
             _core.TransactionBase.__enter__(self)  # joins (or the core refuses: another is open)
@@ -84,24 +86,26 @@ class Transaction(_core.TransactionBase):
         exc_value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        """Leaves one level; the outermost exit commits, then awaits the async callbacks."""
-        task_group = getattr(self, "_task_group", None)
+        """Leaves one level; the outermost exit commits, then awaits the async callbacks.
+
+        The callbacks run concurrently in an anyio task group entered and exited by the
+        task leaving the outermost block; their errors raise as an ExceptionGroup.
+        """
+        pending = getattr(self, "_async_callbacks", None)
         try:
             _core.TransactionBase.__exit__(self, exc_type, exc_value, traceback)
         finally:
-            if task_group is not None and self._native_doc.open_transaction() is not self:
-                self._task_group = None
-                await task_group.__aexit__(None, None, None)
+            if pending is not None and self._native_doc.open_transaction() is not self:
+                self._async_callbacks = None  # type: ignore[assignment]
+                if pending:
+                    await _async.run_callbacks(pending)
 
-    async def _open_with_task_group(self) -> None:
-        task_group = _async.new_task_group()
-        await task_group.__aenter__()
-        self._task_group = task_group
+    def _open_async(self) -> None:
+        self._async_callbacks = []
         try:
             _core.TransactionBase.__enter__(self)
         except BaseException:
-            self._task_group = None
-            await task_group.__aexit__(None, None, None)
+            self._async_callbacks = None  # type: ignore[assignment]
             raise
 
     def __repr__(self) -> str:
@@ -185,7 +189,7 @@ class NewTransaction(Transaction):
         await _async.acquire_async(doc, self._timeout)
         self._locked = True
         try:
-            await self._open_with_task_group()
+            self._open_async()
         except BaseException:
             self._release()
             raise

@@ -140,6 +140,31 @@ async def test_concurrent_async_transactions_join():
     assert str(doc["t"]) == "ba"
 
 
+async def test_joined_task_leaving_last_commits_and_awaits_the_callbacks():
+    doc = Doc({"t": Text()})
+    updates = []
+
+    async def callback(event):
+        await anyio.sleep(0)
+        updates.append(event.update)
+
+    doc.observe(callback)
+
+    async def edit(seconds, s, *, task_status=anyio.TASK_STATUS_IGNORED):
+        async with doc.transaction():
+            task_status.started()
+            await anyio.sleep(seconds)
+            doc["t"] += s
+        if s == "late":  # this task left last: its exit committed and awaited the callback
+            assert len(updates) == 1
+
+    async with anyio.create_task_group() as tg:
+        await tg.start(edit, 0.01, "early")  # opens the transaction, leaves first
+        await tg.start(edit, 0.1, "late")  # joins it
+    assert len(updates) == 1
+    assert str(doc["t"]) == "earlylate"
+
+
 async def test_async_observer_exceptions_are_grouped():
     values = []
 

@@ -241,3 +241,42 @@ def test_lock_released_when_the_block_or_an_observer_raises():
         raise KeyError
     assert not doc._txn_lock.locked()
     assert doc._txn_owner is None
+
+
+@pytest.mark.anyio
+async def test_async_blocks_and_threads_share_the_lock():
+    import anyio
+
+    doc = Doc({"t": Text(), "m": Map()}, allow_multithreading=True)
+    calls = []
+
+    async def on_commit(event):
+        calls.append(event.transaction.origin)
+
+    def thread_edit(i):
+        for k in range(30):
+            with doc.transaction():
+                doc["m"]["n"] = doc["m"].get("n", 0) + 1
+                doc["t"] += f"<t{i}:{k}>"
+
+    async def task_edit(i):
+        for k in range(30):
+            # new_transaction: doc.transaction() would join the other task's transaction
+            # (tasks of one thread share it, as in pycrdt)
+            async with doc.new_transaction(origin=f"task{i}"):
+                doc["m"]["n"] = doc["m"].get("n", 0) + 1
+                await anyio.sleep(0)  # the lock stays held across the await
+                doc["t"] += f"<a{i}:{k}>"
+
+    async with anyio.create_task_group() as tg:
+        for i in range(2):
+            tg.start_soon(anyio.to_thread.run_sync, thread_edit, i)
+            tg.start_soon(task_edit, i)
+    assert doc["m"]["n"] == 120
+    assert len(re.findall(r"<[at]\d:\d+>", str(doc["t"]))) == 120
+    sub = doc.observe(on_commit)
+    async with doc.transaction(origin="last"):
+        doc["t"] += "!"
+    doc.unobserve(sub)
+    assert calls == ["last"]
+    assert not doc._txn_lock.locked()
