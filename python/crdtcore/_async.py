@@ -171,8 +171,10 @@ class EventStream:
 
     Use it as an (async) context manager and iterate with ``async for``. Closing it (leaving
     the ``async with``, ``close()``/``aclose()``) unsubscribes it at once; the document's
-    observer is removed with the last stream. Events are queued in the thread and moment
-    their transaction commits, up to ``max_buffer_size`` (anyio memory object stream).
+    observer is removed with the last stream. Events are queued when their transaction
+    commits, up to ``max_buffer_size`` (an anyio memory object stream), by the committing
+    thread: with ``allow_multithreading``, commit in the event loop's thread while a task
+    waits in ``receive()`` (anyio's streams do not wake a task from another thread).
 
     Example:
         >>> import asyncio

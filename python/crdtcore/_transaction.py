@@ -118,8 +118,9 @@ class NewTransaction(Transaction):
     Sync (``with``): with ``allow_multithreading`` it waits for the document's lock (at
     most ``timeout`` seconds); without, it raises RuntimeError when a transaction is open.
     Async (``async with``): it waits without blocking the event loop until the open
-    transaction (of another task, or of another thread with multithreading) has finished.
-    Blocks nested inside it (``doc.transaction()``) join it.
+    transaction (of another task, or of another thread with multithreading) has finished;
+    inside a sync block of its own task it can only time out. Blocks nested inside it
+    (``doc.transaction()``) join it.
 
     Args:
         doc: The document.
