@@ -79,6 +79,9 @@ class Doc:
         self._txn_owner: int | None = None
         self._async_lock: Any = None
         self._event_streams: dict[bool, _async.EventFanout] = {}
+        if self._allow_multithreading:
+            # This instance's transaction() takes the lock; the class's stays free of the check.
+            self.transaction = self._thread_transaction  # type: ignore[method-assign]
         if init:
             with self.transaction():
                 for name, value in init.items():
@@ -263,11 +266,6 @@ class Doc:
             ...     doc["t"] += "a"
             ...     doc["t"] += "b"
         """
-        if self._allow_multithreading and self._txn_owner != threading.get_ident():
-            # Another thread's transaction (or none) is open: never join it, wait for the lock.
-            # The thread holding the lock goes on below (joining its own transaction).
-            _check_origin(origin)
-            return NewTransaction(self, origin)
         txn = self._native.open_transaction()
         if origin is not None:
             _check_origin(origin)
@@ -281,6 +279,15 @@ class Doc:
         if origin is None:
             return self._plain_txn
         return Transaction(self, origin)
+
+    def _thread_transaction(self, origin: Any = None) -> Transaction:
+        # transaction() with allow_multithreading. Another thread's transaction (or none) is
+        # open: never join it, wait for the lock. The thread holding the lock joins its own
+        # transaction (or, while its commit's observers run, opens one without the lock).
+        if self._txn_owner != threading.get_ident():
+            _check_origin(origin)
+            return NewTransaction(self, origin)
+        return Doc.transaction(self, origin)
 
     def new_transaction(self, origin: Any = None, timeout: float | None = None) -> NewTransaction:
         """A transaction that never joins an open one (pycrdt's ``new_transaction``).
