@@ -392,8 +392,9 @@ class Doc:
         """Calls ``callback(event)`` after each committed transaction that changed something.
 
         Exceptions raised by callbacks are re-raised once the transaction has fully
-        committed (all callbacks run first). A coroutine function is started in the task
-        group of the outermost ``async with doc.transaction()`` and awaited when it exits;
+        committed (all callbacks run first). A coroutine function is awaited when the
+        outermost ``async with doc.transaction()`` exits, after the commit, concurrently
+        with the others in an anyio task group (their errors raise as an ExceptionGroup);
         a sync transaction then raises RuntimeError after its commit.
 
         Returns:
