@@ -4,8 +4,10 @@
 #include <exception>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "crdtcore/error.h"
+#include "crdtcore/events.h"
 #include "encoding/doc_codec.h"
 #include "txn/cleanup.h"
 
@@ -85,6 +87,14 @@ void commit(DocImpl& doc) {
   if (doc.txn_depth == 0) throw InvalidState("commit without an open transaction");
   if (--doc.txn_depth > 0) return;
   std::unique_ptr<TxnState> t = std::move(doc.txn);
+  // Type-level events first, on the transaction's content before GC (Yjs calls the
+  // type observers before its formatting clean-up and GC).
+  std::vector<std::exception_ptr> event_errors;
+  if (doc.observed_types > 0 && doc.hooks.dispatch_events != nullptr) {
+    Committing committing(doc, t->origin);
+    t->delete_set.sort_and_merge();
+    doc.hooks.dispatch_events(doc, *t, event_errors);
+  }
   // Yjs runs the formatting clean-up of a remote transaction before its GC step and
   // announces it as a transaction of its own (no origin) afterwards.
   std::unique_ptr<TxnState> followup;
@@ -100,12 +110,20 @@ void commit(DocImpl& doc) {
     first = notify(doc, *t);
   }
   if (followup) {
-    cleanup_transaction(doc, *followup);
     Committing committing(doc, followup->origin);
+    if (doc.observed_types > 0 && doc.hooks.dispatch_events != nullptr) {
+      followup->delete_set.sort_and_merge();
+      doc.hooks.dispatch_events(doc, *followup, event_errors);
+    }
+    cleanup_transaction(doc, *followup);
     std::exception_ptr second = notify(doc, *followup);
     if (!first) first = second;
   }
   doc.spare_txn = std::move(t);
+  if (!event_errors.empty()) {
+    if (first) event_errors.push_back(first);
+    throw ObserverErrors(std::move(event_errors));
+  }
   if (first) std::rethrow_exception(first);
 }
 
