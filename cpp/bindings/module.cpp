@@ -10,6 +10,7 @@ void bind_errors(py::module_& m);
 void bind_types(py::module_& m);
 void bind_doc(py::module_& m);
 void bind_update(py::module_& m);
+void bind_events(py::module_& m);
 void bind_fast_calls(py::module_& m);
 
 }  // namespace crdtcore::bindings
@@ -20,5 +21,6 @@ PYBIND11_MODULE(_core, m) {
   crdtcore::bindings::bind_types(m);  // before bind_doc: Doc's signatures name these classes
   crdtcore::bindings::bind_doc(m);
   crdtcore::bindings::bind_update(m);
+  crdtcore::bindings::bind_events(m);  // after bind_types: extends _core.Shared
   crdtcore::bindings::bind_fast_calls(m);  // last: extends the Text and Doc classes above
 }

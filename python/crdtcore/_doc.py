@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from . import _core
 from ._array import Array
 from ._base import BaseType, check_prelim
+from ._events import EventSubscription
 from ._map import Map
 from ._text import Text
 from ._transaction import Subscription, Transaction, TransactionEvent
@@ -63,6 +64,8 @@ class Doc:
         self._plain_txn = Transaction(self)
         self._observers: dict[Subscription, Callable[[TransactionEvent], Any]] = {}
         self._native_observer: int | None = None
+        # Subscriptions of observe/observe_deep on this document's types (_events.py).
+        self._event_subscriptions: dict[EventSubscription, None] = {}
         if init:
             with self.transaction():
                 for name, value in init.items():
