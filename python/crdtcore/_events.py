@@ -206,7 +206,8 @@ class EventSubscription:
 
 
 def _arity(callback: Callable[..., Any]) -> int:
-    # How many arguments callback takes (0, 1 or 2); 1 when it cannot be told.
+    # How many arguments callback takes (0, 1 or 2): its positional parameters without
+    # defaults; 2 with *args; 1 when it cannot be told.
     try:
         params = inspect.signature(callback).parameters.values()
     except (TypeError, ValueError):
@@ -215,7 +216,7 @@ def _arity(callback: Callable[..., Any]) -> int:
     for p in params:
         if p.kind == p.VAR_POSITIONAL:
             return 2
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty:
             positional += 1
     return min(positional, 2)
 

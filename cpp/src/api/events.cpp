@@ -54,6 +54,9 @@ class EventContext {
     return !b->deleted() && b->item->id.clock < before(b->item->id.client);
   }
   const std::shared_ptr<DocImpl>& self() const { return self_; }
+  // Format items Yjs's delta computation deletes (redundant ones).
+  void redundant(const Item* item) const { redundant_.push_back(item->id); }
+  const std::vector<Id>& redundant_ids() const { return redundant_; }
   Shared handle(Branch* b) const { return Access::shared(self_, b); }
   void outs(const Item* item, std::vector<Out>& out) const {
     append_outs(self_, item, 0, item->length, out);
@@ -69,6 +72,7 @@ class EventContext {
   std::shared_ptr<DocImpl> self_;
   const TxnState& t_;
   bool cp_;
+  mutable std::vector<Id> redundant_;
 };
 
 // Yjs YEvent.changes.delta (arrays and every non-text type).
@@ -143,8 +147,9 @@ const Value& or_null(const Value* v, const Value& null_value) {
   }
 }
 
-// Yjs YTextEvent.delta. Yjs deletes redundant format items while computing it (a
-// side effect on the document); here they are only skipped as if deleted.
+// Yjs YTextEvent.delta. Yjs deletes redundant format items while computing it (a side
+// effect on the document); they are skipped as deleted here and handed to
+// cx.redundant(), which dispatch_events deletes afterwards in a transaction of its own.
 std::vector<DeltaOp> text_delta(const EventContext& cx, const Branch* b) {
   enum class Action { None, Insert, Retain, Delete };
   std::vector<DeltaOp> delta;
@@ -264,6 +269,7 @@ std::vector<DeltaOp> text_delta(const EventContext& cx, const Branch* b) {
             }
           } else if (!value.is_null()) {
             skip = true;  // Yjs deletes this redundant format item here
+            cx.redundant(item);
           }
         }
       } else if (cx.deletes(item)) {
@@ -286,6 +292,7 @@ std::vector<DeltaOp> text_delta(const EventContext& cx, const Branch* b) {
             }
           } else if (!attr->is_null()) {
             skip = true;  // Yjs deletes this redundant format item here
+            cx.redundant(item);
           }
         }
       }
@@ -379,6 +386,17 @@ bool listened(const Branch* b) {
   return false;
 }
 
+std::unique_ptr<TxnState> delete_redundant(DocImpl& doc, const std::vector<Id>& ids) {
+  auto x = std::make_unique<TxnState>();
+  x->local = true;
+  for (const Id& id : ids) {
+    Item* item = doc.store.find(id);
+    if (item != nullptr && !item->deleted() && !item->is_gc()) item_delete(doc, *x, item);
+  }
+  if (x->delete_set.empty()) return nullptr;
+  return x;
+}
+
 template <class F>
 void guarded(std::vector<std::exception_ptr>& errors, F&& f) {
   try {
@@ -396,7 +414,8 @@ BranchObservers& observers_of(DocImpl& doc, Branch* b) {
 
 }  // namespace
 
-void dispatch_events(DocImpl& doc, TxnState& t, std::vector<std::exception_ptr>& errors) {
+std::unique_ptr<TxnState> dispatch_events(DocImpl& doc, TxnState& t,
+                                          std::vector<std::exception_ptr>& errors) {
   EventContext cx(doc, t);
   std::vector<std::pair<Branch*, Event>> events;  // in Yjs transaction.changed order
   std::unordered_set<Branch*> seen;
@@ -446,6 +465,10 @@ void dispatch_events(DocImpl& doc, TxnState& t, std::vector<std::exception_ptr>&
     auto callbacks = p->observers->deep;
     for (auto& cb : callbacks) guarded(errors, [&] { cb.second(evs); });
   }
+  // Yjs deletes them while the delta is computed, in a transaction of its own that is
+  // cleaned up after this one (by id: callbacks may have edited meanwhile).
+  if (cx.redundant_ids().empty()) return nullptr;
+  return delete_redundant(doc, cx.redundant_ids());
 }
 
 }  // namespace detail

@@ -37,9 +37,11 @@ struct CommitHooks {
   // Yjs's type observer calls (callTypeObservers, deep observers): builds the events
   // of `t` for the observed types and calls their callbacks; appends what callbacks
   // threw to `errors`. Called only while some type has observers (observed_types > 0),
-  // before the formatting clean-up and GC.
-  void (*dispatch_events)(DocImpl& doc, TxnState& t,
-                          std::vector<std::exception_ptr>& errors) = nullptr;
+  // before the formatting clean-up and GC. Returns the transaction in which it deleted
+  // redundant format items (as Yjs's YTextEvent.delta does), or null.
+  std::unique_ptr<TxnState> (*dispatch_events)(DocImpl& doc, TxnState& t,
+                                               std::vector<std::exception_ptr>& errors) =
+      nullptr;
 };
 
 class DocImpl : public std::enable_shared_from_this<DocImpl> {

@@ -9,8 +9,9 @@
 //   2. runs the type layer's clean-up after remote updates (CommitHooks::after_remote),
 //   3. cleans up (txn/cleanup.h: GC, struct merging),
 //   4. announces it to the observers (TransactionResult with the transaction's origin),
-//   5. then dispatches events for, cleans up and announces the follow-up transaction
-//      step 2 made, if any.
+//   5. then finishes the same way the transactions steps 1 and 2 made, in that order
+//      (Yjs's queue of transactions opened during clean-up): step 1's deletes the format
+//      items Yjs's text delta computation deletes, step 2's is the formatting clean-up.
 // Exceptions: when type-level callbacks threw, ObserverErrors (crdtcore/events.h) with
 // all of them (and the first Doc observer's); otherwise the first Doc observer's.
 #pragma once
