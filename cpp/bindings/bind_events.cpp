@@ -152,8 +152,8 @@ void bind_events(py::module_& m) {
           py::arg("callback"),
           "Registers callback(events) for events of this type and the types below it.")
       .def(
-          "_unobserve", [](Shared& s, SubscriptionId id) { return s.unobserve(id); },
-          py::arg("id"), "Removes a callback; False when the id is not registered here.");
+          "_unobserve", [](Shared& s, SubscriptionId id) { return s.unobserve(id); }, py::arg("id"),
+          "Removes a callback; False when the id is not registered here.");
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {

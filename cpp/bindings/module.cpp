@@ -21,6 +21,6 @@ PYBIND11_MODULE(_core, m) {
   crdtcore::bindings::bind_types(m);  // before bind_doc: Doc's signatures name these classes
   crdtcore::bindings::bind_doc(m);
   crdtcore::bindings::bind_update(m);
-  crdtcore::bindings::bind_events(m);  // after bind_types: extends _core.Shared
+  crdtcore::bindings::bind_events(m);      // after bind_types: extends _core.Shared
   crdtcore::bindings::bind_fast_calls(m);  // last: extends the Text and Doc classes above
 }

@@ -18,7 +18,7 @@ from __future__ import annotations
 import inspect
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from . import _core
 from ._base import wrap
@@ -251,7 +251,7 @@ def subscribe(target: BaseType, callback: Callable[..., Any], deep: bool) -> Eve
             if d is not None and s is not None:
                 _call(s.callback, arity, [make_event(n, d) for n in natives])
 
-        sub._id = target._observe_deep(native_deep)
+        sub._id = cast(_core.Shared, target)._observe_deep(native_deep)
     else:
 
         def native_shallow(native: _core.Event) -> None:
@@ -259,13 +259,15 @@ def subscribe(target: BaseType, callback: Callable[..., Any], deep: bool) -> Eve
             if d is not None and s is not None:
                 _call(s.callback, arity, make_event(native, d))
 
-        sub._id = target._observe(native_shallow)
+        sub._id = cast(_core.Shared, target)._observe(native_shallow)
     return sub
 
 
 def unsubscribe(target: BaseType, subscription: EventSubscription) -> None:
     """Removes a subscription made on ``target``; ValueError when it is not one."""
-    if not isinstance(subscription, EventSubscription) or not target._unobserve(subscription._id):
+    if not isinstance(subscription, EventSubscription) or not cast(_core.Shared, target)._unobserve(
+        subscription._id
+    ):
         raise ValueError("subscription is not registered on this shared type")
     doc = target._doc
     if doc is not None:

@@ -93,7 +93,9 @@ TEST(Events, TextFormattingDelta) {
 TEST(Events, CodePointUnits) {
   Doc d = make_doc(1, true, OffsetKind::CodePoint);
   Text t = d.get_text("t");
-  t.insert(0, "a\xF0\x9F\x98\x80" "b");  // a😀b
+  t.insert(0,
+           "a\xF0\x9F\x98\x80"
+           "b");  // a😀b
   std::vector<std::string> seen;
   t.observe([&](const Event& e) { seen.push_back(render(e.delta)); });
   t.remove_range(1, 1);

@@ -229,7 +229,9 @@ def norm_calls(calls: list[Any]) -> list[Any]:
                     op["attributes"] = norm_value(op["attributes"])
                 delta.append(op)
             keys = {k: {f: norm_value(x) for f, x in ch.items()} for k, ch in e["keys"].items()}
-            events.append({"path": list(e["path"]), "kind": e["kind"], "delta": delta, "keys": keys})
+            events.append(
+                {"path": list(e["path"]), "kind": e["kind"], "delta": delta, "keys": keys}
+            )
         out.append({"root": call["root"], "events": events})
     return out
 
@@ -261,6 +263,4 @@ def test_remote_events_match_yjs(events_peer, seed):
         texts_before = texts_of(doc)
         ours = crdtcore_calls(doc, update, calls, texts_before)
         theirs = norm_calls(events_peer.request("apply", doc=name, update=b64(update))["calls"])
-        assert ours == theirs, f"update {step} of {len(updates)}: {ours} != {theirs} " + repro(
-            seed
-        )
+        assert ours == theirs, f"update {step} of {len(updates)}: {ours} != {theirs} " + repro(seed)

@@ -276,9 +276,8 @@ def test_callback_exceptions_are_grouped_after_commit():
 def test_exception_group_from_a_transaction_block():
     doc = Doc({"t": Text()})
     doc["t"].observe(lambda: 1 / 0)
-    with pytest.raises(ExceptionGroup) as info:
-        with doc.transaction():
-            doc["t"].insert(0, "x")
+    with pytest.raises(ExceptionGroup) as info, doc.transaction():
+        doc["t"].insert(0, "x")
     assert isinstance(info.value.exceptions[0], ZeroDivisionError)
     assert str(doc["t"]) == "x"
 
@@ -290,10 +289,14 @@ def test_edits_inside_callbacks():
     assert doc["log"].to_py() == [1]
 
 
-def test_observed_document_can_be_collected():
+def observed_doc_ref() -> weakref.ref[Doc]:
     doc = Doc({"t": Text()})
-    doc["t"].observe(lambda e: print(doc))
-    ref = weakref.ref(doc)
-    del doc
+    doc["t"].observe(lambda e: print(doc))  # the callback refers to its document
+    doc["t"].observe_deep(lambda events: print(doc))
+    return weakref.ref(doc)
+
+
+def test_observed_document_can_be_collected():
+    ref = observed_doc_ref()
     gc.collect()
     assert ref() is None

@@ -115,8 +115,9 @@ void set_attr(Attributes& attrs, const std::string& key, const Value& v) {
   attrs.emplace_back(key, v);
 }
 void erase_attr(Attributes& attrs, const std::string& key) {
-  attrs.erase(std::remove_if(attrs.begin(), attrs.end(), [&](const auto& kv) { return kv.first == key; }),
-              attrs.end());
+  attrs.erase(
+      std::remove_if(attrs.begin(), attrs.end(), [&](const auto& kv) { return kv.first == key; }),
+      attrs.end());
 }
 const Value* find_attr(const Attributes& attrs, const std::string& key) {
   for (const auto& kv : attrs) {
@@ -130,20 +131,14 @@ const Value& or_null(const Value* v, const Value& null_value) {
   if (v == nullptr) return null_value;
   switch (v->kind()) {
     case Value::Kind::Undefined:
-    case Value::Kind::Null:
-      return null_value;
-    case Value::Kind::Bool:
-      return v->as_bool() ? *v : null_value;
-    case Value::Kind::Int:
-      return v->as_int() != 0 ? *v : null_value;
-    case Value::Kind::BigInt:
-      return v->as_bigint() != 0 ? *v : null_value;
+    case Value::Kind::Null: return null_value;
+    case Value::Kind::Bool: return v->as_bool() ? *v : null_value;
+    case Value::Kind::Int: return v->as_int() != 0 ? *v : null_value;
+    case Value::Kind::BigInt: return v->as_bigint() != 0 ? *v : null_value;
     case Value::Kind::Float:
       return v->as_float() != 0 && v->as_float() == v->as_float() ? *v : null_value;
-    case Value::Kind::String:
-      return v->as_string().empty() ? null_value : *v;
-    default:
-      return *v;
+    case Value::Kind::String: return v->as_string().empty() ? null_value : *v;
+    default: return *v;
   }
 }
 
@@ -153,9 +148,9 @@ const Value& or_null(const Value* v, const Value& null_value) {
 std::vector<DeltaOp> text_delta(const EventContext& cx, const Branch* b) {
   enum class Action { None, Insert, Retain, Delete };
   std::vector<DeltaOp> delta;
-  Attrs current;        // attributes in effect (for inserts)
-  Attrs old;            // attributes before the transaction
-  Attributes changes;   // attribute changes of the pending retain (JS object order)
+  Attrs current;       // attributes in effect (for inserts)
+  Attrs old;           // attributes before the transaction
+  Attributes changes;  // attribute changes of the pending retain (JS object order)
   Action action = Action::None;
   std::string insert;
   Out insert_obj;
@@ -203,8 +198,7 @@ std::vector<DeltaOp> text_delta(const EventContext& cx, const Branch* b) {
         }
         retain = 0;
         break;
-      case Action::None:
-        break;
+      case Action::None: break;
     }
     if (emit) delta.push_back(std::move(op));
     action = Action::None;
@@ -321,7 +315,8 @@ std::vector<std::pair<std::string, KeyChange>> key_changes(const EventContext& c
   auto found = t.changed_keys.find(b);
   if (found == t.changed_keys.end()) return out;
   std::vector<const std::string*> keys(found->second.begin(), found->second.end());
-  std::sort(keys.begin(), keys.end(), [](const std::string* a, const std::string* c) { return *a < *c; });
+  std::sort(keys.begin(), keys.end(),
+            [](const std::string* a, const std::string* c) { return *a < *c; });
   for (const std::string* key : keys) {
     auto it = b->map.find(*key);
     if (it == b->map.end()) continue;
@@ -459,9 +454,8 @@ std::unique_ptr<TxnState> dispatch_events(DocImpl& doc, TxnState& t,
       ev.path = path_to(doc, p, events[i].first);
       evs.push_back(std::move(ev));
     }
-    std::stable_sort(evs.begin(), evs.end(), [](const Event& a, const Event& c) {
-      return a.path.size() < c.path.size();
-    });
+    std::stable_sort(evs.begin(), evs.end(),
+                     [](const Event& a, const Event& c) { return a.path.size() < c.path.size(); });
     auto callbacks = p->observers->deep;
     for (auto& cb : callbacks) guarded(errors, [&] { cb.second(evs); });
   }

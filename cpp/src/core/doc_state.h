@@ -40,8 +40,7 @@ struct CommitHooks {
   // before the formatting clean-up and GC. Returns the transaction in which it deleted
   // redundant format items (as Yjs's YTextEvent.delta does), or null.
   std::unique_ptr<TxnState> (*dispatch_events)(DocImpl& doc, TxnState& t,
-                                               std::vector<std::exception_ptr>& errors) =
-      nullptr;
+                                               std::vector<std::exception_ptr>& errors) = nullptr;
 };
 
 class DocImpl : public std::enable_shared_from_this<DocImpl> {

@@ -54,7 +54,7 @@ struct TxnState {
     merge_structs.clear();
     changed.clear();
     changed_order.clear();
-    changed_keys.clear();
+    if (!changed_keys.empty()) changed_keys.clear();  // clear() walks the buckets
   }
 };
 
