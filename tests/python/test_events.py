@@ -300,3 +300,97 @@ def test_observed_document_can_be_collected():
     ref = observed_doc_ref()
     gc.collect()
     assert ref() is None
+
+
+# -- local events equal the same transaction's events on a replica -------------------------
+
+
+def _edit(doc: Doc, rng) -> None:
+    kind = rng.randrange(3)
+    if kind == 0:
+        t = doc.get("text", type=Text)
+        n = len(t)
+        r = rng.random()
+        if r < 0.5 or n == 0:
+            attrs = rng.choice([None, None, {"bold": True}, {"bold": None}])
+            t.insert(rng.randint(0, n), rng.choice(["a", "bc", "😀", "é\n"]), attrs)
+        elif r < 0.75:
+            i = rng.randrange(n)
+            del t[i : min(n, i + 2)]
+        else:
+            i = rng.randrange(n)
+            t.format(i, min(n, i + 3), rng.choice([{"bold": True}, {"bold": None}]))
+    elif kind == 1:
+        a = doc.get("array", type=Array)
+        n = len(a)
+        if n and rng.random() < 0.4:
+            del a[rng.randrange(n)]
+        else:
+            a.insert(rng.randint(0, n), rng.choice([1, "x", Text("t"), Map({"k": 1})]))
+    else:
+        m = doc.get("map", type=Map)
+        key = rng.choice("abc")
+        if key in m and rng.random() < 0.3:
+            del m[key]
+        else:
+            m[key] = rng.choice([1, "y", Array([2])])
+
+
+def _plain(value):
+    # Shared types compare by identity; across documents compare kind and content.
+    if isinstance(value, (Text, Array, Map)):
+        return (type(value).__name__, value.to_py())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _recorder(doc: Doc) -> list:
+    calls: list = []
+
+    def record(name, events):
+        views = [(e.path, getattr(e, "delta", None), getattr(e, "keys", None)) for e in events]
+        calls.append((name, _plain(views)))
+
+    for name, cls in (("text", Text), ("array", Array), ("map", Map)):
+        doc.get(name, type=cls).observe_deep(lambda events, name=name: record(name, events))
+    return calls
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_local_events_equal_remote_events_of_the_same_transaction(seed):
+    import random
+
+    rng = random.Random(seed)
+    peers = [Doc(client_id=c) for c in (1, 2)]
+    mirror = Doc(client_id=9)  # receives every transaction of peers[0], in its order
+    ours, theirs = _recorder(peers[0]), _recorder(mirror)
+    updates: list = []  # (update, the calls peers[0] made for it)
+
+    def committed(event):
+        updates.append((event.update, list(ours)))
+        ours.clear()
+
+    peers[0].observe(committed)
+    for _ in range(40):
+        p = rng.choice(peers)
+        if rng.random() < 0.2:
+            other = peers[1] if p is peers[0] else peers[0]
+            other.apply_update(p.get_update(other.get_state()))
+        else:
+            with p.transaction():
+                for _ in range(rng.randint(1, 3)):
+                    _edit(p, rng)
+        # Every transaction peers[0] committed (its own, a remote one, a clean-up) goes to
+        # the mirror; the mirror's calls start with peers[0]'s (it may add clean-ups of
+        # its own after them).
+        while updates:
+            update, expected = updates.pop(0)
+            theirs.clear()
+            mirror.apply_update(update)
+            # Types are reported in the order they changed, which differs between a
+            # local transaction and its update (integrated by client): as in Yjs.
+            got = sorted(theirs[: len(expected)], key=lambda call: call[0])
+            assert got == sorted(expected, key=lambda call: call[0]), f"seed={seed}"
