@@ -42,7 +42,7 @@ py::list path_list(const std::vector<PathSegment>& path) {
 py::list delta_list(const Event& e) {
   const bool text = e.target.kind() == TypeKind::Text || e.target.kind() == TypeKind::XmlText;
   py::list out;
-  for (const DeltaOp& op : e.delta) {
+  for (const DeltaOp& op : e.delta()) {
     py::dict d;
     switch (op.kind) {
       case DeltaOp::Kind::Insert:
@@ -136,8 +136,10 @@ void bind_events(py::module_& m) {
   shared
       .def(
           "_observe",
-          [](Shared& s, std::function<void(const Event&)> fn) {
-            return bound(s).observe(std::move(fn));
+          [](Shared& s, py::function fn) {
+            // The callback gets a copy: it may keep the event after the commit.
+            return bound(s).observe(
+                [fn = std::move(fn)](const Event& e) { fn(py::cast(Event(e))); });
           },
           py::arg("callback"), "Registers callback(event) for this type's events; returns an id.")
       .def(

@@ -59,7 +59,7 @@ TEST(Events, TextInsertDeleteRetain) {
     EXPECT_TRUE(e.target.same(t));
     EXPECT_TRUE(e.current_target.same(t));
     EXPECT_TRUE(e.path.empty());
-    seen.push_back(render(e.delta));
+    seen.push_back(render(e.delta()));
   });
   t.insert(5, " world");
   t.remove_range(0, 1);
@@ -80,7 +80,7 @@ TEST(Events, TextFormattingDelta) {
   Text t = d.get_text("t");
   t.insert(0, "abcd");
   std::vector<std::string> seen;
-  t.observe([&](const Event& e) { seen.push_back(render(e.delta)); });
+  t.observe([&](const Event& e) { seen.push_back(render(e.delta())); });
   t.format(1, 2, {{"bold", Value::boolean(true)}});
   t.insert(4, "e", Attributes{{"bold", Value::boolean(true)}});
   t.format(1, 2, {{"bold", Value::null()}});
@@ -97,7 +97,7 @@ TEST(Events, CodePointUnits) {
            "a\xF0\x9F\x98\x80"
            "b");  // a😀b
   std::vector<std::string> seen;
-  t.observe([&](const Event& e) { seen.push_back(render(e.delta)); });
+  t.observe([&](const Event& e) { seen.push_back(render(e.delta())); });
   t.remove_range(1, 1);
   t.insert(2, "c");
   EXPECT_EQ(seen, (std::vector<std::string>{"=1 -1", "=2 +c"}));
@@ -116,10 +116,10 @@ TEST(Events, ArrayDeltaAndNestedTypes) {
     a.insert_type(0, TypeKind::Map);
   }
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(render(events[0].delta), "+[1] =1 -1 =1 +[1]");
-  EXPECT_TRUE(events[0].delta[0].values[0].is_shared());
-  EXPECT_EQ(events[0].delta[0].values[0].shared().kind(), TypeKind::Map);
-  EXPECT_EQ(events[0].delta[4].values[0].value(), Value::integer(4));
+  EXPECT_EQ(render(events[0].delta()), "+[1] =1 -1 =1 +[1]");
+  EXPECT_TRUE(events[0].delta()[0].values[0].is_shared());
+  EXPECT_EQ(events[0].delta()[0].values[0].shared().kind(), TypeKind::Map);
+  EXPECT_EQ(events[0].delta()[4].values[0].value(), Value::integer(4));
 }
 
 TEST(Events, MapKeys) {
@@ -150,7 +150,7 @@ TEST(Events, MapKeys) {
   EXPECT_EQ(keys[2].first, "c");
   EXPECT_EQ(keys[2].second.action, KeyChange::Action::Add);
   EXPECT_EQ(keys[2].second.new_value.value(), str("x"));
-  EXPECT_TRUE(events[0].delta.empty());
+  EXPECT_TRUE(events[0].delta().empty());
 }
 
 TEST(Events, DeepEventsPathsAndOrder) {
@@ -186,7 +186,7 @@ TEST(Events, DeepEventsPathsAndOrder) {
   EXPECT_TRUE(deep[0][2].target.same(inner));
   ASSERT_EQ(deep[0][2].path.size(), 2u);
   EXPECT_EQ(deep[0][2].path[1].index, 2u);
-  EXPECT_EQ(render(deep[0][2].delta), "+hi");
+  EXPECT_EQ(render(deep[0][2].delta()), "+hi");
   EXPECT_TRUE(deep[0][2].current_target.same(root));
 }
 
@@ -205,12 +205,12 @@ TEST(Events, RemoteTransactionsAndNewTypes) {
   // One event: the array got a text (the text itself is new, so no event of its own).
   ASSERT_EQ(events.size(), 1u);
   EXPECT_FALSE(events[0].local);
-  EXPECT_EQ(render(events[0].delta), "+[1]");
+  EXPECT_EQ(render(events[0].delta()), "+[1]");
   const Bytes sv = b.encode_state_vector();
   nested.insert(2, "z");
   b.apply_update(a.encode_state_as_update(&sv));
   ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(render(events[1].delta), "=2 +z");
+  EXPECT_EQ(render(events[1].delta()), "=2 +z");
   ASSERT_EQ(events[1].path.size(), 1u);
   EXPECT_EQ(events[1].path[0].index, 0u);
 }

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,10 @@
 #include "crdtcore/value.h"
 
 namespace crdtcore {
+
+namespace detail {
+struct EventDelta;  // api/events.cpp
+}  // namespace detail
 
 // One step of an event's path: a map key or a list index.
 struct PathSegment {
@@ -69,10 +74,17 @@ struct Event {
   std::vector<PathSegment> path;
   Origin origin = nullptr;  // the transaction's origin
   bool local = true;        // false when the transaction applied a remote update
-  // Text and Array: the change as a delta (trailing plain retains dropped).
-  std::vector<DeltaOp> delta;
   // Map keys that changed (every type's keyed content; Map events mainly).
   std::vector<std::pair<std::string, KeyChange>> keys;
+
+  // Text and Array: the change as a delta (trailing plain retains dropped). Computed on
+  // the first call, like Yjs's lazy event.delta (it walks the whole type): call it
+  // inside the callback, or keep a copy of the Event, whose delta the commit computes
+  // before it cleans up. Copies share one delta. For a Text it may delete redundant
+  // format items, in a transaction of its own, as Yjs does.
+  const std::vector<DeltaOp>& delta() const;
+
+  std::shared_ptr<detail::EventDelta> delta_state;  // internal
 };
 
 // Several observer callbacks threw during one commit; each exception in call order.

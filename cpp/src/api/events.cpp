@@ -308,6 +308,26 @@ std::vector<DeltaOp> text_delta(const EventContext& cx, const Branch* b) {
   return delta;
 }
 
+}  // namespace
+
+// The lazily computed delta of one event, shared by its copies. `cx` is set while the
+// transaction's content is still as committed (during dispatch_events).
+struct EventDelta {
+  const EventContext* cx = nullptr;
+  const Branch* branch = nullptr;
+  bool done = false;
+  std::vector<DeltaOp> ops;
+
+  void compute() {
+    if (done || cx == nullptr) return;
+    const bool text = branch->kind == TypeKind::Text || branch->kind == TypeKind::XmlText;
+    ops = text ? text_delta(*cx, branch) : list_delta(*cx, branch);
+    done = true;
+  }
+};
+
+namespace {
+
 // Yjs YEvent.keys, with the new value (yrs EntryChange).
 std::vector<std::pair<std::string, KeyChange>> key_changes(const EventContext& cx, Branch* b,
                                                            const TxnState& t) {
@@ -422,11 +442,9 @@ std::unique_ptr<TxnState> dispatch_events(DocImpl& doc, TxnState& t,
     ev.current_target = ev.target;
     ev.origin = t.origin;
     ev.local = t.local;
-    if (b->kind == TypeKind::Text || b->kind == TypeKind::XmlText) {
-      ev.delta = text_delta(cx, b);
-    } else {
-      ev.delta = list_delta(cx, b);
-    }
+    ev.delta_state = std::make_shared<EventDelta>();
+    ev.delta_state->cx = &cx;
+    ev.delta_state->branch = b;
     ev.keys = key_changes(cx, b, t);
     if (has_shallow(b)) {
       auto callbacks = b->observers->shallow;  // callbacks may (un)subscribe
@@ -459,6 +477,13 @@ std::unique_ptr<TxnState> dispatch_events(DocImpl& doc, TxnState& t,
     auto callbacks = p->observers->deep;
     for (auto& cb : callbacks) guarded(errors, [&] { cb.second(evs); });
   }
+  // Deltas of events someone kept are computed now, while the content is as committed;
+  // the others never are (nobody can ask any more).
+  for (auto& entry : events) {
+    EventDelta& d = *entry.second.delta_state;
+    if (entry.second.delta_state.use_count() > 1) d.compute();
+    d.cx = nullptr;
+  }
   // Yjs deletes them while the delta is computed, in a transaction of its own that is
   // cleaned up after this one (by id: callbacks may have edited meanwhile).
   if (cx.redundant_ids().empty()) return nullptr;
@@ -466,6 +491,13 @@ std::unique_ptr<TxnState> dispatch_events(DocImpl& doc, TxnState& t,
 }
 
 }  // namespace detail
+
+const std::vector<DeltaOp>& Event::delta() const {
+  static const std::vector<DeltaOp> kNone;
+  if (!delta_state) return kNone;
+  delta_state->compute();
+  return delta_state->ops;
+}
 
 SubscriptionId Shared::observe(std::function<void(const Event&)> fn) {
   if (branch_ == nullptr) throw InvalidState("observe on an unbound handle");
