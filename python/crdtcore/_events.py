@@ -65,15 +65,34 @@ class BaseEvent:
         transaction: The committed transaction (``origin``, ``local``).
     """
 
-    __slots__ = ("_native", "current_target", "path", "target", "transaction")
+    __slots__ = ("_doc", "_native")
 
     def __init__(self, native: _core.Event, doc: Doc) -> None:
+        # Everything is read from the native event on access: an observer that only
+        # counts events pays for nothing else.
         self._native = native
-        self.target = wrap(native.target, doc)
-        self.current_target = wrap(native.current_target, doc)
-        self.path: list[str | int] = native.path
-        txn = native.transaction
-        self.transaction = EventTransaction(None if txn is None else txn.origin, native.local)
+        self._doc = doc
+
+    @property
+    def target(self) -> Any:
+        """The shared type that changed."""
+        return wrap(self._native.target, self._doc)
+
+    @property
+    def current_target(self) -> Any:
+        """The observed type (differs from ``target`` in deep events)."""
+        return wrap(self._native.current_target, self._doc)
+
+    @property
+    def path(self) -> list[str | int]:
+        """Keys and indices from ``current_target`` down to ``target``."""
+        return self._native.path
+
+    @property
+    def transaction(self) -> EventTransaction:
+        """The committed transaction (``origin``, ``local``)."""
+        txn = self._native.transaction
+        return EventTransaction(None if txn is None else txn.origin, self._native.local)
 
     @property
     def changes(self) -> dict[str, Any]:
@@ -90,7 +109,7 @@ class BaseEvent:
         return {"delta": self._delta(), "keys": self._keys()}
 
     def _delta(self) -> list[dict[str, Any]]:
-        doc = self.target._doc
+        doc = self._doc
         delta: list[dict[str, Any]] = self._native.delta
         for op in delta:
             value = op.get("insert")
@@ -101,7 +120,7 @@ class BaseEvent:
         return delta
 
     def _keys(self) -> dict[str, dict[str, Any]]:
-        doc = self.target._doc
+        doc = self._doc
         keys: dict[str, dict[str, Any]] = self._native.keys
         for change in keys.values():
             for field in ("oldValue", "newValue"):

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -401,6 +400,27 @@ bool listened(const Branch* b) {
   return false;
 }
 
+// A set of branches that stays a vector while small (most transactions change one type).
+class BranchSet {
+ public:
+  // Adds `b`; false when it was there.
+  bool insert(const Branch* b) {
+    if (set_.empty()) {
+      if (std::find(small_.begin(), small_.end(), b) != small_.end()) return false;
+      if (small_.size() < 16) {
+        small_.push_back(b);
+        return true;
+      }
+      set_.insert(small_.begin(), small_.end());
+    }
+    return set_.insert(b).second;
+  }
+
+ private:
+  std::vector<const Branch*> small_;
+  std::unordered_set<const Branch*> set_;
+};
+
 std::unique_ptr<TxnState> delete_redundant(DocImpl& doc, const std::vector<Id>& ids) {
   auto x = std::make_unique<TxnState>();
   x->local = true;
@@ -433,9 +453,9 @@ std::unique_ptr<TxnState> dispatch_events(DocImpl& doc, TxnState& t,
                                           std::vector<std::exception_ptr>& errors) {
   EventContext cx(doc, t);
   std::vector<std::pair<Branch*, Event>> events;  // in Yjs transaction.changed order
-  std::unordered_set<Branch*> seen;
+  BranchSet seen;  // a type is listed again when it was erased (deleted) and changed after
   for (Branch* b : t.changed_order) {
-    if (!seen.insert(b).second || t.changed.count(b) == 0) continue;
+    if (!seen.insert(b) || t.changed.count(b) == 0) continue;
     if (!cx.reportable(b) || !listened(b)) continue;
     Event ev;
     ev.target = cx.handle(b);
@@ -452,20 +472,21 @@ std::unique_ptr<TxnState> dispatch_events(DocImpl& doc, TxnState& t,
     }
     events.emplace_back(b, std::move(ev));
   }
-  // Yjs changedParentTypes: every ancestor of a changed type, in first-seen order.
-  std::vector<Branch*> parents;
-  std::unordered_map<Branch*, std::vector<size_t>> below;
+  // Yjs changedParentTypes: every ancestor of a changed type, in first-seen order; only
+  // those with deep observers matter (few), each with the events below it.
+  std::vector<std::pair<Branch*, std::vector<size_t>>> deep;
   for (size_t i = 0; i < events.size(); ++i) {
     for (Branch* a = events[i].first; a != nullptr; a = parent_of(a)) {
-      auto& list = below[a];
-      if (list.empty()) parents.push_back(a);
-      list.push_back(i);
+      if (!has_deep(a)) continue;
+      auto it = std::find_if(deep.begin(), deep.end(), [a](const auto& d) { return d.first == a; });
+      if (it == deep.end()) it = deep.insert(deep.end(), {a, {}});
+      it->second.push_back(i);
     }
   }
-  for (Branch* p : parents) {
-    if (!has_deep(p) || p->deleted()) continue;
+  for (auto& [p, indices] : deep) {
+    if (!has_deep(p) || p->deleted()) continue;  // callbacks may have changed both
     std::vector<Event> evs;
-    for (size_t i : below[p]) {
+    for (size_t i : indices) {
       if (events[i].first->deleted()) continue;
       Event ev = events[i].second;
       ev.current_target = cx.handle(p);
