@@ -120,6 +120,8 @@ void bind_events(py::module_& m) {
           "target", [](const Event& e) { return from_shared(e.target); },
           "The shared type that changed (native handle).")
       .def_property_readonly(
+          "kind", [](const Event& e) { return e.target.kind(); }, "The target's TypeKind.")
+      .def_property_readonly(
           "current_target", [](const Event& e) { return from_shared(e.current_target); },
           "The observed shared type (native handle).")
       .def_property_readonly(

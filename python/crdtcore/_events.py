@@ -194,7 +194,7 @@ class MapEvent(BaseEvent):
 
 def make_event(native: _core.Event, doc: Doc) -> BaseEvent:
     """The event class matching the target's kind."""
-    kind = native.target._kind
+    kind = native.kind
     if kind == _core.TypeKind.Text:
         return TextEvent(native, doc)
     if kind == _core.TypeKind.Array:
