@@ -10,6 +10,12 @@ Example:
 
 from ._array import Array as Array
 from ._doc import Doc as Doc
+from ._events import ArrayEvent as ArrayEvent
+from ._events import BaseEvent as BaseEvent
+from ._events import EventSubscription as EventSubscription
+from ._events import EventTransaction as EventTransaction
+from ._events import MapEvent as MapEvent
+from ._events import TextEvent as TextEvent
 from ._map import Map as Map
 from ._sticky_index import Assoc as Assoc
 from ._sticky_index import StickyIndex as StickyIndex
@@ -43,18 +49,24 @@ from .sync import write_message as write_message
 
 __all__ = [
     "Array",
+    "ArrayEvent",
     "Assoc",
     "Awareness",
+    "BaseEvent",
     "CrdtcoreError",
     "DecodeError",
     "Doc",
+    "EventSubscription",
+    "EventTransaction",
     "Map",
+    "MapEvent",
     "ProtocolClosedError",
     "ProtocolError",
     "StickyIndex",
     "Subscription",
     "SyncProtocol",
     "Text",
+    "TextEvent",
     "Transaction",
     "TransactionEvent",
     "YMessageType",

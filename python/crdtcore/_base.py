@@ -13,12 +13,14 @@ editing methods implemented in C++ are called with no Python frame in between.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _core
 
 if TYPE_CHECKING:
     from ._doc import Doc
+    from ._events import EventSubscription
 
 # Native handle class -> Python class wrapping it; filled by _text, _array, _map.
 _WRAPPERS: dict[type, type[BaseType]] = {}
@@ -129,6 +131,62 @@ class BaseType:
             True
         """
         return self._valid
+
+    # -- events ---------------------------------------------------------------------
+
+    def observe(self, callback: Callable[..., Any]) -> EventSubscription:
+        """Calls ``callback`` after each transaction that changed this type.
+
+        The callback takes ``()``, ``(event)`` or ``(event, transaction)``; the event is
+        a ``TextEvent``, ``ArrayEvent`` or ``MapEvent``. Exceptions raised by callbacks are
+        raised as an ``ExceptionGroup`` once the transaction has committed.
+
+        Returns:
+            A subscription for ``unobserve``.
+
+        Raises:
+            RuntimeError: The type is not integrated into a document yet.
+
+        Example:
+            >>> doc = Doc({"t": Text("ab")})
+            >>> sub = doc["t"].observe(lambda event: print(event.delta))
+            >>> doc["t"].insert(1, "x")
+            [{'retain': 1}, {'insert': 'x'}]
+        """
+        from ._events import subscribe
+
+        return subscribe(self, callback, deep=False)
+
+    def observe_deep(self, callback: Callable[..., Any]) -> EventSubscription:
+        """Calls ``callback`` with the list of events of this type and every type below it.
+
+        Events come shallowest first; each has ``path``, the keys and indices from this
+        type down to its ``target``. Same callback forms and errors as ``observe``.
+
+        Example:
+            >>> doc = Doc({"m": Map({"list": Array()})})
+            >>> sub = doc["m"].observe_deep(lambda events: print([e.path for e in events]))
+            >>> doc["m"]["list"].append(1)
+            [['list']]
+        """
+        from ._events import subscribe
+
+        return subscribe(self, callback, deep=True)
+
+    def unobserve(self, subscription: EventSubscription) -> None:
+        """Removes a callback registered by ``observe`` or ``observe_deep``.
+
+        Raises:
+            ValueError: ``subscription`` is not registered on this type.
+
+        Example:
+            >>> doc = Doc({"t": Text()})
+            >>> sub = doc["t"].observe(print)
+            >>> doc["t"].unobserve(sub)
+        """
+        from ._events import unsubscribe
+
+        unsubscribe(self, subscription)
 
     def to_py(self) -> Any:
         """The content as plain Python values (nested shared types converted too).

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from . import _async, _core
 from ._array import Array
 from ._base import BaseType, check_prelim
+from ._events import EventSubscription
 from ._map import Map
 from ._text import Text
 from ._transaction import NewTransaction, Subscription, Transaction, TransactionEvent
@@ -82,6 +83,8 @@ class Doc:
         if self._allow_multithreading:
             # This instance's transaction() takes the lock; the class's stays free of the check.
             self.transaction = self._thread_transaction  # type: ignore[method-assign]
+        # Subscriptions of observe/observe_deep on this document's types (_events.py).
+        self._event_subscriptions: dict[EventSubscription, None] = {}
         if init:
             with self.transaction():
                 for name, value in init.items():

@@ -59,10 +59,12 @@ def yjs_available() -> tuple[bool, str]:
 
 
 class YjsPeer:
-    """A node process running yjs_peer.mjs, restarted on demand if it dies."""
+    """A node process running yjs_peer.mjs (or another JSON-lines script in this directory,
+    e.g. events_peer.mjs), restarted on demand if it dies."""
 
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, script: Path | None = None) -> None:
         self.timeout = timeout
+        self.script = script  # None: PEER_SCRIPT as it is when the process starts
         self._ids = itertools.count(1)
         self._proc: subprocess.Popen[bytes] | None = None
         self._stderr = None
@@ -78,7 +80,7 @@ class YjsPeer:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         self._lines = queue.Queue()
         self._proc = subprocess.Popen(
-            [NODE, str(PEER_SCRIPT)],
+            [NODE, str(self.script if self.script is not None else PEER_SCRIPT)],
             cwd=INTEROP_DIR,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

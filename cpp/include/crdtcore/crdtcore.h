@@ -6,6 +6,7 @@
 #include "crdtcore/delete_set.h"
 #include "crdtcore/doc.h"
 #include "crdtcore/error.h"
+#include "crdtcore/events.h"
 #include "crdtcore/id.h"
 #include "crdtcore/map.h"
 #include "crdtcore/shared.h"

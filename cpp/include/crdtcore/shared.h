@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ struct Access;
 class Text;
 class Array;
 class Map;
+struct Event;  // crdtcore/events.h
+
+// Identifies a callback registered with Shared::observe / observe_deep.
+using SubscriptionId = uint64_t;
 
 // The kind of a shared type; Undefined for a root that arrived over the wire and was
 // never asked for by name (Yjs's AbstractType placeholder).
@@ -60,6 +65,15 @@ class Shared {
   Text as_text() const;
   Array as_array() const;
   Map as_map() const;
+
+  // Type-level events (crdtcore/events.h): `fn` runs during each commit that changed
+  // this type, with its event; observe_deep's `fn` runs when this type or any type
+  // below it changed, with their events (shallowest first). Ids are unique per
+  // document. Throws InvalidState when the handle is not bound to a type.
+  SubscriptionId observe(std::function<void(const Event&)> fn);
+  SubscriptionId observe_deep(std::function<void(const std::vector<Event>&)> fn);
+  // Removes a callback of this type; false when `id` is not one of them.
+  bool unobserve(SubscriptionId id);
 
  protected:
   Shared(std::shared_ptr<detail::DocImpl> doc, detail::Branch* branch)

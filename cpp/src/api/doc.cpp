@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "api/events.h"
 #include "core/branch.h"
 #include "core/doc_state.h"
 #include "crdtcore/array.h"
@@ -25,6 +26,7 @@ Doc::Doc(DocOptions options) {
   }
   impl_ = std::make_shared<DocImpl>(std::move(options));
   impl_->hooks.after_remote = &detail::format_cleanup_after_remote;
+  impl_->hooks.dispatch_events = &detail::dispatch_events;
 }
 
 ClientId Doc::client_id() const { return impl_->client_id; }

@@ -9,7 +9,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +29,13 @@ struct SearchMarker {
   uint64_t index = 0;
 };
 
+// Callbacks registered on one type (crdtcore/events.h), in registration order.
+struct BranchObservers {
+  std::vector<std::pair<SubscriptionId, std::function<void(const Event&)>>> shallow;
+  std::vector<std::pair<SubscriptionId, std::function<void(const std::vector<Event>&)>>> deep;
+  bool empty() const { return shallow.empty() && deep.empty(); }
+};
+
 struct Branch {
   TypeKind kind = TypeKind::Undefined;
   std::string name;       // XmlElement node name / XmlHook name
@@ -41,6 +50,7 @@ struct Branch {
   uint64_t cp_length = 0;
   std::vector<SearchMarker> markers;
   uint64_t marker_epoch = 0;
+  std::unique_ptr<BranchObservers> observers;  // null until something observes it
 
   bool deleted() const;
   uint64_t len(bool code_points) const { return code_points ? cp_length : length; }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -33,6 +34,13 @@ struct CommitHooks {
   // updates, before its clean-up; returns the follow-up transaction it made (to be
   // cleaned up and announced after `remote`), or null when it changed nothing.
   std::unique_ptr<TxnState> (*after_remote)(DocImpl& doc, TxnState& remote) = nullptr;
+  // Yjs's type observer calls (callTypeObservers, deep observers): builds the events
+  // of `t` for the observed types and calls their callbacks; appends what callbacks
+  // threw to `errors`. Called only while some type has observers (observed_types > 0),
+  // before the formatting clean-up and GC. Returns the transaction in which it deleted
+  // redundant format items (as Yjs's YTextEvent.delta does), or null.
+  std::unique_ptr<TxnState> (*dispatch_events)(DocImpl& doc, TxnState& t,
+                                               std::vector<std::exception_ptr>& errors) = nullptr;
 };
 
 class DocImpl : public std::enable_shared_from_this<DocImpl> {
@@ -65,6 +73,9 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
   CommitHooks hooks;
   std::vector<std::pair<Doc::ObserverId, std::function<void(const TransactionResult&)>>> observers;
   Doc::ObserverId next_observer_id = 1;
+  // Types with at least one type-level observer (Branch::observers non-empty): zero
+  // means commits skip events entirely. Subscription ids come from next_observer_id.
+  uint64_t observed_types = 0;
 
   bool code_points() const { return options.offset_kind == OffsetKind::CodePoint; }
   const std::string* intern(std::string_view key);

@@ -146,7 +146,7 @@ Item* integrate_item(DocImpl& doc, TxnState& txn, std::unique_ptr<Item> owned) {
     parent->has_formatting = true;
     parent->markers.clear();
   }
-  txn.changed.insert(parent);
+  txn.note_changed(parent, x->parent_sub);
   if ((parent->item != nullptr && parent->item->deleted()) ||
       (x->parent_sub != nullptr && x->right != nullptr)) {
     item_delete(doc, txn, x);

@@ -132,7 +132,7 @@ void item_delete(DocImpl& doc, TxnState& txn, Item* item) {
     }
     it->set_flag(Item::kDeleted, true);
     txn.delete_set.add(it->id.client, it->id.clock, it->length);
-    if (parent != nullptr) txn.changed.insert(parent);
+    if (parent != nullptr) txn.note_changed(parent, it->parent_sub);
     if (auto* ct = std::get_if<ContentType>(&it->content); ct != nullptr && ct->branch != nullptr) {
       Branch* b = ct->branch;
       std::vector<Item*> children;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <map>
+#include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -27,7 +29,19 @@ struct TxnState {
   // Right halves created by splits; merged back at cleanup when possible. Held by
   // id because the item may have been merged away before cleanup looks at it.
   std::vector<Id> merge_structs;
+  // Types whose content changed (Yjs transaction.changed): the set, the order in
+  // which they were first changed (a type erased from the set stays listed), and for
+  // keyed content the interned keys that changed. Yjs records only types that existed
+  // before the transaction and were not deleted; readers apply that rule
+  // (api/events.cpp, types/text_cleanup.cpp).
   std::unordered_set<Branch*> changed;
+  std::vector<Branch*> changed_order;
+  std::unordered_map<Branch*, std::unordered_set<const std::string*>> changed_keys;
+
+  void note_changed(Branch* b, const std::string* key) {
+    if (changed.insert(b).second) changed_order.push_back(b);
+    if (key != nullptr) changed_keys[b].insert(key);
+  }
 
   // Makes the state reusable for the next transaction (keeps allocations).
   void reset() {
@@ -39,6 +53,8 @@ struct TxnState {
     delete_set.clients().clear();
     merge_structs.clear();
     changed.clear();
+    changed_order.clear();
+    if (!changed_keys.empty()) changed_keys.clear();  // clear() walks the buckets
   }
 };
 

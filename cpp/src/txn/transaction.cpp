@@ -4,8 +4,10 @@
 #include <exception>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "crdtcore/error.h"
+#include "crdtcore/events.h"
 #include "encoding/doc_codec.h"
 #include "txn/cleanup.h"
 
@@ -81,31 +83,52 @@ class Committing {
 
 }  // namespace
 
+namespace {
+
+// Finishes committed transaction `t` (steps 1-5 of transaction.h), then the transactions
+// it made (the events' delta clean-up, the formatting clean-up), each the same way.
+void finish(DocImpl& doc, TxnState& t, std::vector<std::exception_ptr>& event_errors,
+            std::exception_ptr& first) {
+  // Type-level events first, on the transaction's content before GC (Yjs calls the
+  // type observers before its formatting clean-up and GC).
+  std::unique_ptr<TxnState> delta_cleanup;
+  if (doc.observed_types > 0 && doc.hooks.dispatch_events != nullptr) {
+    Committing committing(doc, t.origin);
+    t.delete_set.sort_and_merge();
+    delta_cleanup = doc.hooks.dispatch_events(doc, t, event_errors);
+  }
+  // Yjs runs the formatting clean-up of a remote transaction before its GC step and
+  // announces it as a transaction of its own (no origin) afterwards.
+  std::unique_ptr<TxnState> followup;
+  if (t.remote_applied && doc.hooks.after_remote != nullptr) {
+    followup = doc.hooks.after_remote(doc, t);
+  }
+  cleanup_transaction(doc, t);
+  // Another peer used our client id: pick a new one (Yjs does the same).
+  if (t.own_client_from_remote) doc.client_id = random_client_id();
+  {
+    Committing committing(doc, t.origin);
+    std::exception_ptr e = notify(doc, t);
+    if (!first) first = e;
+  }
+  if (delta_cleanup) finish(doc, *delta_cleanup, event_errors, first);
+  if (followup) finish(doc, *followup, event_errors, first);
+}
+
+}  // namespace
+
 void commit(DocImpl& doc) {
   if (doc.txn_depth == 0) throw InvalidState("commit without an open transaction");
   if (--doc.txn_depth > 0) return;
   std::unique_ptr<TxnState> t = std::move(doc.txn);
-  // Yjs runs the formatting clean-up of a remote transaction before its GC step and
-  // announces it as a transaction of its own (no origin) afterwards.
-  std::unique_ptr<TxnState> followup;
-  if (t->remote_applied && doc.hooks.after_remote != nullptr) {
-    followup = doc.hooks.after_remote(doc, *t);
-  }
-  cleanup_transaction(doc, *t);
-  // Another peer used our client id: pick a new one (Yjs does the same).
-  if (t->own_client_from_remote) doc.client_id = random_client_id();
+  std::vector<std::exception_ptr> event_errors;
   std::exception_ptr first;
-  {
-    Committing committing(doc, t->origin);
-    first = notify(doc, *t);
-  }
-  if (followup) {
-    cleanup_transaction(doc, *followup);
-    Committing committing(doc, followup->origin);
-    std::exception_ptr second = notify(doc, *followup);
-    if (!first) first = second;
-  }
+  finish(doc, *t, event_errors, first);
   doc.spare_txn = std::move(t);
+  if (!event_errors.empty()) {
+    if (first) event_errors.push_back(first);
+    throw ObserverErrors(std::move(event_errors));
+  }
   if (first) std::rethrow_exception(first);
 }
 

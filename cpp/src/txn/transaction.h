@@ -4,11 +4,16 @@
 //
 // One commit path: every transaction, opened by a Doc::begin_transaction() call, by an
 // AutoTxn inside an editing call or by apply_update, ends in commit(), which
-//   1. runs the type layer's clean-up after remote updates (CommitHooks::after_remote),
-//   2. cleans up (txn/cleanup.h: GC, struct merging),
-//   3. announces it to the observers (TransactionResult with the transaction's origin),
-//   4. then cleans up and announces the follow-up transaction step 1 made, if any.
-// Type-level events are to be computed and dispatched from step 3.
+//   1. calls the type-level observers (CommitHooks::dispatch_events; only while some
+//      type is observed), on the content before GC, as Yjs does,
+//   2. runs the type layer's clean-up after remote updates (CommitHooks::after_remote),
+//   3. cleans up (txn/cleanup.h: GC, struct merging),
+//   4. announces it to the observers (TransactionResult with the transaction's origin),
+//   5. then finishes the same way the transactions steps 1 and 2 made, in that order
+//      (Yjs's queue of transactions opened during clean-up): step 1's deletes the format
+//      items Yjs's text delta computation deletes, step 2's is the formatting clean-up.
+// Exceptions: when type-level callbacks threw, ObserverErrors (crdtcore/events.h) with
+// all of them (and the first Doc observer's); otherwise the first Doc observer's.
 #pragma once
 
 #include <exception>
@@ -22,7 +27,7 @@ namespace crdtcore::detail {
 // transaction is open and `origin` is non-null and differs from its origin.
 void begin(DocImpl& doc, Origin origin = nullptr);
 // Leaves one level; the outermost commit finishes the transaction (steps above).
-// Observer exceptions are rethrown (the first) after everything has run.
+// Observer exceptions are rethrown (see above) after everything has run.
 void commit(DocImpl& doc);
 
 // Opens a transaction for the duration of one API call unless one is open.
