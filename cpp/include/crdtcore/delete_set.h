@@ -35,7 +35,13 @@ class DeleteSet {
   // REQUIRES: sort_and_merge() was called since the last add().
   bool contains(const Id& id) const;
   bool empty() const;
-  void merge_from(const DeleteSet& other);  // union; call sort_and_merge() afterwards
+  // Union; call sort_and_merge() afterwards. Clients new to this set follow its own in
+  // `other`'s client_order() (Yjs mergeDeleteSets).
+  void merge_from(const DeleteSet& other);
+  void clear();
+  // The clients in the order add() first saw them (Yjs's DeleteSet is a Map in insertion
+  // order; the UndoManager iterates in that order), then any others ascending.
+  std::vector<ClientId> client_order() const;
   const std::map<ClientId, std::vector<DeleteRange>>& clients() const { return clients_; }
   std::map<ClientId, std::vector<DeleteRange>>& clients() { return clients_; }
 
@@ -50,6 +56,7 @@ class DeleteSet {
 
  private:
   std::map<ClientId, std::vector<DeleteRange>> clients_;
+  std::vector<ClientId> order_;  // first add() of each client (may list removed ones)
 };
 
 }  // namespace crdtcore

@@ -66,6 +66,12 @@ Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff) {
   r->flags = static_cast<uint8_t>(
       Item::kHasOrigin |
       (item->flags & (Item::kHasRightOrigin | Item::kDeleted | Item::kKeep | Item::kCountable)));
+  // Yjs splitItem: the right part was redone as the same offset of the copy.
+  if (item->has_redone()) {
+    if (const Id* redone = doc.store.redone(item)) {
+      doc.store.set_redone(r, Id{redone->client, redone->clock + diff});
+    }
+  }
   // A cut inside a surrogate pair turns one code point into two U+FFFD.
   if (item->visible() && item->parent_sub == nullptr && item->parent != nullptr) {
     item->parent->cp_length += item->cp_length() + r->cp_length() - old_cp;
@@ -88,6 +94,7 @@ static bool same_opt_id(bool has_a, const Id& a, bool has_b, const Id& b) {
 
 bool item_can_merge(const Item* left, const Item* right) {
   if (left->deleted() != right->deleted()) return false;
+  if ((left->flags | right->flags) & Item::kRedone) return false;  // Yjs: redone === null
   if (left->is_gc() || right->is_gc()) return left->is_gc() && right->is_gc();
   if (!right->has_origin() || right->origin != left->last_id()) return false;
   if (left->right != right) return false;
@@ -110,6 +117,13 @@ void item_merge(Item* left, Item* right) {
   left->right = right->right;
   if (left->right != nullptr) left->right->left = left;
   left->length += right->length;
+}
+
+void keep_item(Item* item, bool keep) {
+  while (item != nullptr && item->keep() != keep) {
+    item->set_flag(Item::kKeep, keep);
+    item = item->parent == nullptr ? nullptr : item->parent->item;
+  }
 }
 
 static Clock before_clock(DocImpl& doc, TxnState& txn, ClientId client) {
