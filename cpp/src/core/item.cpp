@@ -3,6 +3,7 @@
 // src/structs/ContentType.js (delete).
 #include "core/item.h"
 
+#include <string_view>
 #include <vector>
 
 #include "core/branch.h"
@@ -157,8 +158,8 @@ void item_delete(DocImpl& doc, TxnState& txn, Item* item) {
           txn.merge_structs.push_back(c->id);
         }
       }
-      for (auto& kv : b->map) {
-        Item* c = kv.second;
+      for (std::string_view key : b->key_order) {  // Yjs: _map.forEach (insertion order)
+        Item* c = b->map.find(key)->second;
         if (!c->deleted()) {
           children.push_back(c);
         } else if (c->id.clock < before_clock(doc, txn, c->id.client)) {
