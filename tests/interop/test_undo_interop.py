@@ -6,8 +6,8 @@ and map (random ignore_remote_map_changes). Steps: transactions of one to three 
 (text inserts with and without attributes, deletes, formatting; array and map edits,
 nested Text/Array/Map values and edits inside them) with a tracked (None) or an untracked
 origin; syncs between documents in random directions (mostly with an untracked origin,
-sometimes with None, which Yjs tracks); undo, redo and stop_capturing. The same steps run
-on crdtcore (Python) and on Yjs (node, undo_peer.mjs). After every step, for every
+sometimes with None, which Yjs tracks); undo, redo, stop_capturing and clear. The same
+steps run on crdtcore (Python) and on Yjs (node, undo_peer.mjs). After every step, for every
 document: encodeStateAsUpdate bytes, the roots' JSON, the text's formatting and the
 undo/redo stack lengths must be equal, and undo()/redo() must agree on whether they
 changed something.
@@ -113,6 +113,8 @@ def run_step(docs: dict[str, Doc], ums: dict[str, UndoManager], step: dict[str, 
         return ums[step["doc"]].redo()
     elif kind == "stop":
         ums[step["doc"]].stop_capturing()
+    elif kind == "clear":
+        ums[step["doc"]].clear()
     return None
 
 
@@ -256,7 +258,9 @@ def rand_step(rng: random.Random, docs: dict[str, Doc]) -> dict[str, Any]:
         return {"kind": "undo", "doc": rng.choice(names)}
     if r < 0.9:
         return {"kind": "redo", "doc": rng.choice(names)}
-    return {"kind": "stop", "doc": rng.choice(names)}
+    if r < 0.98:
+        return {"kind": "stop", "doc": rng.choice(names)}
+    return {"kind": "clear", "doc": rng.choice(names)}
 
 
 # -- the session --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@
 // Steps (the Python side makes the same calls on crdtcore):
 //   {kind: 'txn', doc, origin, ops}  ops in one transaction (origin null or a string)
 //   {kind: 'sync', from, to, origin} applyUpdate(to, encodeStateAsUpdate(from, sv(to)), origin)
-//   {kind: 'undo'|'redo'|'stop', doc}
+//   {kind: 'undo'|'redo'|'stop'|'clear', doc}
 // An op: {op, target, ...}; target = [root] or [root, key-or-index] (a nested type).
 
 import { loadYjs } from './lib/load_yjs.mjs'
@@ -84,6 +84,8 @@ const handlers = {
       result = named(docs, step, 'doc').um.redo() !== null
     } else if (step.kind === 'stop') {
       named(docs, step, 'doc').um.stopCapturing()
+    } else if (step.kind === 'clear') {
+      named(docs, step, 'doc').um.clear()
     } else {
       throw new Error(`unknown step ${step.kind}`)
     }
