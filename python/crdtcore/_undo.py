@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from . import _core
 from ._base import BaseType, wrap
@@ -229,7 +229,7 @@ class UndoManager:
             raise TypeError(f"a scope must be a shared type, not {type(scope).__name__}")
         if not scope.is_integrated:
             raise RuntimeError("a scope must be integrated into a document")
-        self._native.expand_scope(scope)
+        self._native.expand_scope(cast(_core.Shared, scope))  # Text/Array/Map are Shared
 
     def include_origin(self, origin: Any) -> None:
         """Records transactions with this origin (or, for a class, its instances) too."""
