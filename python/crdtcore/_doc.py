@@ -14,6 +14,7 @@ from ._array import Array
 from ._base import BaseType, check_prelim
 from ._events import EventSubscription
 from ._map import Map
+from ._offset_kind import _FROM_NATIVE, OffsetKind
 from ._text import Text
 from ._transaction import NewTransaction, Subscription, Transaction, TransactionEvent
 
@@ -36,10 +37,16 @@ class Doc:
             joins one of this thread; ``new_transaction()`` always). Each thread should
             edit inside ``with doc.transaction():``; a bare editing call runs atomically
             but joins a transaction another thread has open.
+        offset_kind: The unit of every Text index and length (``OffsetKind`` or its
+            value as a str): ``"code_point"`` (default, Python ``str`` indices),
+            ``"utf8"`` (bytes, as pycrdt) or ``"utf16"`` (as Yjs). The updates are the
+            same in every unit.
 
     Raises:
-        TypeError: ``client_id`` is not an int or ``guid`` not a str.
-        ValueError: ``client_id`` is negative or exceeds 53 bits.
+        TypeError: ``client_id`` is not an int, ``guid`` not a str, or ``offset_kind``
+            neither an OffsetKind nor a str.
+        ValueError: ``client_id`` is negative or exceeds 53 bits, or ``offset_kind``
+            names no unit.
 
     Example:
         >>> a = Doc({"text": Text("hello")}, client_id=1)
@@ -57,7 +64,9 @@ class Doc:
         skip_gc: bool = False,
         guid: str | None = None,
         allow_multithreading: bool = False,
+        offset_kind: OffsetKind | str = OffsetKind.CODE_POINT,
     ) -> None:
+        kind = OffsetKind.parse(offset_kind)
         if client_id is not None:
             if isinstance(client_id, bool) or not isinstance(client_id, int):
                 raise TypeError(f"client_id must be an int, not '{type(client_id).__name__}'")
@@ -67,7 +76,7 @@ class Doc:
                 raise ValueError("client_id must not be negative")
         if guid is not None and not isinstance(guid, str):
             raise TypeError(f"guid must be a str, not '{type(guid).__name__}'")
-        self._native = _core.Doc(client_id, not skip_gc, guid)
+        self._native = _core.Doc(client_id, not skip_gc, guid, kind._native)
         # Reused for every origin-less transaction. The transaction state itself (open
         # or not, depth, which one is committing) is the native document's.
         self._plain_txn = Transaction(self)
@@ -101,6 +110,16 @@ class Doc:
             42
         """
         return self._native.client_id
+
+    @property
+    def offset_kind(self) -> OffsetKind:
+        """The unit of this document's Text indices and lengths.
+
+        Example:
+            >>> Doc().offset_kind, Doc(offset_kind="utf8").offset_kind
+            (<OffsetKind.CODE_POINT: 'code_point'>, <OffsetKind.UTF8: 'utf8'>)
+        """
+        return _FROM_NATIVE[self._native.offset_kind]
 
     @property
     def guid(self) -> str:
@@ -350,25 +369,48 @@ class Doc:
         """
         return self._native.encode_state_as_update(state)
 
-    def apply_update(self, update: bytes) -> None:
+    def apply_update(self, update: bytes, origin: Any = None) -> None:
         """Applies a v1 update (Yjs ``applyUpdate``).
 
         Updates may arrive in any order and more than once: parts whose dependencies
         are missing wait as pending and integrate when the gap is filled.
 
+        Args:
+            update: The update bytes.
+            origin: Names who sent the update, as Yjs's ``transactionOrigin``: observers
+                see it as ``transaction.origin`` (with ``local`` False), and an
+                ``UndoManager`` records the change only when it tracks that origin.
+                Providers pass themselves. Inside an open transaction the update joins
+                it (which stays local), and ``origin`` must be None or its origin.
+
         Raises:
             DecodeError: ``update`` is malformed; the document is left unchanged.
-            TypeError: ``update`` is not bytes-like.
+            TypeError: ``update`` is not bytes-like, or ``origin`` is not hashable.
+            RuntimeError: ``origin`` differs from the open transaction's origin.
 
         Example:
             >>> source = Doc({"t": Text("hi")})
-            >>> doc = Doc()
-            >>> doc.apply_update(source.get_update())
+            >>> doc, seen = Doc(), []
+            >>> sub = doc.observe(lambda e: seen.append((e.transaction.origin, e.local)))
+            >>> doc.apply_update(source.get_update(), origin="server")
             >>> doc.apply_update(source.get_update())  # duplicates are harmless
-            >>> str(doc["t"])
-            'hi'
+            >>> str(doc["t"]), seen
+            ('hi', [('server', False)])
         """
-        self._native.apply_update(update)
+        if origin is None:
+            self._native.apply_update(update)
+            return
+        _check_origin(origin)
+        open_txn = self._native.open_transaction()
+        if open_txn is not None:
+            if origin != open_txn.origin:
+                raise RuntimeError(
+                    f"apply_update origin {origin!r} differs from the open "
+                    f"transaction's origin {open_txn.origin!r}"
+                )
+            self._native.apply_update(update)
+            return
+        self._native.apply_update(update, Transaction(self, origin))
 
     @property
     def has_pending(self) -> bool:
@@ -440,7 +482,7 @@ class Doc:
         subdocs: bool = False,
         max_buffer_size: float = math.inf,
         async_transactions: bool = False,
-    ) -> _async.EventStream:
+    ) -> _async.EventStream[TransactionEvent]:
         """An async stream of this document's TransactionEvents (pycrdt's ``events``).
 
         Events are buffered from the moment the stream is made; closing it (leaving its

@@ -127,8 +127,7 @@ const int kRemote = 0;
 void remote_sync(Doc& a, Doc& b) {
   for (auto [from, to] : {std::pair<Doc*, Doc*>{&a, &b}, {&b, &a}}) {
     const Bytes sv = to->encode_state_vector();
-    Transaction txn(*to, &kRemote);
-    to->apply_update(from->encode_state_as_update(&sv));
+    to->apply_update(from->encode_state_as_update(&sv), &kRemote);
   }
 }
 

@@ -101,12 +101,7 @@ def run_step(docs: dict[str, Doc], ums: dict[str, UndoManager], step: dict[str, 
                 run_op(doc, op)
     elif kind == "sync":
         src, dst = docs[step["from"]], docs[step["to"]]
-        update = src.get_update(dst.get_state())
-        if step["origin"] is None:
-            dst.apply_update(update)
-        else:
-            with dst.transaction(origin=step["origin"]):
-                dst.apply_update(update)
+        dst.apply_update(src.get_update(dst.get_state()), origin=step["origin"])
     elif kind == "undo":
         return ums[step["doc"]].undo()
     elif kind == "redo":

@@ -301,8 +301,7 @@ def test_map_overwrite_undo():
 def sync(a: Doc, b: Doc) -> None:
     """Both ways, with an origin the managers do not track (as providers do)."""
     for src, dst in ((a, b), (b, a)):
-        with dst.transaction(origin="remote"):
-            dst.apply_update(src.get_update(dst.get_state()))
+        dst.apply_update(src.get_update(dst.get_state()), origin="remote")
 
 
 def test_remote_content_is_never_removed_or_resurrected():

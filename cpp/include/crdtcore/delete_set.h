@@ -43,7 +43,10 @@ class DeleteSet {
   // order; the UndoManager iterates in that order), then any others ascending.
   std::vector<ClientId> client_order() const;
   const std::map<ClientId, std::vector<DeleteRange>>& clients() const { return clients_; }
-  std::map<ClientId, std::vector<DeleteRange>>& clients() { return clients_; }
+  std::map<ClientId, std::vector<DeleteRange>>& clients() {
+    last_ = {};  // the caller may erase entries
+    return clients_;
+  }
 
   // Writes the v1 form (clients descending, ranges as stored).
   Bytes encode() const;
@@ -57,6 +60,19 @@ class DeleteSet {
  private:
   std::map<ClientId, std::vector<DeleteRange>> clients_;
   std::vector<ClientId> order_;  // first add() of each client (may list removed ones)
+  // add()'s last client and its ranges (map nodes are stable); never copied, reset by
+  // anything that may erase entries. Deletions come in runs of one client.
+  struct LastClient {
+    std::vector<DeleteRange>* ranges = nullptr;
+    ClientId client = 0;
+    LastClient() = default;
+    LastClient(const LastClient&) {}
+    LastClient& operator=(const LastClient&) {
+      ranges = nullptr;
+      return *this;
+    }
+  };
+  LastClient last_;
 };
 
 }  // namespace crdtcore

@@ -23,12 +23,17 @@ namespace crdtcore {
 
 void DeleteSet::add(ClientId client, Clock clock, uint64_t len) {
   if (len == 0) return;
-  auto [it, inserted] = clients_.try_emplace(client);
-  if (inserted) order_.push_back(client);
-  it->second.push_back(DeleteRange{clock, len});
+  if (last_.ranges == nullptr || last_.client != client) {
+    auto [it, inserted] = clients_.try_emplace(client);
+    if (inserted) order_.push_back(client);
+    last_.ranges = &it->second;
+    last_.client = client;
+  }
+  last_.ranges->push_back(DeleteRange{clock, len});
 }
 
 void DeleteSet::sort_and_merge() {
+  last_ = {};  // empty clients are erased
   for (auto it = clients_.begin(); it != clients_.end();) {
     auto& ranges = it->second;
     if (ranges.empty()) {
@@ -82,6 +87,7 @@ void DeleteSet::merge_from(const DeleteSet& other) {
 }
 
 void DeleteSet::clear() {
+  last_ = {};
   clients_.clear();
   order_.clear();
 }

@@ -93,7 +93,7 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
   // Yjs 'afterTransaction' listeners (UndoManagers), in registration order.
   std::vector<std::weak_ptr<TxnListener>> txn_listeners;
 
-  bool code_points() const { return options.offset_kind == OffsetKind::CodePoint; }
+  OffsetKind offset_kind() const { return options.offset_kind; }
   const std::string* intern(std::string_view key);
   Branch* new_branch(TypeKind kind);
   Branch* root(std::string_view name, TypeKind kind);  // creates; converts Undefined
