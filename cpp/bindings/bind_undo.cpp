@@ -43,18 +43,6 @@ struct PyUndoManager {
   }
 };
 
-// The Python origin of a core origin (see the file comment).
-py::object py_origin(Origin o) {
-  if (o == nullptr) return py::none();
-  auto it = registry().find(o);
-  if (it != registry().end()) {
-    py::object owner = it->second->owner;
-    return owner.is_none() ? py::none() : owner();
-  }
-  py::object txn = transaction_object(o);
-  return txn.is_none() ? py::none() : py::object(txn.attr("origin"));
-}
-
 py::tuple stack_tuple(const std::vector<StackItem>& items) {
   py::tuple out(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
@@ -65,6 +53,17 @@ py::tuple stack_tuple(const std::vector<StackItem>& items) {
 }
 
 }  // namespace
+
+py::object origin_value(Origin o) {
+  if (o == nullptr) return py::none();
+  auto it = registry().find(o);
+  if (it != registry().end()) {
+    py::object owner = it->second->owner;
+    return owner.is_none() ? py::none() : owner();
+  }
+  py::object txn = transaction_object(o);
+  return txn.is_none() ? py::none() : py::object(txn.attr("origin"));
+}
 
 void bind_undo(py::module_& m) {
   py::class_<PyUndoManager>(m, "UndoManager", "Native UndoManager (see crdtcore.UndoManager).")
@@ -93,7 +92,7 @@ void bind_undo(py::module_& m) {
              }
              if (!origin_filter.is_none()) {
                o.origin_filter = [origin_filter](Origin origin) {
-                 return py::bool_(origin_filter(py_origin(origin))).cast<bool>();
+                 return py::bool_(origin_filter(origin_value(origin))).cast<bool>();
                };
              }
              auto self = std::make_unique<PyUndoManager>();
@@ -128,7 +127,7 @@ void bind_undo(py::module_& m) {
             return self.um->on(static_cast<UndoManager::EventKind>(kind),
                                [fn](const StackItemEvent& e) {
                                  fn(e.stack_item, e.stack == UndoStack::Undo ? "undo" : "redo",
-                                    py_origin(e.origin));
+                                    origin_value(e.origin));
                                });
           },
           "kind: 0 added, 1 updated, 2 popped; fn(stack_item_id, 'undo'|'redo', origin).")

@@ -518,3 +518,23 @@ def test_manager_can_be_dropped():
     gc.collect()
     text += "b"  # no manager any more: nothing records, nothing crashes
     assert str(text) == "ab"
+
+
+def test_observers_see_the_undo_manager_as_the_origin_of_undo_and_redo():
+    # Yjs: undo()/redo() transact with the UndoManager as origin; editors check it
+    # (e.g. to restore the cursor only for their own undo steps).
+    doc = Doc({"t": Text()})
+    text = doc["t"]
+    manager = UndoManager(scopes=[text], capture_timeout_millis=0)
+    seen = []
+    doc.observe(lambda e: seen.append(("doc", e.transaction.origin, e.local)))
+    text.observe(lambda e: seen.append(("text", e.transaction.origin, e.transaction.local)))
+    text += "hi"
+    assert seen == [("text", None, True), ("doc", None, True)]
+    seen.clear()
+    assert manager.undo()
+    assert manager.redo()
+    assert [(where, origin is manager, local) for where, origin, local in seen] == [
+        ("text", True, True),
+        ("doc", True, True),
+    ] * 2
