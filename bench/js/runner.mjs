@@ -17,6 +17,8 @@
 // error "timeout: ..." once the timed part of a replay, replay_sync or
 // concurrent run (b4 and growth:b4 points too: they are replays) exceeds S
 // seconds. b4xK has no budget.
+// replay, encode, load, replay_sync and concurrent also report a warm figure
+// (extra.warm_ms: lib/warm.mjs; $CRDTCORE_BENCH_WARM_REPEATS, _WARM_S, _WARM_TOL).
 
 import { loadAdapter, packageVersion, LIBS } from './lib/adapters/index.mjs';
 import { MEM_METHOD, canMeasureMemory } from './lib/measure.mjs';
@@ -70,7 +72,7 @@ async function measure(args) {
   const version = packageVersion(lib);
   const wl = workload.toLowerCase();
   let m;
-  if (wl === 'replay') return replay(adapter, sequentialInput(input));
+  if (wl === 'replay') return replay(adapter, sequentialInput(input), true);
   if (wl === 'encode') return encode(adapter, sequentialInput(input));
   if (wl === 'load') return load(adapter, sequentialInput(input), lib, version);
   if (wl === 'replay_sync') return replaySync(adapter, sequentialInput(input));
