@@ -6,7 +6,7 @@
 //
 //   node --expose-gc bench/js/runner.mjs --lib L --workload W [--input I]
 //
-// L: yjs | ywasm | automerge | loro | json-joy | diamond-types
+// L: yjs | yjs-cjs (the CommonJS build; a variant) | ywasm | automerge | loro | json-joy | diamond-types
 // W: replay | encode | load | replay_sync   (I: trace name or path, b4, b4xK)
 //    concurrent                             (I: concurrent trace name or path)
 //    b1.1..b1.4 | b2.1..b2.4 | b3.1..b3.4   (I: optional N, "6000" or "b1.1:6000")

@@ -31,7 +31,7 @@ def test_quick_passes_when_every_library_is_right(fake_runners, run_py, tmp_path
     fake_runners.script({"loro": {"mode": "unsupported"}})
     code, doc = quick(run_py, tmp_path)
     assert code == 0
-    assert len(doc["cells"]) == len(plan.LIBS)
+    assert len(doc["cells"]) == len(plan.DEFAULT_LIBS)
     assert {c["input"] for c in doc["cells"]} == {plan.QUICK_TRACE}
     assert doc["config"]["quick"] is True and doc["config"]["jobs"] == 2
     summary = capsys.readouterr().out
