@@ -106,7 +106,9 @@ def _peer_list(
     out: list[dict[str, Any] | None] = []
     for name in names:
         mine = [
-            c for c in cells if c["group"] == group and c["input"] == inp and family(c["lib"]) == name
+            c
+            for c in cells
+            if c["group"] == group and c["input"] == inp and family(c["lib"]) == name
         ]
         timed = [c for c in mine if c["ok"] and value(c) is not None]
         if timed:

@@ -156,3 +156,11 @@ def test_sample_is_quick_plus_the_growth_cells(fake_runners) -> None:
 def test_unknown_names_raise(fake_runners, selection, message) -> None:
     with pytest.raises(ValueError, match=message):
         plan.plan(Selection(**selection))
+
+
+def test_a_variant_is_planned_only_when_named_and_belongs_to_its_library(fake_runners) -> None:
+    assert "yjs-cjs" in plan.LIBS and "yjs-cjs" not in plan.DEFAULT_LIBS
+    assert plan.family("yjs-cjs") == "yjs" and plan.family("yjs") == "yjs"
+    assert "yjs-cjs" not in {c.lib for c in planned(fake_runners, workloads=("replay",))}
+    named = planned(fake_runners, workloads=("replay",), libs=("yjs", "yjs-cjs"))
+    assert {c.lib for c in named} == {"yjs", "yjs-cjs"}
