@@ -362,6 +362,16 @@ def machine_lines(doc: dict[str, Any]) -> list[str]:
         "only (reading and parsing the trace excluded), with min-max below. Every run checks "
         "its result (final text = `endContent`); a wrong result is a failure (✗), never a time. "
         "n/a: the library cannot run that workload; > T: slower than the timeout.",
+        *_warm_lines(doc),
+    ]
+
+
+def _warm_lines(doc: dict[str, Any]) -> list[str]:
+    """The method line of the warm figures, when the document has any."""
+    if not any(warm_ms(c) is not None for c in doc["cells"]):
+        return []
+    cfg = doc["config"]
+    return [
         "- **Cold and warm:** a plain time is one measurement in a fresh process (for the JS "
         "peers after a short in-process warm-up: *cold*). JS/wasm peers also show *warm*: the "
         "same measurement repeated in that process, each repeat on a fresh document with a full "

@@ -145,6 +145,7 @@ def test_a_warm_figure_is_shown_next_to_the_cold_one_and_the_ratio_uses_the_best
     assert cols[3] == "cold **40 ms**<br>warm 50 ms"
     assert cols[4] == "cold 30 ms<br>warm **8 ms**"
     assert cols[-1] == "1.25 (diamond-types, warm)"
+    assert "**Cold and warm:**" in report.render(doc)
 
 
 def test_targets_compare_each_peer_at_its_warm_figure_when_it_is_faster(build) -> None:
