@@ -41,6 +41,12 @@ QUICK_OUTPUT = BENCH / "results" / "tmp" / "quick.json"
 SAMPLE = BENCH / "results" / "sample.json"
 RESULTS_MD = BENCH / "RESULTS.md"
 QUICK_BUDGET_S = 60
+# The warm figure of the JS runner (bench/js/lib/warm.mjs): at most WARM_REPEATS in-process
+# repeats (--quick/--sample: QUICK_WARM_REPEATS), until the last 3 lie within WARM_TOLERANCE of
+# their median, and no new repeat that would take the repeats past --warm-s seconds.
+WARM_REPEATS = 10
+QUICK_WARM_REPEATS = 3
+WARM_TOLERANCE = 0.1
 
 
 def _csv(text: str) -> tuple[str, ...]:
@@ -90,6 +96,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="seconds after which a runner gives up a replay, replay_sync or concurrent run and "
         "answers 'timeout' (exported as CRDTCORE_BENCH_BUDGET_S; default 60; --quick none)",
     )
+    p.add_argument(
+        "--warm-repeats",
+        type=int,
+        help="JS runner: at most this many in-process repeats for the warm figure (default "
+        f"{WARM_REPEATS}; --quick {QUICK_WARM_REPEATS}; 0: cold only)",
+    )
+    p.add_argument(
+        "--warm-s",
+        type=float,
+        help="JS runner: seconds the warm repeats of one call may take (default 60; --quick 10)",
+    )
     p.add_argument("--output", type=Path, help="results file (default bench/results/latest.json)")
     p.add_argument(
         "--merge",
@@ -113,9 +130,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args.timeout = args.timeout if args.timeout is not None else (58.0 if args.quick else 300.0)
     args.jobs = args.jobs if args.jobs is not None else (2 if args.quick else 1)
     args.budget_s = args.budget_s if args.budget_s is not None else (0.0 if small else 60.0)
+    if args.warm_repeats is None:
+        args.warm_repeats = QUICK_WARM_REPEATS if small else WARM_REPEATS
+    args.warm_s = args.warm_s if args.warm_s is not None else (10.0 if args.quick else 60.0)
     args.output = args.output or (SAMPLE if args.sample else QUICK_OUTPUT if args.quick else LATEST)
     if args.runs < 1 or args.warmup < 0 or args.timeout <= 0 or args.jobs < 1 or args.budget_s < 0:
         p.error("--runs must be >= 1, --warmup >= 0, --timeout > 0, --jobs >= 1, --budget-s >= 0")
+    if args.warm_repeats < 0 or args.warm_s <= 0:
+        p.error("--warm-repeats must be >= 0, --warm-s > 0")
     if args.jobs > 1 and not args.quick:
         print(
             "run.py: warning: --jobs > 1 runs libraries side by side; the times are not comparable",
@@ -147,6 +169,8 @@ def print_summary(doc: dict) -> None:
     for c in doc["cells"]:
         state = "ok  " if c["ok"] else ("n/a " if c["unsupported"] else "FAIL")
         extra = fmt_ms(c["median_ms"]) if c["ok"] else c["error"]
+        if c["ok"] and c.get("warm_median_ms") is not None:
+            extra = f"cold {extra}, warm {fmt_ms(c['warm_median_ms'])}"
         print(f"{state} {c['lib']:<14} {c['workload']:<16} {c['input']:<22} {extra}")
 
 
@@ -179,6 +203,9 @@ def main(argv: list[str]) -> int:
 
     if args.budget_s:
         os.environ["CRDTCORE_BENCH_BUDGET_S"] = f"{args.budget_s:g}"
+    os.environ["CRDTCORE_BENCH_WARM_REPEATS"] = str(args.warm_repeats)
+    os.environ["CRDTCORE_BENCH_WARM_S"] = f"{args.warm_s:g}"
+    os.environ["CRDTCORE_BENCH_WARM_TOL"] = f"{WARM_TOLERANCE:g}"
     calls = len(cells) * (args.warmup + args.runs)
     print(
         f"run.py: {len(cells)} cells x ({args.warmup} warm-up + {args.runs} runs) = {calls} "
@@ -202,6 +229,9 @@ def main(argv: list[str]) -> int:
         "timeout_s": args.timeout,
         "jobs": args.jobs,
         "budget_s": args.budget_s,
+        "warm_repeats": args.warm_repeats,
+        "warm_s": args.warm_s,
+        "warm_tolerance": WARM_TOLERANCE,
         "quick": args.quick,
         "sample": args.sample,
         "libs": list(args.libs),

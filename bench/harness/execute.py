@@ -74,8 +74,11 @@ def _stderr_reason(stderr: str) -> str:
     return (errors or lines)[-1][:STDERR_TAIL_CHARS]
 
 
-def call(cell: Cell, timeout_s: float) -> dict[str, Any]:
+def call(cell: Cell, timeout_s: float, warm: bool = True) -> dict[str, Any]:
     """Runs the cell's runner once; returns its JSON record plus wall_s and returncode.
+
+    warm=False runs it with $CRDTCORE_BENCH_WARM_REPEATS=0: no warm repeats (JS runner), for
+    the uncounted warm-up calls, whose figures are not kept.
 
     Never raises for a failing runner: a crash, a timeout or unreadable output becomes a
     record with ok=false and the reason in ``error``.
@@ -89,6 +92,7 @@ def call(cell: Cell, timeout_s: float) -> dict[str, Any]:
         stdin=subprocess.DEVNULL,
         text=True,
         start_new_session=True,
+        env=None if warm else {**os.environ, "CRDTCORE_BENCH_WARM_REPEATS": "0"},
     )
     try:
         stdout, stderr = proc.communicate(timeout=timeout_s)
@@ -184,10 +188,10 @@ def run_all(
                 if pool is None:
                     for cell in todo:
                         progress.describe(f"{cell.lib} {cell.workload} {cell.input}")
-                        record(cell, call(cell, timeout_s), counted)
+                        record(cell, call(cell, timeout_s, counted), counted)
                     continue
                 progress.describe(f"{len(todo)} calls of {slot[0].workload} {slot[0].input}")
-                futures = {pool.submit(call, cell, timeout_s): cell for cell in todo}
+                futures = {pool.submit(call, cell, timeout_s, counted): cell for cell in todo}
                 for future in as_completed(futures):
                     record(futures[future], future.result(), counted)
     finally:

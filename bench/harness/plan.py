@@ -44,6 +44,9 @@ class Lib:
     name: the --lib value its runner understands. kind: which runner measures it.
     label: the name shown in tables and plots. yjs_format: it reads and writes Yjs updates.
     python: it is driven through a Python API (the Python-API targets compare these).
+    variant_of: another way to run the library named (e.g. Yjs's CommonJS build for "yjs"); the
+    targets compare crdtcore with the best of a library's variants (targets.py).
+    default: planned when --libs names no libraries (variants are not: --libs yjs-cjs).
     """
 
     name: str
@@ -51,6 +54,8 @@ class Lib:
     label: str
     yjs_format: bool = False
     python: bool = False
+    variant_of: str | None = None
+    default: bool = True
 
     @property
     def crdtcore(self) -> bool:
@@ -66,6 +71,14 @@ LIBS: dict[str, Lib] = {
         Lib("loro-py", KIND_PY, "loro (Python)", python=True),
         Lib("automerge-py", KIND_PY, "automerge (Python)", python=True),
         Lib("yjs", KIND_JS, "Yjs", yjs_format=True),
+        Lib(
+            "yjs-cjs",
+            KIND_JS,
+            "Yjs (CommonJS)",
+            yjs_format=True,
+            variant_of="yjs",
+            default=False,
+        ),
         Lib("ywasm", KIND_JS, "ywasm (Yrs)", yjs_format=True),
         Lib("automerge", KIND_JS, "Automerge (JS)"),
         Lib("loro", KIND_JS, "Loro (JS)"),
@@ -73,6 +86,16 @@ LIBS: dict[str, Lib] = {
         Lib("diamond-types", KIND_JS, "diamond-types"),
     )
 }
+
+# The libraries planned when --libs names none (every library but the variants).
+DEFAULT_LIBS = tuple(name for name, lib in LIBS.items() if lib.default)
+
+
+def family(name: str) -> str:
+    """The library a name is a variant of (itself when it is no variant)."""
+    lib = LIBS.get(name)
+    return lib.variant_of or name if lib else name
+
 
 # Libraries the growth groups run by default (the issue asks for crdtcore and Yjs at least).
 GROWTH_LIBS = ("crdtcore-cpp", "crdtcore-py", "yjs")
@@ -253,7 +276,7 @@ def plan(sel: Selection) -> list[Cell]:
     unknown = [name for name in sel.libs if name not in LIBS]
     if unknown:
         raise ValueError(f"unknown libraries {unknown}; known: {', '.join(LIBS)}")
-    wanted = list(sel.libs) or list(LIBS)
+    wanted = list(sel.libs) or list(DEFAULT_LIBS)
     sel.skipped_libs = {name: why for name, why in missing.items() if name in wanted}
     libs = [name for name in wanted if name in found]
 

@@ -22,7 +22,7 @@ from . import growth
 from .execute import timeout_of
 from .plan import GROWTH_WORKLOAD
 from .report import TITLES, row_key, row_name, rows_of
-from .results import cells_of, label, lib_order
+from .results import cells_of, label, lib_order, warm_ms
 
 COMPARISON_GROUPS = ("replay", "encode", "load", "replay_sync", "concurrent", "crdt")
 PLOT_FILES = {g: f"{g}.png" for g in (*COMPARISON_GROUPS, "growth_history", "growth_clients")}
@@ -33,6 +33,7 @@ COLOURS = {
     "crdtcore-py": "#4292c6",
     "pycrdt": "#ff7f0e",
     "yjs": "#d62728",
+    "yjs-cjs": "#f4a582",
     "ywasm": "#e377c2",
     "loro-py": "#9467bd",
     "loro": "#c5b0d5",
@@ -51,6 +52,8 @@ def colour(lib: str) -> str:
 def comparison(doc: dict[str, Any], group: str) -> Figure | None:
     """Grouped bars: median time per input (x) and library (bar), log y, min-max whiskers.
 
+    A library with a warm figure (the JS peers) is drawn as a solid bar up to its warm median
+    (whiskers: warm min-max) and a dashed outline up to its cold median; the legend says which.
     A timed-out cell is a hatched outline up to the timeout.
     """
     cells = [c for c in cells_of(doc, group) if c["ok"] or timeout_of(c["error"]) is not None]
@@ -62,7 +65,7 @@ def comparison(doc: dict[str, Any], group: str) -> Figure | None:
     fig = Figure(figsize=(max(7.0, 1.1 * len(rows) + 3), 4.8), layout="constrained")
     ax = fig.subplots()
     for i, lib in enumerate(libs):
-        xs, ys, lo, hi, late = [], [], [], [], []
+        xs, ys, lo, hi, late, cold = [], [], [], [], [], []
         for r, row in enumerate(rows):
             cell = row.get(lib)
             if cell is None:
@@ -72,9 +75,16 @@ def comparison(doc: dict[str, Any], group: str) -> Figure | None:
                 late.append((x, timeout_of(cell["error"]) * 1000))
                 continue
             xs.append(x)
-            ys.append(cell["median_ms"])
-            lo.append(cell["median_ms"] - cell["min_ms"])
-            hi.append(cell["max_ms"] - cell["median_ms"])
+            warm = warm_ms(cell)
+            if warm is None:
+                ys.append(cell["median_ms"])
+                lo.append(cell["median_ms"] - cell["min_ms"])
+                hi.append(cell["max_ms"] - cell["median_ms"])
+                continue
+            ys.append(warm)
+            lo.append(warm - cell["warm_min_ms"])
+            hi.append(cell["warm_max_ms"] - warm)
+            cold.append((x, cell["median_ms"]))
         crdtcore = lib.startswith("crdtcore")
         ax.bar(
             xs,
@@ -88,6 +98,16 @@ def comparison(doc: dict[str, Any], group: str) -> Figure | None:
             linewidth=0.8 if crdtcore else 0,
             error_kw={"elinewidth": 0.7},
         )
+        if cold:
+            ax.bar(
+                *zip(*cold, strict=True),
+                width,
+                fill=False,
+                linestyle="--",
+                edgecolor=colour(lib),
+                linewidth=0.9,
+                zorder=3,
+            )
         if late:
             ax.bar(
                 *zip(*late, strict=True),
@@ -106,6 +126,11 @@ def comparison(doc: dict[str, Any], group: str) -> Figure | None:
     ax.set_title(TITLES.get(group, group), fontsize=10)
     ax.grid(axis="y", which="major", alpha=0.3)
     handles, _ = ax.get_legend_handles_labels()
+    if any(c["ok"] and warm_ms(c) is not None for c in cells):
+        handles.append(Patch(facecolor="0.6", label="JS peers: solid = warm (in-process repeats)"))
+        handles.append(
+            Patch(fill=False, linestyle="--", edgecolor="0.3", label="JS peers: dashed = cold")
+        )
     if any(not c["ok"] for c in cells):
         handles.append(Patch(fill=False, hatch="///", edgecolor="0.4", label="slower than timeout"))
     ax.legend(

@@ -1,7 +1,8 @@
 """Writes bench/RESULTS.md from a results document: machine, versions, one table per workload.
 
-Every table has one row per input and one column per library (median, with min-max below), the
-ratio crdtcore / best peer (below 1: crdtcore is faster), and, where the issue sets targets for
+Every table has one row per input and one column per library (median, with min-max below; for a
+library with a warm figure, the cold and the warm median, each labelled), the ratio crdtcore /
+best peer (below 1: crdtcore is faster; each peer at its best, results.best_ms), and, where the issue sets targets for
 that workload, a pass/fail column. Growth with history comes from b4x10's checkpoints
 (growth.py): time per patch of each slice and pass, and memory against patches applied. The
 same functions render tables for the notebook.
@@ -15,7 +16,7 @@ from typing import Any
 from . import growth
 from .execute import timeout_of
 from .plan import CRDT_WORKLOADS, GROWTH_WORKLOAD, LIBS
-from .results import cells_of, label, lib_order
+from .results import best_is_warm, best_ms, cells_of, label, lib_order, warm_ms
 from .targets import FLAT_GROWTH_NAME, FLAT_GROWTH_TOLERANCE, Target, evaluate
 
 TITLES = {
@@ -160,27 +161,41 @@ class _Notes:
 
 
 def _time_cell(cell: dict[str, Any] | None, notes: _Notes) -> str:
-    """``median unit`` with ``min-max`` (same unit) below, or a failure mark."""
+    """``median unit`` with ``min-max`` (same unit) below, or a failure mark. A cell with a
+    warm figure shows ``cold X`` and ``warm Y`` (each with its min-max), the better in bold."""
     if cell is None:
         return "—"
     if not cell["ok"]:
         return notes.mark(cell)
-    unit, scale = _unit(cell["median_ms"])
-    text = f"{_num(cell['median_ms'] * scale)} {unit}"
-    if cell["runs"] > 1:
-        text += f"<br><sub>{_num(cell['min_ms'] * scale)}-{_num(cell['max_ms'] * scale)}</sub>"
-    return text
+
+    def one(median: float, lo: float, hi: float, runs: int, bold: bool = False) -> str:
+        unit, scale = _unit(median)
+        text = f"{_num(median * scale)} {unit}"
+        if bold:
+            text = f"**{text}**"
+        if runs > 1:
+            text += f"<br><sub>{_num(lo * scale)}-{_num(hi * scale)}</sub>"
+        return text
+
+    warm = warm_ms(cell)
+    if warm is None:
+        return one(cell["median_ms"], cell["min_ms"], cell["max_ms"], cell["runs"])
+    hot = best_is_warm(cell)
+    cold = one(cell["median_ms"], cell["min_ms"], cell["max_ms"], cell["runs"], not hot)
+    warm_text = one(warm, cell["warm_min_ms"], cell["warm_max_ms"], cell["warm_runs"], hot)
+    return f"cold {cold}<br>warm {warm_text}"
 
 
 def _ratio(ours: dict[str, Any] | None, row: dict[str, dict[str, Any]]) -> str:
-    """crdtcore median / the fastest peer's median, with the peer's name."""
+    """crdtcore / the fastest peer, each at its best (best_ms), with the peer's name."""
     if ours is None or not ours["ok"]:
         return "—"
     peers = [c for lib, c in row.items() if not lib.startswith("crdtcore") and c["ok"]]
     if not peers:
         return "—"
-    best = min(peers, key=lambda c: c["median_ms"])
-    return f"{ours['median_ms'] / best['median_ms']:.3g} ({label(best['lib'])})"
+    best = min(peers, key=best_ms)
+    warm = ", warm" if best_is_warm(best) else ""
+    return f"{best_ms(ours) / best_ms(best):.3g} ({label(best['lib'])}{warm})"
 
 
 def time_table(doc: dict[str, Any], group: str, targets: list[Target] | None = None) -> str:
@@ -347,7 +362,29 @@ def machine_lines(doc: dict[str, Any]) -> list[str]:
         "only (reading and parsing the trace excluded), with min-max below. Every run checks "
         "its result (final text = `endContent`); a wrong result is a failure (✗), never a time. "
         "n/a: the library cannot run that workload; > T: slower than the timeout.",
+        *_warm_lines(doc),
     ]
+
+
+def _warm_lines(doc: dict[str, Any]) -> list[str]:
+    """The method line of the warm figures, when the document has any."""
+    if not any(warm_ms(c) is not None for c in doc["cells"]):
+        return []
+    cfg = doc["config"]
+    return [
+        "- **Cold and warm:** a plain time is one measurement in a fresh process (for the JS "
+        "peers after a short in-process warm-up: *cold*). JS/wasm peers also show *warm*: the "
+        "same measurement repeated in that process, each repeat on a fresh document with a full "
+        "GC between, until the last 3 times lie within "
+        f"{_warm_tolerance(cfg):g} % of their median (at most {cfg.get('warm_repeats', '?')} "
+        "repeats); the median of the last 3. The better of the two is in bold. Ratios and "
+        "targets compare each peer at its best (the lower of cold and warm, and the best of its "
+        "variants); crdtcore as measured.",
+    ]
+
+
+def _warm_tolerance(cfg: dict[str, Any]) -> float:
+    return 100 * float(cfg.get("warm_tolerance", 0.1))
 
 
 def version_lines(doc: dict[str, Any]) -> list[str]:

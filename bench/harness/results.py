@@ -6,12 +6,20 @@ Layout (schema 1)::
      "versions": {lib: version}, "skipped_libs": {lib: reason},
      "cells": [{"lib", "workload", "input", "group", "x", "ok", "error", "unsupported",
                 "version", "mem_method", "runs", "median_ms", "min_ms", "max_ms", "ops",
-                "bytes", "mem_bytes", "mem_min", "mem_max", "checkpoints", "date",
-                "warmup": {runner record}, "samples": [{runner record}, ...]}, ...]}
+                "bytes", "mem_bytes", "mem_min", "mem_max", "checkpoints",
+                "warm_median_ms", "warm_min_ms", "warm_max_ms", "warm_runs", "warm_stable",
+                "date", "warmup": {runner record}, "samples": [{runner record}, ...]}, ...]}
 
 A runner record is the runner's JSON line plus ``wall_s`` (process wall time), ``returncode``
 and ``counted``. Summaries (median/min/max) use the counted samples only. ``checkpoints`` is
 None except for b4x10: the median of each of its checkpoints (bench/harness/growth.py).
+
+Cold and warm: ``median_ms`` is the *cold* figure, one measurement in a fresh process (after
+its runner's short warm-up). The JS runner also reports a *warm* one, ``extra.warm_ms``: the
+same measurement repeated in that process until stable (bench/js/lib/warm.mjs). ``warm_*``
+summarize those over the counted samples (``warm_stable``: how many samples reached
+stability); they are None (0) for the other runners and in files written before the warm
+figure existed, which therefore still load. ``best_ms`` is what comparisons use.
 """
 
 from __future__ import annotations
@@ -105,6 +113,8 @@ def summarize(res: CellResult) -> dict[str, Any]:
     ms = [float(s["ms"]) for s in good]
     mem = [float(s["mem_bytes"]) for s in good if isinstance(s.get("mem_bytes"), (int, float))]
     sizes = [s["bytes"] for s in good if isinstance(s.get("bytes"), int)]
+    warm_extra = [s.get("extra") or {} for s in good]
+    warm = [float(e["warm_ms"]) for e in warm_extra if isinstance(e.get("warm_ms"), (int, float))]
     records = ([res.warmup] if res.warmup else []) + res.samples
     first = next((r for r in records if r.get("version")), {})
     return {
@@ -128,6 +138,11 @@ def summarize(res: CellResult) -> dict[str, Any]:
         "mem_min": min(mem) if mem else None,
         "mem_max": max(mem) if mem else None,
         "checkpoints": median_checkpoints(good),
+        "warm_median_ms": _median(warm),
+        "warm_min_ms": min(warm) if warm else None,
+        "warm_max_ms": max(warm) if warm else None,
+        "warm_runs": len(warm),
+        "warm_stable": sum(1 for e in warm_extra if e.get("warm_stable") is True),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "warmup": res.warmup,
         "samples": res.samples,
@@ -185,6 +200,26 @@ def load(path: Path) -> dict[str, Any]:
     if doc.get("schema") != SCHEMA:
         raise ValueError(f"{path}: results schema {doc.get('schema')!r}, expected {SCHEMA}")
     return doc
+
+
+def warm_ms(cell: dict[str, Any]) -> float | None:
+    """The cell's warm median, None when it has none (not a JIT runner, or an older file)."""
+    return cell.get("warm_median_ms") if cell.get("ok") else None
+
+
+def best_ms(cell: dict[str, Any]) -> float | None:
+    """The time of the library's best configuration a user could choose: the lower of its cold
+    and warm medians (a JIT peer in a long-running process is warm). None when not ok."""
+    if not cell.get("ok") or cell.get("median_ms") is None:
+        return None
+    warm = warm_ms(cell)
+    return cell["median_ms"] if warm is None else min(cell["median_ms"], warm)
+
+
+def best_is_warm(cell: dict[str, Any]) -> bool:
+    """True when ``best_ms`` is the warm figure."""
+    warm = warm_ms(cell)
+    return warm is not None and cell.get("median_ms") is not None and warm < cell["median_ms"]
 
 
 def lib_order(doc: dict[str, Any]) -> list[str]:

@@ -1,6 +1,9 @@
 """The issue's performance targets, evaluated on a results document (never as timed tests).
 
-Each target compares medians measured in the same run. A peer that failed (wrong result, crash,
+Each target compares medians measured in the same run, each peer at its best: the lower of its
+cold and warm medians (results.best_ms; JIT peers have a warm one), and the best of its variants
+(plan.Lib.variant_of: Yjs's CommonJS build counts as Yjs when measured). crdtcore is taken as
+measured, so a ratio never flatters it. A peer that failed (wrong result, crash,
 timeout) counts as slower than crdtcore when crdtcore finished; a peer that is unsupported or
 was not measured is left out of the comparison, and the detail text names it. A target with
 nothing to compare is "not measured" (passed = None), never a pass.
@@ -8,11 +11,13 @@ nothing to compare is "not measured" (passed = None), never a pass.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .growth import flat_ratio
-from .plan import GROWTH_WORKLOAD, LIBS
+from .plan import GROWTH_WORKLOAD, LIBS, family
+from .results import best_is_warm, best_ms
 
 PYTHON_PEERS = ("pycrdt", "loro-py", "automerge-py")
 YJS_FORMAT_PEERS = ("pycrdt", "yjs", "ywasm")
@@ -43,34 +48,42 @@ def _index(cells: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, 
     return {(c["group"], c["input"], c["lib"]): c for c in cells}
 
 
+def _mem(cell: dict[str, Any]) -> float | None:
+    return cell.get("mem_bytes")
+
+
 def _compare(
     ours: dict[str, Any] | None,
     peers: list[dict[str, Any] | None],
     names: list[str],
     factor: float,
-    field: str = "median_ms",
+    value: Callable[[dict[str, Any]], float | None] = best_ms,
 ) -> tuple[bool | None, str, float | None]:
-    """Whether ours * factor < every peer's ``field`` (lower is better).
+    """Whether ours * factor < every peer's ``value`` (lower is better; default: best_ms).
 
-    The detail names the closest peer and its ratio peer / crdtcore (above 1: crdtcore ahead).
+    The detail names the closest peer and its ratio peer / crdtcore (above 1: crdtcore ahead),
+    and says when that peer's figure is its warm one or a variant's.
     """
-    if ours is None or not ours["ok"] or ours.get(field) is None:
+    if ours is None or not ours["ok"] or value(ours) is None:
         return None, "crdtcore not measured" if ours is None else "crdtcore failed", None
-    mine = ours[field] * factor
+    mine = value(ours) * factor
     compared, failed_peers, missing, worst = [], [], [], None
     for name, peer in zip(names, peers, strict=True):
-        if peer is None or peer.get("unsupported") or (peer["ok"] and peer.get(field) is None):
+        if peer is None or peer.get("unsupported") or (peer["ok"] and value(peer) is None):
             missing.append(name)
         elif not peer["ok"]:
             failed_peers.append(name)
         else:
             compared.append(name)
-            ratio = peer[field] / ours[field]
+            ratio = value(peer) / value(ours)
             if worst is None or ratio < worst[1]:
-                worst = (name, ratio)
+                how = [peer["lib"]] if peer.get("lib", name) != name else []
+                if value is best_ms and best_is_warm(peer):
+                    how.append("warm")
+                worst = (f"{name} ({', '.join(how)})" if how else name, ratio)
     if not compared and not failed_peers:
         return None, "no peer measured", None
-    passed = all(mine < p[field] for p in peers if p and p["ok"] and p.get(field) is not None)
+    passed = all(mine < value(p) for p in peers if p and p["ok"] and value(p) is not None)
     parts = []
     if worst:
         parts.append(f"closest: {worst[0]} at {worst[1]:.3g}x")
@@ -82,10 +95,29 @@ def _compare(
 
 
 def _peer_list(
-    cells: list[dict[str, Any]], group: str, inp: str, names: list[str]
+    cells: list[dict[str, Any]],
+    group: str,
+    inp: str,
+    names: list[str],
+    value: Callable[[dict[str, Any]], float | None] = best_ms,
 ) -> list[dict[str, Any] | None]:
-    idx = _index(cells)
-    return [idx.get((group, inp, n)) for n in names]
+    """For each peer name, its best cell among its variants (plan.family): the fastest ok one
+    by ``value``, else an ok one without a figure, else a failed or unsupported one."""
+    out: list[dict[str, Any] | None] = []
+    for name in names:
+        mine = [
+            c
+            for c in cells
+            if c["group"] == group and c["input"] == inp and family(c["lib"]) == name
+        ]
+        timed = [c for c in mine if c["ok"] and value(c) is not None]
+        if timed:
+            out.append(min(timed, key=lambda c: (value(c), c["lib"] != name)))
+            continue
+        ok = [c for c in mine if c["ok"]]
+        failed = [c for c in mine if not c["ok"] and not c.get("unsupported")]
+        out.append((ok or failed or mine or [None])[0])
+    return out
 
 
 def evaluate(doc: dict[str, Any]) -> list[Target]:
@@ -93,7 +125,7 @@ def evaluate(doc: dict[str, Any]) -> list[Target]:
     cells = doc["cells"]
     idx = _index(cells)
     out: list[Target] = []
-    non_crdtcore = [n for n in LIBS if n not in CRDTCORE]
+    non_crdtcore = [n for n, lib in LIBS.items() if n not in CRDTCORE and not lib.variant_of]
 
     for inp in sorted({c["input"] for c in cells if c["group"] == "replay"}):
         cpp, py = idx.get(("replay", inp, "crdtcore-cpp")), idx.get(("replay", inp, "crdtcore-py"))
@@ -141,10 +173,10 @@ def evaluate(doc: dict[str, Any]) -> list[Target]:
                 if group == "load":
                     passed, detail, ratio = _compare(
                         ours,
-                        _peer_list(cells, group, inp, ["yjs"]),
+                        _peer_list(cells, group, inp, ["yjs"], _mem),
                         ["yjs"],
                         2.0,
-                        field="mem_bytes",
+                        value=_mem,
                     )
                     out.append(
                         Target(

@@ -6,7 +6,7 @@
 //
 //   node --expose-gc bench/js/runner.mjs --lib L --workload W [--input I]
 //
-// L: yjs | ywasm | automerge | loro | json-joy | diamond-types
+// L: yjs | yjs-cjs (the CommonJS build; a variant) | ywasm | automerge | loro | json-joy | diamond-types
 // W: replay | encode | load | replay_sync   (I: trace name or path, b4, b4xK)
 //    concurrent                             (I: concurrent trace name or path)
 //    b1.1..b1.4 | b2.1..b2.4 | b3.1..b3.4   (I: optional N, "6000" or "b1.1:6000")
@@ -17,6 +17,8 @@
 // error "timeout: ..." once the timed part of a replay, replay_sync or
 // concurrent run (b4 and growth:b4 points too: they are replays) exceeds S
 // seconds. b4xK has no budget.
+// replay, encode, load, replay_sync and concurrent also report a warm figure
+// (extra.warm_ms: lib/warm.mjs; $CRDTCORE_BENCH_WARM_REPEATS, _WARM_S, _WARM_TOL).
 
 import { loadAdapter, packageVersion, LIBS } from './lib/adapters/index.mjs';
 import { MEM_METHOD, canMeasureMemory } from './lib/measure.mjs';
@@ -70,7 +72,7 @@ async function measure(args) {
   const version = packageVersion(lib);
   const wl = workload.toLowerCase();
   let m;
-  if (wl === 'replay') return replay(adapter, sequentialInput(input));
+  if (wl === 'replay') return replay(adapter, sequentialInput(input), true);
   if (wl === 'encode') return encode(adapter, sequentialInput(input));
   if (wl === 'load') return load(adapter, sequentialInput(input), lib, version);
   if (wl === 'replay_sync') return replaySync(adapter, sequentialInput(input));

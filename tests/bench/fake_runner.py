@@ -3,7 +3,8 @@
     python fake_runner.py --kind cpp --lib L --workload W --input I
 
 The orchestrator's tests point CRDTCORE_BENCH_RUNNER_{CPP,PY,JS} at this file. It appends one
-JSON line per call ({"kind", "lib", "workload", "input"}) to $FAKE_BENCH_LOG, then behaves as
+JSON line per call ({"kind", "lib", "workload", "input", "warm_repeats": the
+$CRDTCORE_BENCH_WARM_REPEATS it saw}) to $FAKE_BENCH_LOG, then behaves as
 $FAKE_BENCH_SCRIPT (a JSON object) says for the most specific key present: "L W I", "L W",
 "L", else "default". A behaviour is an object:
 
@@ -45,6 +46,7 @@ def main() -> int:
         p.add_argument(flag, default="")
     args = p.parse_args()
     call = {"kind": args.kind, "lib": args.lib, "workload": args.workload, "input": args.input}
+    call["warm_repeats"] = os.environ.get("CRDTCORE_BENCH_WARM_REPEATS")
     log = os.environ["FAKE_BENCH_LOG"]
     with open(log, "a", encoding="utf-8") as f:
         f.write(json.dumps(call) + "\n")

@@ -123,3 +123,17 @@ def test_timeout_of_parses_both_kinds_of_timeout(error, limit) -> None:
 )
 def test_is_unsupported(error, expected) -> None:
     assert execute.is_unsupported(error) is expected
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_warm_up_calls_skip_the_warm_repeats_and_counted_calls_keep_them(
+    fake_runners, monkeypatch, jobs
+) -> None:
+    import json
+
+    monkeypatch.setenv("CRDTCORE_BENCH_WARM_REPEATS", "7")
+    run([A, C], runs=2, warmup=1, jobs=jobs)
+    lines = fake_runners.log_path.read_text(encoding="utf-8").splitlines()
+    seen = [(c["lib"], c["warm_repeats"]) for c in map(json.loads, lines)]
+    assert sorted(seen[:2]) == [("crdtcore-cpp", "0"), ("yjs", "0")]
+    assert sorted(seen[2:]) == [("crdtcore-cpp", "7")] * 2 + [("yjs", "7")] * 2

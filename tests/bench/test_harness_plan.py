@@ -68,7 +68,7 @@ def test_slots_group_the_libraries_of_one_comparison_in_plan_order(fake_runners)
 def test_quick_is_one_replay_slot_of_the_quick_trace_for_every_library(fake_runners) -> None:
     cells = planned(fake_runners, quick=True)
     assert {c.slot for c in cells} == {("replay", "replay", plan.QUICK_TRACE)}
-    assert [c.lib for c in cells] == list(plan.LIBS)
+    assert [c.lib for c in cells] == list(plan.DEFAULT_LIBS)
 
 
 def test_quick_without_the_quick_trace_takes_the_first_slot(fake_runners) -> None:
@@ -99,7 +99,7 @@ def test_crdt_and_growth_history_share_the_b4x10_cells(fake_runners) -> None:
 def test_crdt_plans_every_case_for_every_library_but_b4x10(fake_runners) -> None:
     cells = planned(fake_runners, workloads=("crdt",))
     b1 = [c for c in cells if c.workload == "b1.1"]
-    assert len(b1) == len(plan.LIBS)
+    assert len(b1) == len(plan.DEFAULT_LIBS)
     assert b1[0].input == f"b1.1:{plan.CRDT_N}"
     assert [c.input for c in cells if c.workload == "b4"][:1] == ["b4"]
 
@@ -156,3 +156,11 @@ def test_sample_is_quick_plus_the_growth_cells(fake_runners) -> None:
 def test_unknown_names_raise(fake_runners, selection, message) -> None:
     with pytest.raises(ValueError, match=message):
         plan.plan(Selection(**selection))
+
+
+def test_a_variant_is_planned_only_when_named_and_belongs_to_its_library(fake_runners) -> None:
+    assert "yjs-cjs" in plan.LIBS and "yjs-cjs" not in plan.DEFAULT_LIBS
+    assert plan.family("yjs-cjs") == "yjs" and plan.family("yjs") == "yjs"
+    assert "yjs-cjs" not in {c.lib for c in planned(fake_runners, workloads=("replay",))}
+    named = planned(fake_runners, workloads=("replay",), libs=("yjs", "yjs-cjs"))
+    assert {c.lib for c in named} == {"yjs", "yjs-cjs"}

@@ -53,3 +53,26 @@ def test_save_all_writes_one_png_per_figure(build, tmp_path) -> None:
         "growth_history": "growth_history.png",
     }
     assert all((tmp_path / name).stat().st_size > 1000 for name in saved.values())
+
+
+def test_comparison_draws_warm_bars_and_dashed_cold_outlines_with_a_legend(build) -> None:
+    extra = {"warm_ms": 8.0, "warm_times_ms": [8.0], "warm_stable": True}
+    doc = build.document(
+        [
+            build.cell_result("crdtcore-cpp", samples=[build.record(10.0)]),
+            build.cell_result("diamond-types", samples=[build.record(30.0, extra=extra)]),
+        ]
+    )
+    fig = plots.comparison(doc, "replay")
+    (ax,) = fig.axes
+    heights = sorted(round(p.get_height(), 6) for p in ax.patches)
+    assert heights == [8.0, 10.0, 30.0]  # crdtcore, diamond-types warm, its cold outline
+    dashed = [p for p in ax.patches if not p.get_fill()]
+    assert [p.get_height() for p in dashed] == [30.0] and dashed[0].get_linestyle() == "--"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("warm" in t for t in legend) and any("cold" in t for t in legend)
+    plain = build.document([build.cell_result("crdtcore-cpp"), build.cell_result("yjs")])
+    texts = [
+        t.get_text() for t in plots.comparison(plain, "replay").axes[0].get_legend().get_texts()
+    ]
+    assert not any("warm" in t for t in texts)

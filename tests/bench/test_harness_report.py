@@ -125,3 +125,65 @@ def test_render_has_every_measured_group_and_the_b4x10_row_in_crdt(build) -> Non
     assert "| B4X10 replay automerge-paper 10 times |" in text
     assert "![" + report.TITLES["replay"] + "](results/replay.png)" in text
     assert "1 passed, 0 missed" in text
+
+
+def warm_cell(build, lib: str, cold: float, warm: float, input_: str = "alpha"):
+    extra = {"warm_ms": warm, "warm_times_ms": [warm], "warm_stable": True}
+    return build.cell_result(lib, input_=input_, samples=[build.record(cold, extra=extra)])
+
+
+def test_a_warm_figure_is_shown_next_to_the_cold_one_and_the_ratio_uses_the_best(build) -> None:
+    doc = build.document(
+        [
+            build.cell_result("crdtcore-cpp", samples=[build.record(10.0)]),
+            warm_cell(build, "diamond-types", 30.0, 8.0),
+            warm_cell(build, "yjs", 40.0, 50.0),
+        ]
+    )
+    cols = row(report.time_table(doc, "replay"), "alpha")
+    assert cols[2] == "10 ms"
+    assert cols[3] == "cold **40 ms**<br>warm 50 ms"
+    assert cols[4] == "cold 30 ms<br>warm **8 ms**"
+    assert cols[-1] == "1.25 (diamond-types, warm)"
+    assert "**Cold and warm:**" in report.render(doc)
+
+
+def test_targets_compare_each_peer_at_its_warm_figure_when_it_is_faster(build) -> None:
+    cold_only = build.document(
+        [
+            build.cell_result("crdtcore-cpp", samples=[build.record(10.0)]),
+            build.cell_result("diamond-types", samples=[build.record(30.0)]),
+        ]
+    )
+    warm = build.document(
+        [
+            build.cell_result("crdtcore-cpp", samples=[build.record(10.0)]),
+            warm_cell(build, "diamond-types", 30.0, 8.0),
+        ]
+    )
+    name = "C++ replay faster than every peer"
+    (before,) = [t for t in targets.evaluate(cold_only) if t.name == name]
+    (after,) = [t for t in targets.evaluate(warm) if t.name == name]
+    assert before.passed is True and before.ratio == 3.0
+    assert after.passed is False and after.ratio == 0.8
+    assert "diamond-types (warm) at 0.8x" in after.detail
+
+
+@pytest.mark.parametrize(("cjs_ms", "passed", "ratio"), [(5.0, False, 5.0), (500.0, True, 40.0)])
+def test_targets_take_the_best_variant_of_a_peer(build, cjs_ms, passed, ratio) -> None:
+    doc = build.document(
+        [
+            build.cell_result("crdtcore-py", samples=[build.record(1.0)]),
+            build.cell_result("yjs", samples=[build.record(40.0)]),
+            build.cell_result("yjs-cjs", samples=[build.record(cjs_ms)]),
+        ]
+    )
+    (t,) = [
+        t for t in targets.evaluate(doc) if t.name == "Python replay >= 15x faster than Yjs (node)"
+    ]
+    assert (t.passed, t.ratio) == (passed, ratio)
+    assert ("yjs (yjs-cjs)" in t.detail) is (cjs_ms < 40.0)
+    # a variant is never a separate peer of the "every peer" target
+    assert all(
+        "yjs-cjs" not in t.detail or "yjs (yjs-cjs)" in t.detail for t in targets.evaluate(doc)
+    )

@@ -98,3 +98,49 @@ def test_save_then_load_round_trips_and_other_schemas_are_refused(build, tmp_pat
 def test_lib_order_puts_known_libraries_first_in_canonical_order(build) -> None:
     doc = build.document([build.cell_result(lib) for lib in ("yjs", "zzz", "crdtcore-py")])
     assert results.lib_order(doc) == ["crdtcore-py", "yjs", "zzz"]
+
+
+def warm_record(build, cold: float, warm: float | None, stable: bool = True) -> dict:
+    extra = (
+        {} if warm is None else {"warm_ms": warm, "warm_times_ms": [warm], "warm_stable": stable}
+    )
+    return build.record(cold, extra=extra)
+
+
+def test_warm_summary_is_over_the_warm_figures_of_the_counted_ok_runs(build) -> None:
+    samples = [
+        warm_record(build, 100.0, 40.0),
+        warm_record(build, 120.0, 60.0, stable=False),
+        warm_record(build, 110.0, 50.0),
+        build.record(ok=False),
+    ]
+    entry = results.summarize(build.cell_result("diamond-types", samples=samples))
+    assert entry["median_ms"] == 110.0  # the cold figure, as before
+    assert (entry["warm_median_ms"], entry["warm_min_ms"], entry["warm_max_ms"]) == (50, 40, 60)
+    assert entry["warm_runs"] == 3 and entry["warm_stable"] == 2
+    assert results.best_ms(entry) == 50.0 and results.best_is_warm(entry)
+
+
+def test_best_is_the_cold_figure_when_warm_is_slower_or_absent(build) -> None:
+    slower = results.summarize(build.cell_result("yjs", samples=[warm_record(build, 10.0, 12.0)]))
+    assert results.best_ms(slower) == 10.0 and not results.best_is_warm(slower)
+    plain = results.summarize(build.cell_result("crdtcore-cpp", samples=[build.record(7.0)]))
+    assert plain["warm_median_ms"] is None and plain["warm_runs"] == 0
+    assert results.best_ms(plain) == 7.0 and not results.best_is_warm(plain)
+    failed = results.summarize(build.cell_result("yjs", error="wrong result: x"))
+    assert results.best_ms(failed) is None
+
+
+def test_a_results_file_without_warm_fields_still_loads_and_reports(build, tmp_path) -> None:
+    from harness import report
+
+    doc = build.document([build.cell_result("crdtcore-cpp"), build.cell_result("yjs")])
+    for cell in doc["cells"]:  # as written before the warm figure existed
+        for key in [k for k in cell if k.startswith("warm_")]:
+            del cell[key]
+    path = tmp_path / "old.json"
+    results.save(doc, path)
+    old = results.load(path)
+    assert [results.best_ms(c) for c in old["cells"]] == [1.0, 1.0]
+    text = report.render(old)
+    assert "| alpha |" in text and "warm 1" not in text and "Cold and warm" not in text

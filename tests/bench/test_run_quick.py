@@ -31,7 +31,7 @@ def test_quick_passes_when_every_library_is_right(fake_runners, run_py, tmp_path
     fake_runners.script({"loro": {"mode": "unsupported"}})
     code, doc = quick(run_py, tmp_path)
     assert code == 0
-    assert len(doc["cells"]) == len(plan.LIBS)
+    assert len(doc["cells"]) == len(plan.DEFAULT_LIBS)
     assert {c["input"] for c in doc["cells"]} == {plan.QUICK_TRACE}
     assert doc["config"]["quick"] is True and doc["config"]["jobs"] == 2
     summary = capsys.readouterr().out
@@ -64,3 +64,18 @@ def test_dry_run_prints_one_command_per_cell(fake_runners, run_py, capsys) -> No
     assert len(lines) == len(plan.GROWTH_LIBS)
     assert all(line.endswith("--workload b4x10 --input automerge-paper") for line in lines)
     assert fake_runners.calls() == []
+
+
+def test_quick_asks_the_runners_for_a_few_warm_repeats(
+    fake_runners, run_py, tmp_path, monkeypatch
+) -> None:
+    for name in ("CRDTCORE_BENCH_WARM_REPEATS", "CRDTCORE_BENCH_WARM_S"):
+        monkeypatch.setenv(name, "")  # restored after the test
+    extra = {"warm_ms": 0.5, "warm_times_ms": [0.7, 0.5, 0.5], "warm_stable": True}
+    fake_runners.script({"diamond-types": {"ms": 2.0, "record": {"extra": extra}}})
+    code, doc = quick(run_py, tmp_path, "--libs", "diamond-types,crdtcore-cpp")
+    assert code == 0
+    assert os.environ["CRDTCORE_BENCH_WARM_REPEATS"] == str(run_py.QUICK_WARM_REPEATS)
+    assert doc["config"]["warm_repeats"] == run_py.QUICK_WARM_REPEATS
+    dt = next(c for c in doc["cells"] if c["lib"] == "diamond-types")
+    assert (dt["median_ms"], dt["warm_median_ms"]) == (2.0, 0.5)

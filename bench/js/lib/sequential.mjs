@@ -2,6 +2,11 @@
 // replay, B4 and the growth:b4 points; B4xK is growth.mjs). Each returns a partial result object
 // { ok, ms, ops, bytes, mem_bytes, error, extra } for runner.mjs.
 //
+// replay, encode, load and replay_sync (not b4 and the growth points) also
+// give a warm figure: after the cold measurement (`ms`), the same measurement
+// is repeated in this process (warm.mjs); extra.warm_ms, warm_times_ms,
+// warm_stable. Every repeat checks its result like the cold one.
+//
 // Timed parts exclude reading/parsing the trace and the index conversion;
 // correctness checks run after the clock stops.
 
@@ -12,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { now, memNow, memDelta, warmUpRuns } from './measure.mjs';
 import { toUtf16 } from './traces.mjs';
+import { warmRepeats } from './warm.mjs';
 
 const runnerPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'runner.mjs');
 
@@ -97,26 +103,72 @@ export function warmUp(adapter, patches, sync) {
   docs.forEach((d) => d.free?.());
 }
 
+// A wrong result or a timeout in warm repeat i (0-based), as an Error whose
+// message keeps the runner's prefixes ("wrong result: ...", "timeout: ...").
+function repeatError(i, message) {
+  return new Error(`${message} (warm repeat ${i + 1})`);
+}
+
+// Adds the warm figure (warm.mjs) of a cold result `res` (timed `res.ms`):
+// runOnce(i) times repeat i and throws for a wrong result. A failing repeat
+// fails the whole measurement.
+export function withWarm(res, runOnce) {
+  if (!res.ok) return res;
+  try {
+    const warm = warmRepeats(runOnce, undefined, { expectMs: res.ms });
+    return { ...res, extra: { ...(res.extra ?? {}), ...warm } };
+  } catch (e) {
+    return { ok: false, error: e && e.message ? e.message : String(e) };
+  }
+}
+
+// One replay into a fresh document after the warm-up: { doc, ms, done }.
+function replayOnce(adapter, patches) {
+  warmUp(adapter, patches, false);
+  const [doc] = adapter.createPeers([1]);
+  const t0 = now();
+  const done = playPatches(doc, patches, t0);
+  return { doc, ms: now() - t0, done };
+}
+
 // replay: timed replay of a sequential input; mem_bytes = memory held by the
-// final document; bytes = size of its native encoding (not timed).
-export function replay(adapter, input) {
+// final document; bytes = size of its native encoding (not timed). With
+// `warm`, the warm figure too (each repeat a fresh document, checked).
+export function replay(adapter, input, warm = false) {
   const patches = patchesFor(adapter, input);
   // The memory reading comes before the warm-up, and no full GC comes right
   // before the timed part (see twice() in crdt_benchmarks.mjs); the warm-up
   // document is garbage by the second reading (for wasm libraries its freed
   // memory still counts in the high-water mark: 2000 patches' worth).
   const m0 = memNow();
-  warmUp(adapter, patches, false);
-  const [doc] = adapter.createPeers([1]);
-  const t0 = now();
-  const done = playPatches(doc, patches, t0);
-  const ms = now() - t0;
+  const { doc, ms, done } = replayOnce(adapter, patches);
   if (done < patches.length) return overBudget(done, patches.length, 'patches');
   const error = checkText('replayed', doc.text(), input.expected);
   const m1 = memNow();
-  keep.push(doc);
   const bytes = error ? null : doc.encode().length;
-  return { ok: !error, ms, ops: patches.length, bytes, mem_bytes: memDelta(m0, m1), error };
+  const res = { ok: !error, ms, ops: patches.length, bytes, mem_bytes: memDelta(m0, m1), error };
+  if (!warm) {
+    keep.push(doc);
+    return res;
+  }
+  doc.free?.(); // read: the repeats start without it
+  return withWarm(res, (i) => {
+    const r = replayOnce(adapter, patches);
+    const err =
+      r.done < patches.length
+        ? overBudget(r.done, patches.length, 'patches').error
+        : checkText('replayed', r.doc.text(), input.expected);
+    r.doc.free?.();
+    if (err) throw repeatError(i, err);
+    return r.ms;
+  });
+}
+
+// True when two byte arrays are equal.
+function sameBytes(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 // encode: replay (not timed), encode as JIT warm-up (warmUpRuns; the first
@@ -137,7 +189,23 @@ export function encode(adapter, input) {
   const ms = now() - t0;
   error = checkText('reloaded', adapter.load(bytes).text(), input.expected);
   const extra = { cold_ms: coldMs, warmup_runs: runs };
-  return { ok: !error, ms, ops: patches.length, bytes: bytes.length, error, extra };
+  const res = { ok: !error, ms, ops: patches.length, bytes: bytes.length, error, extra };
+  // Warm repeats encode the same document (encoding does not change it): after
+  // the GC, the same untimed encodings as the cold run's warm-up (warmUpRuns:
+  // they regrow the young generation that the forced GC shrank; one is not
+  // enough for Yjs), then a timed one, which must equal the checked encoding
+  // byte for byte, or else reload to the right text.
+  return withWarm(res, (i) => {
+    warmUpRuns(() => doc.encode());
+    const t = now();
+    const again = doc.encode();
+    const repeatMs = now() - t;
+    if (!sameBytes(again, bytes)) {
+      const err = checkText('reloaded', adapter.load(again).text(), input.expected);
+      if (err) throw repeatError(i, err);
+    }
+    return repeatMs;
+  });
 }
 
 // The encoding of a replayed input, made by a child process (so this
@@ -211,8 +279,8 @@ export function load(adapter, input, lib, version) {
   const text = doc.text();
   const ms = now() - t0;
   error = error || checkText('loaded again', text, input.expected);
-  keep.push(doc);
-  return {
+  doc.free?.();
+  const res = {
     ok: !error,
     ms,
     ops: input.patches.length,
@@ -221,23 +289,51 @@ export function load(adapter, input, lib, version) {
     error,
     extra: { cold_ms: coldMs, warmup_runs: runs + 1 },
   };
+  // Warm repeats: after the GC, the same untimed loads as the cold run's
+  // warm-up (warmUpRuns: they regrow the young generation that the forced GC
+  // shrank), then a timed load and read into a fresh document, checked.
+  return withWarm(res, (i) => {
+    warmUpRuns(() => loadOnce(false));
+    const t = now();
+    const d = adapter.load(bytes);
+    const s = d.text();
+    const repeatMs = now() - t;
+    const err = checkText('loaded', s, input.expected);
+    d.free?.();
+    if (err) throw repeatError(i, err);
+    return repeatMs;
+  });
 }
 
 // replay_sync: replay where each transaction's update is applied to a second
 // document at once (crdt-benchmarks "B4 with sync"); both are verified.
+// Warm repeats: each a fresh pair after the same warm-up, checked.
 export function replaySync(adapter, input) {
   const patches = patchesFor(adapter, input);
-  warmUp(adapter, patches, true);
-  const [a, b] = adapter.createPeers([1, 2]);
-  let updateBytes = 0;
-  a.onLocal((u) => {
-    updateBytes += u.length;
-    b.apply(u);
+  const once = () => {
+    warmUp(adapter, patches, true);
+    const [a, b] = adapter.createPeers([1, 2]);
+    let updateBytes = 0;
+    a.onLocal((u) => {
+      updateBytes += u.length;
+      b.apply(u);
+    });
+    const t0 = now();
+    const done = playPatches(a, patches, t0);
+    const ms = now() - t0;
+    let error = null;
+    if (done < patches.length) error = overBudget(done, patches.length, 'patches').error;
+    else error = checkText('sender', a.text(), input.expected) || checkText('receiver', b.text(), input.expected);
+    a.free?.();
+    b.free?.();
+    return { ms, error, updateBytes, over: done < patches.length };
+  };
+  const r = once();
+  if (r.over) return { ok: false, error: r.error };
+  const res = { ok: !r.error, ms: r.ms, ops: patches.length, error: r.error, extra: { update_bytes: r.updateBytes } };
+  return withWarm(res, (i) => {
+    const again = once();
+    if (again.error) throw repeatError(i, again.error);
+    return again.ms;
   });
-  const t0 = now();
-  const done = playPatches(a, patches, t0);
-  const ms = now() - t0;
-  if (done < patches.length) return overBudget(done, patches.length, 'patches');
-  const error = checkText('sender', a.text(), input.expected) || checkText('receiver', b.text(), input.expected);
-  return { ok: !error, ms, ops: patches.length, error, extra: { update_bytes: updateBytes } };
 }

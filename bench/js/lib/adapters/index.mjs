@@ -29,6 +29,7 @@ export const nodeModules = path.resolve(here, '..', '..', 'node_modules');
 
 const modules = {
   yjs: './yjs.mjs',
+  'yjs-cjs': './yjs-cjs.mjs',
   ywasm: './ywasm.mjs',
   automerge: './automerge.mjs',
   loro: './loro.mjs',
@@ -40,6 +41,7 @@ export const LIBS = Object.keys(modules);
 
 const packages = {
   yjs: 'yjs',
+  'yjs-cjs': 'yjs',
   ywasm: 'ywasm',
   automerge: '@automerge/automerge',
   loro: 'loro-crdt',
