@@ -9,6 +9,8 @@ Example:
 """
 
 from ._array import Array as Array
+from ._display import UpdateSummary as UpdateSummary
+from ._display import inspect_update as inspect_update
 from ._doc import Doc as Doc
 from ._events import ArrayEvent as ArrayEvent
 from ._events import BaseEvent as BaseEvent
@@ -79,6 +81,7 @@ __all__ = [
     "TransactionEvent",
     "UndoItem",
     "UndoManager",
+    "UpdateSummary",
     "YMessageType",
     "YSyncMessageType",
     "create_awareness_message",
@@ -89,6 +92,7 @@ __all__ = [
     "get_state",
     "get_update",
     "handle_sync_message",
+    "inspect_update",
     "merge_updates",
     "read_message",
     "validate_update",

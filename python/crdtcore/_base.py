@@ -254,7 +254,24 @@ class BaseType:
         return self._identity() if self._valid else id(self)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.to_py()!r})"
+        """Short: the start of the content and its size, e.g. ``Text('hello…', 200000 chars)``.
+
+        Only the part shown is read (``t[:n]``, ``a[:k]``), so it is cheap for huge types.
+
+        Example:
+            >>> Doc({"a": Array(range(100))})["a"]
+            Array([0, 1, 2, 3, 4, …], 100 items)
+        """
+        from ._display import type_repr
+
+        return type_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter display: formatted rich text for a Text, a collapsible tree for an Array
+        or a Map (bounded in size, see crdtcore._display)."""
+        from ._display import text_html, tree_html
+
+        return text_html(self) if self._type_kind == _core.TypeKind.Text else tree_html(self)
 
     # -- integration -------------------------------------------------------------
 

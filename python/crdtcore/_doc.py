@@ -553,7 +553,16 @@ class Doc:
         return native.get_map(name)
 
     def __repr__(self) -> str:
-        return f"Doc(client_id={self.client_id}, roots={self.keys()!r})"
+        """``Doc(client_id=..., roots=[...])`` with at most five root names."""
+        from ._display import doc_repr
+
+        return doc_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter display: client id, offset kind and the roots with type and size."""
+        from ._display import doc_html
+
+        return doc_html(self)
 
 
 def _check_origin(origin: object) -> None:

@@ -72,7 +72,9 @@ class StackItem:
         return self._deletions
 
     def __repr__(self) -> str:
-        return f"StackItem(id={self._id}, meta={self.meta!r})"
+        from ._display import short_repr
+
+        return f"StackItem(id={self._id}, meta={short_repr(self.meta)})"
 
 
 class StackItemEvent:
