@@ -112,6 +112,13 @@ def _text_units(text: Any, s: str) -> int:
     return len(s) if doc is None else doc.offset_kind.units(s)
 
 
+def _unit_word(text: Any) -> str:
+    """What a Text's lengths count: characters, or UTF-8 bytes / UTF-16 units."""
+    doc = text._doc
+    kind = "code_point" if doc is None else doc.offset_kind.value
+    return {"utf8": "UTF-8 bytes", "utf16": "UTF-16 units"}.get(kind, "characters")
+
+
 def array_head(array: Any, count: int) -> tuple[list[Any], int]:
     """The first ``count`` elements of an Array and its length (reads ``a[:count]``)."""
     if not array._valid:
@@ -138,10 +145,7 @@ def map_head(map_: Any, count: int) -> tuple[list[tuple[str, Any]], int]:
 def type_size(value: Any) -> str:
     """``"5 chars"``, ``"3 items"`` or ``"2 keys"`` for a shared type."""
     kind = type(value).__name__
-    if not value._valid:
-        n = len(value._prelim)
-    else:
-        n = len(value)
+    n = len(value) if value._valid else len(value._prelim)
     word = {"Text": "char", "Array": "item", "Map": "key"}.get(kind, "item")
     return _plural(n, word)
 
@@ -225,7 +229,9 @@ def _format_span(content_html: str, attrs: dict[str, Any] | None) -> str:
             out = f"<s>{out}</s>"
         elif k in ("link", "href") and isinstance(value, str) and _SAFE_LINK.match(value):
             out = f'<a href="{_esc(value)}" target="_blank" rel="noopener noreferrer">{out}</a>'
-        elif k in ("color", "background") and isinstance(value, str) and _SAFE_CSS_VALUE.match(value):
+        elif (
+            k in ("color", "background") and isinstance(value, str) and _SAFE_CSS_VALUE.match(value)
+        ):
             prop = "color" if k == "color" else "background-color"
             styles.append(f"{prop}:{value}")
         else:
@@ -282,8 +288,8 @@ def text_html(text: Any) -> str:
             else ""
         )
     if remaining > 0:
-        note = f"<br>{_note(f'… {remaining} more characters')}" + note
-    return _box(f"{head}<div style=\"white-space:pre-wrap\">{body}</div>{note}", "text")
+        note = f"<br>{_note(f'… {remaining} more {_unit_word(text)}')}" + note
+    return _box(f'{head}<div style="white-space:pre-wrap">{body}</div>{note}', "text")
 
 
 def _value_html(value: Any, depth: int) -> str:
@@ -305,7 +311,9 @@ def _type_tree(value: Any, depth: int) -> str:
     if name == "Array":
         items, total = array_head(value, HTML_ITEMS)
         for i, item in enumerate(items):
-            rows.append(f"<li><span style=\"{_CSS_NOTE}\">{i}:</span> {_value_html(item, depth + 1)}</li>")
+            rows.append(
+                f'<li><span style="{_CSS_NOTE}">{i}:</span> {_value_html(item, depth + 1)}</li>'
+            )
         rest, word = total - len(items), "item"
     else:
         entries, total = map_head(value, HTML_ITEMS)
@@ -313,7 +321,9 @@ def _type_tree(value: Any, depth: int) -> str:
             rows.append(f"<li><b>{_esc(repr(key))}</b>: {_value_html(item, depth + 1)}</li>")
         rest, word = total - len(entries), "item"
     if rest > 0:
-        rows.append(f"<li>{_note(f'… {rest} more {word}s' if rest != 1 else f'… 1 more {word}')}</li>")
+        rows.append(
+            f"<li>{_note(f'… {rest} more {word}s' if rest != 1 else f'… 1 more {word}')}</li>"
+        )
     opened = " open" if depth == 0 else ""
     body = "".join(rows)
     return (
@@ -339,17 +349,21 @@ def doc_html(doc: Doc) -> str:
         else:
             root = doc[name]
             kind, size = type(root).__name__, type_size(root)
-        rows.append(f"<tr><td><b>{_esc(name)}</b></td><td>{_esc(kind)}</td><td>{_esc(size)}</td></tr>")
+        rows.append(
+            f"<tr><td><b>{_esc(name)}</b></td><td>{_esc(kind)}</td><td>{_esc(size)}</td></tr>"
+        )
     if len(names) > HTML_ITEMS:
-        rows.append(f'<tr><td colspan="3">{_note(f"… {len(names) - HTML_ITEMS} more roots")}</td></tr>')
+        rows.append(
+            f'<tr><td colspan="3">{_note(f"… {len(names) - HTML_ITEMS} more roots")}</td></tr>'
+        )
     head = (
         f"<b>Doc</b> {_note(f'client_id={doc.client_id} · offset_kind={doc.offset_kind.value} · ')}"
         f"{_note(_plural(len(names), 'root'))}"
     )
     table = (
         '<table style="border-collapse:collapse;margin-top:4px">'
-        "<tr><th style=\"text-align:left\">root</th><th style=\"text-align:left\">type</th>"
-        f"<th style=\"text-align:left\">size</th></tr>{''.join(rows)}</table>"
+        '<tr><th style="text-align:left">root</th><th style="text-align:left">type</th>'
+        f'<th style="text-align:left">size</th></tr>{"".join(rows)}</table>'
         if names
         else ""
     )
@@ -554,13 +568,11 @@ class UpdateSummary:
     def _repr_html_(self) -> str:
         rows: list[str] = []
         for client, runs in list(self.clock_ranges.items())[:HTML_ITEMS]:
-            shown = ", ".join(f"{a}–{b}" for a, b in runs[:REPR_ITEMS])
+            shown = ", ".join(f"[{a}, {b})" for a, b in runs[:REPR_ITEMS])
             if len(runs) > REPR_ITEMS:
                 shown += f", … {len(runs) - REPR_ITEMS} more"
             dels = sum(n for _, n in self.deletes.get(client, []))
-            rows.append(
-                f"<tr><td>{client}</td><td>{_esc(shown)}</td><td>{dels}</td></tr>"
-            )
+            rows.append(f"<tr><td>{client}</td><td>{_esc(shown)}</td><td>{dels}</td></tr>")
         if len(self.clock_ranges) > HTML_ITEMS:
             rows.append(
                 f'<tr><td colspan="3">{_note(f"… {len(self.clock_ranges) - HTML_ITEMS} more clients")}</td></tr>'
@@ -584,8 +596,7 @@ def inspect_update(update: bytes) -> UpdateSummary:
         DecodeError: The update is malformed.
 
     Example:
-        >>> inspect_update(Doc({"t": Text("hi")}, client_id=3).get_update())
+        >>> inspect_update(Doc({"t": Text("hi")}, client_id=3).get_update())  # doctest: +ELLIPSIS
         UpdateSummary(... bytes, clients=[3], structs=1, deleted=0)
     """
     return UpdateSummary(update)
-

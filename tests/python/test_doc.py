@@ -258,6 +258,7 @@ def test_repr_mentions_client_and_roots():
         "crdtcore._async",
         "crdtcore._update",
         "crdtcore._undo",
+        "crdtcore._display",
         "crdtcore.errors",
     ],
 )
