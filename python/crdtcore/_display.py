@@ -54,8 +54,24 @@ _SAFE_CSS_VALUE = re.compile(r"^[#a-zA-Z0-9(),.% -]{1,64}$")
 _SAFE_LINK = re.compile(r"^(https?://|mailto:|/|#)", re.IGNORECASE)
 
 
+class _Repr(reprlib.Repr):
+    def repr_dict(self, x: dict[Any, Any], level: int) -> str:
+        # reprlib sorts the keys; keep the dict's own order.
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        pieces = [
+            f"{self.repr1(k, level - 1)}: {self.repr1(v, level - 1)}"
+            for k, v in list(x.items())[: self.maxdict]
+        ]
+        if len(x) > self.maxdict:
+            pieces.append("...")
+        return "{" + ", ".join(pieces) + "}"
+
+
 def _make_repr() -> reprlib.Repr:
-    r = reprlib.Repr()
+    r = _Repr()
     r.maxlevel = 3
     r.maxstring = REPR_TEXT_CHARS
     r.maxother = REPR_VALUE_CHARS
@@ -67,18 +83,21 @@ def _make_repr() -> reprlib.Repr:
 _REPR = _make_repr()
 
 
-def short_repr(value: Any) -> str:
-    """A ``repr`` of ``value`` bounded in length (shared types use their own short repr).
+def short_repr(value: Any, limit: int = REPR_VALUE_CHARS) -> str:
+    """A ``repr`` of ``value`` at most ``limit`` characters long (shared types use their own
+    short repr): long strings, lists and dicts show their start, deep nesting ``...``.
 
     Example:
         >>> short_repr(list(range(100)))
         '[0, 1, 2, 3, 4, ...]'
+        >>> short_repr({"b": 1, "a": "x" * 100}, limit=30)
+        "{'b': 1, 'a': 'xxxxxxxxxxxxxx…"
     """
     if isinstance(value, BaseType):
         return repr(value)
     text = _REPR.repr(value)
-    if len(text) > REPR_VALUE_CHARS:
-        text = text[: REPR_VALUE_CHARS - 1] + "…"
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
     return text
 
 

@@ -55,7 +55,9 @@ class EventTransaction:
         self.local = local
 
     def __repr__(self) -> str:
-        return f"EventTransaction(origin={self.origin!r}, local={self.local})"
+        from ._display import short_repr
+
+        return f"EventTransaction(origin={short_repr(self.origin)}, local={self.local})"
 
 
 class BaseEvent:
@@ -156,7 +158,9 @@ class BaseEvent:
         return keys
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(target={self.target!r}, path={self.path!r})"
+        from ._display import short_repr
+
+        return f"{type(self).__name__}(target={self.target!r}, path={short_repr(self.path)})"
 
 
 class TextEvent(BaseEvent):

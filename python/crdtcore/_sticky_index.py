@@ -227,4 +227,6 @@ class StickyIndex:
         return hash(repr(self.to_json()))
 
     def __repr__(self) -> str:
-        return f"StickyIndex({self.to_json()!r})"
+        from ._display import short_repr
+
+        return f"StickyIndex({short_repr(self.to_json(), limit=200)})"

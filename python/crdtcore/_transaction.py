@@ -109,7 +109,9 @@ class Transaction(_core.TransactionBase):
             raise
 
     def __repr__(self) -> str:
-        return f"Transaction(origin={self.origin!r})"
+        from ._display import short_repr
+
+        return f"Transaction(origin={short_repr(self.origin)})"
 
 
 class NewTransaction(Transaction):
@@ -217,7 +219,9 @@ class NewTransaction(Transaction):
                 _async.release_async(self._doc)
 
     def __repr__(self) -> str:
-        return f"NewTransaction(origin={self.origin!r})"
+        from ._display import short_repr
+
+        return f"NewTransaction(origin={short_repr(self.origin)})"
 
 
 class TransactionEvent:
@@ -309,8 +313,11 @@ class TransactionEvent:
         return self._result.delete_set
 
     def __repr__(self) -> str:
+        from ._display import short_repr
+
         return (
-            f"TransactionEvent(origin={self.transaction.origin!r}, update={len(self.update)} bytes)"
+            f"TransactionEvent(origin={short_repr(self.transaction.origin)}, "
+            f"update={len(self.update)} bytes)"
         )
 
 

@@ -429,3 +429,27 @@ def test_rendering_a_large_array_or_map_reads_only_its_start(monkeypatch):
     repr(doc["m"])
     assert max(array_reads) <= _display.HTML_ITEMS
     assert len(map_reads) <= _display.HTML_ITEMS + _display.REPR_ITEMS
+
+
+def test_origin_path_and_sticky_index_reprs_are_bounded():
+    doc = Doc({"t": Text("ab")}, client_id=1)
+    big = "o" * 100_000
+    events, txn_events = [], []
+    doc["t"].observe(lambda event, txn: events.append((event, txn)))
+    doc.observe(txn_events.append)
+    with doc.transaction(origin=big) as txn:
+        assert len(repr(txn)) < 120
+        doc["t"].insert(0, "x")
+    event, event_txn = events[0]
+    assert len(repr(event_txn)) < 120 and len(repr(txn_events[0])) < 150
+    assert repr(event).startswith("TextEvent(target=Text('xab'), path=[])")
+    assert repr(doc["t"].sticky_index(1)) == (
+        "StickyIndex({'tname': 't', 'item': {'client': 1, 'clock': 0}, 'assoc': 0})"
+    )
+    long_root = Doc({"r" * 10_000: Text("ab")})
+    assert len(repr(long_root["r" * 10_000].sticky_index(1))) < 250
+
+
+def test_short_repr_keeps_dict_order_and_bounds_length():
+    assert _display.short_repr({"b": 1, "a": 2}) == "{'b': 1, 'a': 2}"
+    assert len(_display.short_repr([[["x" * 1000] * 100] * 100] * 100)) <= _display.REPR_VALUE_CHARS
