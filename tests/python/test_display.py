@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from html.parser import HTMLParser
 
 import pytest
@@ -453,3 +454,38 @@ def test_origin_path_and_sticky_index_reprs_are_bounded():
 def test_short_repr_keeps_dict_order_and_bounds_length():
     assert _display.short_repr({"b": 1, "a": 2}) == "{'b': 1, 'a': 2}"
     assert len(_display.short_repr([[["x" * 1000] * 100] * 100] * 100)) <= _display.REPR_VALUE_CHARS
+
+
+CORPUS = sorted((Path(__file__).resolve().parents[1] / "cpp" / "fixtures" / "corpus").glob("*.bin"))
+
+
+def test_update_summary_agrees_with_the_core_on_the_yjs_corpus():
+    # Yjs-written updates (text, maps, embeds, formats, XML, subdocs, GC, merged skips):
+    # every struct is walked, and a client's first range ends where Yjs's state does.
+    assert len(CORPUS) >= 20
+    for path in CORPUS:
+        update = path.read_bytes()
+        s = inspect_update(update)
+        assert s.size == len(update)
+        from_zero = {c: runs[0][1] for c, runs in s.clock_ranges.items() if runs[0][0] == 0}
+        assert from_zero == s.state, path.name
+        for runs in s.clock_ranges.values():
+            assert all(a < b for a, b in runs)
+            assert all(b1 < a2 for (_, b1), (a2, _) in zip(runs, runs[1:], strict=False)), path.name
+
+
+def test_yjs_corpus_documents_render():
+    rendered = 0
+    for path in CORPUS:
+        doc = Doc()
+        doc.apply_update(path.read_bytes())
+        parse(doc._repr_html_())
+        for name in doc.keys():
+            try:
+                root = doc[name]
+            except TypeError:  # a root with no content to guess its type from
+                continue
+            parse(root._repr_html_())
+            assert len(repr(root)) < 600
+            rendered += 1
+    assert rendered >= 20
