@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from html.parser import HTMLParser
+from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -471,7 +472,7 @@ def test_update_summary_agrees_with_the_core_on_the_yjs_corpus():
         assert from_zero == s.state, path.name
         for runs in s.clock_ranges.values():
             assert all(a < b for a, b in runs)
-            assert all(b1 < a2 for (_, b1), (a2, _) in zip(runs, runs[1:], strict=False)), path.name
+            assert all(b1 < a2 for (_, b1), (a2, _) in pairwise(runs)), path.name
 
 
 def test_yjs_corpus_documents_render():
@@ -480,7 +481,7 @@ def test_yjs_corpus_documents_render():
         doc = Doc()
         doc.apply_update(path.read_bytes())
         parse(doc._repr_html_())
-        for name in doc.keys():
+        for name in doc:
             try:
                 root = doc[name]
             except TypeError:  # a root with no content to guess its type from
