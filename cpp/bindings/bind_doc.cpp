@@ -19,8 +19,10 @@
 #include "crdtcore/doc.h"
 #include "crdtcore/map.h"
 #include "crdtcore/text.h"
+#include "crdtcore/update.h"
 
 #include "convert.h"
+#include "gil.h"
 
 namespace crdtcore::bindings {
 namespace {
@@ -105,6 +107,8 @@ void bind_doc(py::module_& m) {
           "The root named ``name`` as its native handle (Shared when untyped), or None.")
       .def("root_names", &Doc::root_names)
       .def("in_transaction", &Doc::in_transaction)
+      // Reading the document (here and in every other method) keeps the GIL: another thread
+      // may edit the document meanwhile, and only the GIL keeps it from doing so (gil.h).
       .def("encode_state_vector", [](const Doc& d) { return as_py_bytes(d.encode_state_vector()); })
       .def(
           "encode_state_as_update",
@@ -117,11 +121,21 @@ void bind_doc(py::module_& m) {
       .def(
           "apply_update",
           [](Doc& d, py::handle update, py::handle txn) {
-            d.apply_update(to_bytes(update), transaction_origin(txn));
+            // Doc::apply_update in its two halves (gil.h): decoding, a pure function of the
+            // bytes and the document's (immutable) offset kind, runs without the GIL for a
+            // large update; integrating changes the document and runs the observers, so it
+            // takes the GIL back. Everything Python is read first, with the GIL.
+            const Origin origin = transaction_origin(txn);
+            const OffsetKind kind = d.offset_kind();
+            const ReadableBytes bytes(update);
+            DecodedUpdate decoded = without_gil_if_large(
+                bytes.size(), [&] { return decode_update(bytes.data(), bytes.size(), kind); });
+            d.apply_decoded(std::move(decoded), origin);
           },
           py::arg("update"), py::arg("transaction") = py::none(),
           "Applies a v1 update; `transaction` (a crdtcore.Transaction, not entered) names "
-          "the origin of the remote transaction it opens.")
+          "the origin of the remote transaction it opens. An update of 16 KiB or more is "
+          "decoded without the GIL; integrating it holds the GIL.")
       .def("has_pending", &Doc::has_pending)
       .def(
           "observe",

@@ -7,6 +7,11 @@
 // The decoders are the core's own (StateVector::decode, DeleteSet::decode,
 // crdtcore::validate_update); this file only converts their results. A
 // DecodeError is rethrown with what was being decoded in front of the core's message.
+//
+// All of these are pure functions of their input bytes: from kReleaseGilBytes of input on
+// they run without the GIL (gil.h); the inputs are read (bytes) or copied (other buffers)
+// with the GIL held, and the results become Python objects after it is taken back.
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +24,7 @@
 #include "crdtcore/update.h"
 
 #include "convert.h"
+#include "gil.h"
 
 namespace crdtcore::bindings {
 
@@ -35,14 +41,11 @@ auto decoding(const char* what, Fn&& decode) {
 }
 
 StateVector state_vector_of(py::handle data) {
-  PyObject* p = data.ptr();
-  if (PyBytes_Check(p)) {  // the common case, decoded in place
-    const auto* bytes = reinterpret_cast<const uint8_t*>(PyBytes_AS_STRING(p));
-    const auto size = static_cast<size_t>(PyBytes_GET_SIZE(p));
-    return decoding("state vector", [&] { return StateVector::decode(bytes, size); });
-  }
-  const Bytes bytes = to_bytes(data);
-  return decoding("state vector", [&] { return StateVector::decode(bytes); });
+  const ReadableBytes bytes(data);  // a bytes object (the common case) is decoded in place
+  return without_gil_if_large(bytes.size(), [&] {
+    return decoding("state vector",
+                    [&] { return StateVector::decode(bytes.data(), bytes.size()); });
+  });
 }
 
 // A dict in Yjs's wire order: clients descending.
@@ -58,24 +61,38 @@ py::dict dict_descending(const Map& entries, Convert&& convert) {
 }  // namespace
 
 void bind_update(py::module_& m) {
+  m.attr("RELEASE_GIL_BYTES") = py::int_(kReleaseGilBytes);
   m.def(
       "merge_updates",
       [](py::iterable updates) {
         std::vector<Bytes> inputs;
-        for (py::handle u : updates) inputs.push_back(to_bytes(u));
-        return as_py_bytes(crdtcore::merge_updates(inputs));
+        size_t total = 0;
+        for (py::handle u : updates) {
+          inputs.push_back(to_bytes(u));
+          total += inputs.back().size();
+        }
+        const Bytes merged =
+            without_gil_if_large(total, [&] { return crdtcore::merge_updates(inputs); });
+        return as_py_bytes(merged);
       },
       py::arg("updates"), "Yjs mergeUpdates over an iterable of v1 updates.");
   m.def(
       "diff_update",
       [](py::handle update, py::handle state) {
-        return as_py_bytes(crdtcore::diff_update(to_bytes(update), to_bytes(state)));
+        const Bytes u = to_bytes(update);
+        const Bytes sv = to_bytes(state);
+        const Bytes diff = without_gil_if_large(u.size() + sv.size(),
+                                                [&] { return crdtcore::diff_update(u, sv); });
+        return as_py_bytes(diff);
       },
       py::arg("update"), py::arg("state"), "Yjs diffUpdate (v1).");
   m.def(
       "encode_state_vector_from_update",
       [](py::handle update) {
-        return as_py_bytes(crdtcore::encode_state_vector_from_update(to_bytes(update)));
+        const Bytes u = to_bytes(update);
+        const Bytes sv = without_gil_if_large(
+            u.size(), [&] { return crdtcore::encode_state_vector_from_update(u); });
+        return as_py_bytes(sv);
       },
       py::arg("update"), "Yjs encodeStateVectorFromUpdate (v1).");
   m.def(
@@ -89,7 +106,9 @@ void bind_update(py::module_& m) {
       "decode_delete_set",
       [](py::handle delete_set) {
         const Bytes bytes = to_bytes(delete_set);
-        const DeleteSet ds = decoding("delete set", [&] { return DeleteSet::decode(bytes); });
+        const DeleteSet ds = without_gil_if_large(bytes.size(), [&] {
+          return decoding("delete set", [&] { return DeleteSet::decode(bytes); });
+        });
         return dict_descending(ds.clients(), [](const std::vector<DeleteRange>& ranges) {
           py::list runs(ranges.size());
           for (size_t i = 0; i < ranges.size(); ++i) {
@@ -103,10 +122,12 @@ void bind_update(py::module_& m) {
   m.def(
       "validate_update",
       [](py::handle update) {
-        const Bytes bytes = to_bytes(update);
-        decoding("update", [&] {
-          crdtcore::validate_update(bytes);
-          return true;
+        const ReadableBytes bytes(update);
+        without_gil_if_large(bytes.size(), [&] {
+          return decoding("update", [&] {
+            crdtcore::validate_update(bytes.data(), bytes.size());
+            return true;
+          });
         });
       },
       py::arg("update"), "Raises DecodeError unless `update` is a well-formed v1 update.");

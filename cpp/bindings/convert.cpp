@@ -8,6 +8,8 @@
 #include "crdtcore/array.h"
 #include "crdtcore/map.h"
 
+#include "gil.h"
+
 namespace crdtcore::bindings {
 namespace {
 
@@ -238,6 +240,18 @@ Bytes to_bytes(py::handle obj) {
   Bytes out(data, data + view.len);
   PyBuffer_Release(&view);
   return out;
+}
+
+ReadableBytes::ReadableBytes(py::handle obj) {
+  PyObject* p = obj.ptr();
+  if (PyBytes_Check(p)) {  // immutable: read in place
+    data_ = reinterpret_cast<const uint8_t*>(PyBytes_AS_STRING(p));
+    size_ = static_cast<size_t>(PyBytes_GET_SIZE(p));
+    return;
+  }
+  copy_ = to_bytes(obj);
+  data_ = copy_.data();
+  size_ = copy_.size();
 }
 
 }  // namespace crdtcore::bindings

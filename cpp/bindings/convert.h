@@ -70,6 +70,7 @@ Origin transaction_origin(py::handle txn);
 py::str utf8_str(std::string_view utf8);
 
 // The whole text as a Python str, built straight from the UTF-16 items (no UTF-8 copy).
+// Holds the GIL throughout, however long the text: it walks the document (gil.h).
 py::str text_str(const Text& text);
 
 // The UTF-8 bytes of a Python str, without copying (valid while `obj` lives).

@@ -27,6 +27,15 @@ _ROOT_CLASSES = (Text, Array, Map)
 class Doc:
     """A shared document: a dict of named root types that syncs through updates.
 
+    Threads and the GIL: the native calls hold the GIL, with one exception: an update of
+    16 KiB or more is decoded without it (by ``apply_update``, and by the module-level
+    ``validate_update``, ``merge_updates``, ``get_state`` and ``get_update``), so that other
+    threads keep running while it is; integrating it into the document takes the GIL back.
+    Whatever reads or changes a document (``get_update()``, ``str(text)``, ...) holds the GIL
+    throughout: another thread may edit the same document at any moment (a bare editing call
+    takes no lock, even with ``allow_multithreading``), and the GIL is what keeps a reader
+    from meeting a half-made change.
+
     Args:
         init: Root types to create, e.g. ``{"text": Text("hi")}``.
         client_id: This peer's id (random 32-bit when omitted; at most 2**53 - 1).
@@ -374,6 +383,9 @@ class Doc:
 
         Updates may arrive in any order and more than once: parts whose dependencies
         are missing wait as pending and integrate when the gap is filled.
+
+        An update of 16 KiB or more is decoded (and so validated) without the GIL, while
+        other threads run; the document is changed with the GIL held (see ``Doc``).
 
         Args:
             update: The update bytes.

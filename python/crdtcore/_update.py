@@ -1,5 +1,9 @@
 """Operations on update bytes that need no document (Yjs ``utils/updates.js``), and the
-core's decoders of state vectors, delete sets and updates as plain Python data."""
+core's decoders of state vectors, delete sets and updates as plain Python data.
+
+Each is a pure function of its input bytes: from 16 KiB of input on, the native work runs
+without the GIL, so other threads keep running meanwhile (a bytes argument is read in
+place, any other buffer is copied first; see ``Doc``'s paragraph on threads)."""
 
 from __future__ import annotations
 

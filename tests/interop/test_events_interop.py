@@ -206,16 +206,27 @@ def text_delta_utf16(
 def crdtcore_calls(
     doc: Doc, update: bytes, calls: list[Any], texts_before: dict[int, list[tuple[int, int]]]
 ) -> list[Any]:
+    """Applies `update` and returns the deep-observer calls it caused, in Yjs's units.
+
+    One update may commit more than one transaction (the formatting clean-up after a
+    remote transaction is a follow-up transaction of its own): `calls` holds
+    ("$commit", texts) markers, appended by a Doc observer after each transaction's type
+    observers, so each event's text delta is converted against the text as it was
+    before its own transaction.
+    """
     calls.clear()
     doc.apply_update(update)
     result = []
+    before = texts_before
     for root, events in calls:
+        if root == "$commit":
+            before = events
+            continue
         views = []
         for e in events:
             kind = type(e.target).__name__.lower()
             if kind == "text":
-                before = texts_before.get(e.target._identity(), [])
-                delta = text_delta_utf16(e.delta, before)
+                delta = text_delta_utf16(e.delta, before.get(e.target._identity(), []))
             elif kind == "array":
                 delta = e.delta
             else:
@@ -289,6 +300,8 @@ def test_remote_events_match_yjs(events_peer, seed, kind):
     calls: list[Any] = []
     for root, cls in ROOT_TYPES.items():
         doc.get(root, type=cls).observe_deep(lambda events, root=root: calls.append((root, events)))
+    # After each transaction's type observers: the texts as the next transaction finds them.
+    doc.observe(lambda _event: calls.append(("$commit", texts_of(doc))))
     for step, update in enumerate(updates):
         texts_before = texts_of(doc)
         ours = crdtcore_calls(doc, update, calls, texts_before)

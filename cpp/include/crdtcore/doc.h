@@ -15,6 +15,9 @@
 // integrate once the gap is filled.
 //
 // Thread safety: a Doc (and its handles) must be used from one thread at a time.
+// decode_update (update.h), the first half of apply_update, touches no document: it may
+// run on another thread, or while another thread uses the document, and its result be
+// applied later with apply_decoded.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +33,7 @@
 #include "crdtcore/offset_kind.h"
 #include "crdtcore/shared.h"
 #include "crdtcore/state_vector.h"
+#include "crdtcore/update.h"
 
 namespace crdtcore {
 
@@ -109,6 +113,13 @@ class Doc {
   // otherwise in a transaction of its own with `origin` and local == false (Yjs
   // applyUpdate's transactionOrigin).
   void apply_update(const Bytes& update, Origin origin = nullptr);
+  // The second half of apply_update (which is apply_decoded(decode_update(update,
+  // offset_kind()), origin)): integrates an update decoded by decode_update, with the
+  // same transaction rules. Consumes `update` (valid() is false afterwards) unless
+  // it throws InvalidState (another origin's transaction is open). Throws
+  // std::invalid_argument, and changes nothing, when `update` was decoded for another
+  // OffsetKind than offset_kind() or is no longer valid().
+  void apply_decoded(DecodedUpdate&& update, Origin origin = nullptr);
 
   // Pending (not yet integrable) data, for diagnostics and tests.
   bool has_pending() const;

@@ -2,7 +2,9 @@
 // layers (commit hooks of types/), opens transactions (txn/) and moves updates (encoding/).
 #include "crdtcore/doc.h"
 
+#include <memory>
 #include <stdexcept>
+#include <utility>
 
 #include "api/events.h"
 #include "core/branch.h"
@@ -11,6 +13,7 @@
 #include "crdtcore/error.h"
 #include "crdtcore/map.h"
 #include "crdtcore/text.h"
+#include "crdtcore/update.h"
 #include "encoding/doc_codec.h"
 #include "encoding/struct_codec.h"
 #include "txn/transaction.h"
@@ -75,13 +78,23 @@ Bytes Doc::encode_state_as_update(const Bytes* state_vector) const {
 }
 
 void Doc::apply_update(const Bytes& update, Origin origin) {
-  detail::DecodedUpdate decoded =
-      detail::read_update_v1(update, impl_->options.offset_kind);  // throws before any change
-  detail::AutoTxn at(*impl_, origin);
+  apply_decoded(decode_update(update, impl_->options.offset_kind),  // throws before any change
+                origin);
+}
+
+void Doc::apply_decoded(DecodedUpdate&& update, Origin origin) {
+  if (!update.valid()) throw std::invalid_argument("apply_decoded: the update was consumed");
+  if (update.offset_kind() != impl_->options.offset_kind) {
+    // Its strings' cached lengths are in another unit than the document's (content.h).
+    throw std::invalid_argument("apply_decoded: the update was decoded for another offset kind");
+  }
+  detail::AutoTxn at(*impl_, origin);  // may throw InvalidState: `update` stays valid
+  // Taken now: integrating moves parts out of it, so it is consumed even if that throws.
+  const std::unique_ptr<detail::DecodedUpdate> decoded = std::move(update.impl_);
   // A transaction opened by the caller stays local (its own edits must still be
   // forwarded), as in Yjs, where applyUpdate joins an open transaction as it is.
   if (at.owns()) at.t().local = false;
-  detail::integrate_update(*impl_, at.t(), decoded);
+  detail::integrate_update(*impl_, at.t(), *decoded);
   at.done();
 }
 

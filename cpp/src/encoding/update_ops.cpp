@@ -11,6 +11,7 @@
 // Unlike Yjs, which decodes lazily and may stop early, every input is fully
 // validated first (read_update_v1), so malformed input always throws DecodeError.
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -241,7 +242,21 @@ Bytes merge_two_or_more(const std::vector<Bytes>& updates) {
 
 }  // namespace
 
-void validate_update(const Bytes& update) { detail::read_update_v1(update, OffsetKind::Utf16); }
+DecodedUpdate::DecodedUpdate(std::unique_ptr<detail::DecodedUpdate> impl, OffsetKind kind)
+    : impl_(std::move(impl)), kind_(kind) {}
+DecodedUpdate::DecodedUpdate(DecodedUpdate&& other) noexcept = default;
+DecodedUpdate& DecodedUpdate::operator=(DecodedUpdate&& other) noexcept = default;
+DecodedUpdate::~DecodedUpdate() = default;
+
+DecodedUpdate decode_update(const uint8_t* data, size_t size, OffsetKind kind) {
+  return DecodedUpdate(
+      std::make_unique<detail::DecodedUpdate>(detail::read_update_v1(data, size, kind)), kind);
+}
+
+void validate_update(const uint8_t* data, size_t size) {
+  detail::read_update_v1(data, size, OffsetKind::Utf16);
+}
+void validate_update(const Bytes& update) { validate_update(update.data(), update.size()); }
 
 Bytes merge_updates(const std::vector<Bytes>& updates) {
   if (updates.size() == 1) {
