@@ -31,6 +31,9 @@ from ._update import merge_updates as merge_updates
 from ._update import validate_update as validate_update
 from .errors import CrdtcoreError as CrdtcoreError
 from .errors import DecodeError as DecodeError
+from .errors import IndexTypeError as IndexTypeError
+from .errors import KeyTypeError as KeyTypeError
+from .errors import SliceStepError as SliceStepError
 
 # Last: crdtcore.sync imports the names above from this module (a partially initialised
 # one while this import runs), through crdtcore's public surface like every subpackage.
@@ -58,10 +61,13 @@ __all__ = [
     "Doc",
     "EventSubscription",
     "EventTransaction",
+    "IndexTypeError",
+    "KeyTypeError",
     "Map",
     "MapEvent",
     "ProtocolClosedError",
     "ProtocolError",
+    "SliceStepError",
     "StickyIndex",
     "Subscription",
     "SyncProtocol",

@@ -9,6 +9,7 @@ from typing import Any
 from . import _core
 from ._base import _WRAPPERS, BaseType, check_prelim, to_json, wrap
 from ._sticky_index import Assoc, StickyIndex
+from .errors import IndexTypeError
 
 # Iteration reads slices that double from 64 to 65536 elements: the first element comes at
 # once, and a long iteration costs about what one copy of the whole array would.
@@ -275,7 +276,7 @@ class Array(BaseType, _core.Array):
                     self._remove(i, 1)
             return
         if not isinstance(key, int):
-            raise TypeError(f"Array indices must be int or slice, not '{type(key).__name__}'")
+            raise IndexTypeError(f"Array indices must be int or slice, not '{type(key).__name__}'")
         i = key + n if key < 0 else key
         if not 0 <= i < n:
             raise IndexError("Array index out of range")

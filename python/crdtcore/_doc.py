@@ -7,20 +7,20 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from inspect import iscoroutinefunction
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from . import _async, _core
 from ._array import Array
-from ._base import BaseType, check_prelim
+from ._base import _WRAPPERS, BaseType, check_prelim, wrap
 from ._events import EventSubscription
 from ._map import Map
 from ._text import Text
 from ._transaction import NewTransaction, Subscription, Transaction, TransactionEvent
+from .errors import KeyTypeError
 
 T = TypeVar("T", Text, Array, Map)
 
 _MAX_CLIENT_ID = 2**53 - 1
-_ROOT_CLASSES = (Text, Array, Map)
 
 
 class Doc:
@@ -41,6 +41,10 @@ class Doc:
         TypeError: ``client_id`` is not an int or ``guid`` not a str.
         ValueError: ``client_id`` is negative or exceeds 53 bits.
 
+    Attributes:
+        _type_classes: Native handle class -> the Python class this document's shared types
+            are read as (``crdtcore.pycrdt.Doc`` maps them to its own classes).
+
     Example:
         >>> a = Doc({"text": Text("hello")}, client_id=1)
         >>> b = Doc(client_id=2)
@@ -48,6 +52,8 @@ class Doc:
         >>> str(b["text"])
         'hello'
     """
+
+    _type_classes: ClassVar[Mapping[type, type[BaseType]]] = _WRAPPERS
 
     def __init__(
         self,
@@ -166,8 +172,8 @@ class Doc:
         if handle is None:
             raise KeyError(name)
         if type(handle) is _core.Shared:
-            return self.get(name, type=_guess_type(name, handle))
-        return _wrap_root(handle, self)
+            return self.get(name, type=self._guess_type(name, handle))
+        return wrap(handle, self)
 
     def get(self, name: str, *, type: type[T]) -> T:
         """The root ``name`` as ``type``, created empty when absent.
@@ -186,7 +192,7 @@ class Doc:
             'hi'
         """
         _check_name(name)
-        if type not in _ROOT_CLASSES:
+        if type not in self._type_classes.values():
             raise TypeError(f"type must be Text, Array or Map, not {type!r}")
         return type._from_handle(self._native_root(name, type), self)
 
@@ -499,13 +505,28 @@ class Doc:
 
     # -- helpers -----------------------------------------------------------------
 
-    def _native_root(self, name: str, cls: type) -> Any:
+    def _native_root(self, name: str, cls: type[BaseType]) -> Any:
         native = self._native
-        if cls is Text:
+        kind = cls._type_kind
+        if kind == _core.TypeKind.Text:
             return native.get_text(name)
-        if cls is Array:
+        if kind == _core.TypeKind.Array:
             return native.get_array(name)
         return native.get_map(name)
+
+    def _guess_type(self, name: str, handle: _core.Shared) -> type:
+        # A root that arrived untyped: typed from its content, as this document's class.
+        native: type | None = {
+            _core.TypeKind.Map: _core.Map,
+            _core.TypeKind.Text: _core.Text,
+            _core.TypeKind.Array: _core.Array,
+        }.get(handle._guess_kind())
+        if native is None:
+            raise TypeError(
+                f"root {name!r} arrived without a type and holds no content to guess it from; "
+                f"use doc.get({name!r}, type=Text | Array | Map)"
+            )
+        return self._type_classes[native]
 
     def __repr__(self) -> str:
         return f"Doc(client_id={self.client_id}, roots={self.keys()!r})"
@@ -523,28 +544,7 @@ def _check_origin(origin: object) -> None:
 
 def _check_name(name: object) -> None:
     if not isinstance(name, str):
-        raise TypeError(f"root names must be str, not '{type(name).__name__}'")
-
-
-def _wrap_root(handle: Any, doc: Doc) -> Any:
-    for cls in _ROOT_CLASSES:
-        if type(handle) is cls._native:
-            return cls._from_handle(handle, doc)
-    return handle
-
-
-def _guess_type(name: str, handle: _core.Shared) -> type:
-    kind = handle._guess_kind()
-    if kind == _core.TypeKind.Map:
-        return Map
-    if kind == _core.TypeKind.Text:
-        return Text
-    if kind == _core.TypeKind.Array:
-        return Array
-    raise TypeError(
-        f"root {name!r} arrived without a type and holds no content to guess it from; "
-        f"use doc.get({name!r}, type=Text | Array | Map)"
-    )
+        raise KeyTypeError(f"root names must be str, not '{type(name).__name__}'")
 
 
 def _dispatcher(doc_ref: weakref.ref[Doc]) -> Callable[[_core.TransactionResult], None]:
