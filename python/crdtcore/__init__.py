@@ -20,6 +20,7 @@ from ._map import Map as Map
 from ._sticky_index import Assoc as Assoc
 from ._sticky_index import StickyIndex as StickyIndex
 from ._text import Text as Text
+from ._transaction import NewTransaction as NewTransaction
 from ._transaction import Subscription as Subscription
 from ._transaction import Transaction as Transaction
 from ._transaction import TransactionEvent as TransactionEvent
@@ -65,6 +66,7 @@ __all__ = [
     "KeyTypeError",
     "Map",
     "MapEvent",
+    "NewTransaction",
     "ProtocolClosedError",
     "ProtocolError",
     "SliceStepError",

@@ -1,0 +1,72 @@
+"""Doc as pycrdt has it: text positions in UTF-8 bytes, shared types read as this layer's.
+
+A ``crdtcore.pycrdt.Doc`` is a ``crdtcore.Doc`` with two settings changed:
+
+* its offset unit: pycrdt (like yrs) counts text positions in UTF-8 bytes, so
+  ``len(text)``, ``insert``, ``del``, ``format``, deltas and sticky indices do too;
+* its ``_type_classes``: roots, nested types and event targets come back as
+  ``crdtcore.pycrdt.Text``/``Array``/``Map``.
+
+pycrdt's ``doc=`` (wrap a native yrs document) and ``Model=`` (pydantic validation)
+parameters are not offered; subdocuments are not supported (no ``observe_subdocs``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import crdtcore
+
+from ._array import Array
+from ._map import Map
+from ._text import Text
+
+# The offset unit of every crdtcore.pycrdt document (pycrdt's: UTF-8 bytes).
+OFFSET_OPTIONS: dict[str, Any] = {}
+
+_TYPE_CLASSES: dict[type, type[Any]] = {
+    # Native handle class -> the layer's class (crdtcore's own class maps the same handle).
+    base._native: cls
+    for base, cls in ((crdtcore.Text, Text), (crdtcore.Array, Array), (crdtcore.Map, Map))
+}
+
+
+class Doc(crdtcore.Doc):
+    """A shared document (pycrdt's ``Doc``).
+
+    Args:
+        init: Root types to create, e.g. ``{"text": Text("hi")}``.
+        client_id: This peer's id (random when omitted).
+        skip_gc: Keep deleted content instead of garbage-collecting it (None: False).
+        guid: The document's globally unique id (a random UUID4 when omitted).
+        allow_multithreading: Let several threads use the document (see crdtcore.Doc).
+
+    Raises:
+        KeyTypeError: A root name in ``init`` is not a str (a RuntimeError, as in pycrdt).
+
+    Example:
+        >>> doc = Doc({"text": Text("hello")})
+        >>> isinstance(doc["text"], Text)
+        True
+    """
+
+    _type_classes: ClassVar[Mapping[type, type[Any]]] = _TYPE_CLASSES
+
+    def __init__(
+        self,
+        init: Mapping[str, Any] | None = None,
+        *,
+        client_id: int | None = None,
+        skip_gc: bool | None = None,
+        guid: str | None = None,
+        allow_multithreading: bool = False,
+    ) -> None:
+        super().__init__(
+            init,
+            client_id=client_id,
+            skip_gc=bool(skip_gc),
+            guid=guid,
+            allow_multithreading=allow_multithreading,
+            **OFFSET_OPTIONS,
+        )
