@@ -30,6 +30,7 @@ from ._update import get_state as get_state
 from ._update import get_update as get_update
 from ._update import merge_updates as merge_updates
 from ._update import validate_update as validate_update
+from .errors import ArgumentTypeError as ArgumentTypeError
 from .errors import CrdtcoreError as CrdtcoreError
 from .errors import DecodeError as DecodeError
 from .errors import IndexTypeError as IndexTypeError
@@ -52,6 +53,7 @@ from .sync import read_message as read_message
 from .sync import write_message as write_message
 
 __all__ = [
+    "ArgumentTypeError",
     "Array",
     "ArrayEvent",
     "Assoc",

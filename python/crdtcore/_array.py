@@ -190,6 +190,7 @@ class Array(BaseType, _core.Array):
             >>> a.pop(), a.pop(0), a.to_py()
             (3, 1, [2])
         """
+        _check_index(index)
         with self.doc.transaction():
             n = len(self)
             i = index + n if index < 0 else index

@@ -16,7 +16,7 @@ from ._events import EventSubscription
 from ._map import Map
 from ._text import Text
 from ._transaction import NewTransaction, Subscription, Transaction, TransactionEvent
-from .errors import KeyTypeError
+from .errors import ArgumentTypeError, KeyTypeError
 
 T = TypeVar("T", Text, Array, Map)
 
@@ -38,7 +38,8 @@ class Doc:
             but joins a transaction another thread has open.
 
     Raises:
-        TypeError: ``client_id`` is not an int or ``guid`` not a str.
+        ArgumentTypeError: ``client_id`` is not an int, ``guid`` not a str or ``skip_gc``
+            not a bool (a TypeError, and a ValueError as in pycrdt).
         ValueError: ``client_id`` is negative or exceeds 53 bits.
 
     Attributes:
@@ -66,13 +67,17 @@ class Doc:
     ) -> None:
         if client_id is not None:
             if isinstance(client_id, bool) or not isinstance(client_id, int):
-                raise TypeError(f"client_id must be an int, not '{type(client_id).__name__}'")
+                raise ArgumentTypeError(
+                    f"client_id must be an int, not '{type(client_id).__name__}'"
+                )
             if client_id > _MAX_CLIENT_ID:
                 raise ValueError("client_id cannot overflow 53 bits")
             if client_id < 0:
                 raise ValueError("client_id must not be negative")
         if guid is not None and not isinstance(guid, str):
-            raise TypeError(f"guid must be a str, not '{type(guid).__name__}'")
+            raise ArgumentTypeError(f"guid must be a str, not '{type(guid).__name__}'")
+        if not isinstance(skip_gc, bool):
+            raise ArgumentTypeError(f"skip_gc must be a bool, not '{type(skip_gc).__name__}'")
         self._native = _core.Doc(client_id, not skip_gc, guid)
         # Reused for every origin-less transaction. The transaction state itself (open
         # or not, depth, which one is committing) is the native document's.

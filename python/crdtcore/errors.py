@@ -4,10 +4,13 @@ crdtcore's own classes::
 
     Exception
     └── CrdtcoreError           base of crdtcore's own exception classes
+        ├── ArgumentTypeError   also a TypeError and a ValueError: a Doc() argument of the
+        │                       wrong type (client_id, guid, skip_gc; pycrdt: ValueError)
         ├── KeyTypeError        also a TypeError and a RuntimeError: a Map key or root name
         │                       that is not a str (pycrdt raises RuntimeError there)
-        ├── IndexTypeError      also a TypeError and a RuntimeError: an Array index that is
-        │                       neither an int nor a slice (pycrdt: RuntimeError)
+        ├── IndexTypeError      also a TypeError and a RuntimeError: an Array index (or a
+        │                       crdtcore.pycrdt Text index) that is neither an int nor a
+        │                       slice (pycrdt: RuntimeError)
         ├── SliceStepError      also a ValueError and a RuntimeError: a Text slice with a
         │                       step (pycrdt: RuntimeError)
         ├── DecodeError         also a ValueError: malformed update or state-vector bytes;
@@ -33,7 +36,8 @@ Everything else is a built-in exception, raised where Python containers raise it
   ``TypeError``).
 
 Where pycrdt raises another built-in type than crdtcore for the same mistake, crdtcore's
-class derives from both (``KeyTypeError``, ``IndexTypeError``, ``SliceStepError``), so
+class derives from both (``ArgumentTypeError``, ``KeyTypeError``, ``IndexTypeError``,
+``SliceStepError``), so
 ``except`` clauses written for either library catch it.
 * ``IndexError``: an index outside a Text or an Array.
 * ``KeyError``: a missing Map key or root name.
@@ -74,6 +78,20 @@ class DecodeError(CrdtcoreError, ValueError):
     """
 
 
+class ArgumentTypeError(CrdtcoreError, TypeError, ValueError):
+    """A ``Doc()`` argument of the wrong type: ``client_id``, ``guid`` or ``skip_gc``.
+
+    Also a ``ValueError``, the type pycrdt raises for it ("client_id must be ...").
+
+    Example:
+        >>> try:
+        ...     Doc(guid=1)
+        ... except ValueError as error:  # pycrdt's type; TypeError catches it too
+        ...     print(error)
+        guid must be a str, not 'int'
+    """
+
+
 class KeyTypeError(CrdtcoreError, TypeError, RuntimeError):
     """A Map key or a root name that is not a ``str``.
 
@@ -89,7 +107,7 @@ class KeyTypeError(CrdtcoreError, TypeError, RuntimeError):
 
 
 class IndexTypeError(CrdtcoreError, TypeError, RuntimeError):
-    """An Array index that is neither an ``int`` nor a slice.
+    """An Array index (or a crdtcore.pycrdt Text index) that is neither an ``int`` nor a slice.
 
     Also a ``RuntimeError``, the type pycrdt raises for it ("Index must be of type integer").
 

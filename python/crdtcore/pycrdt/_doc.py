@@ -14,7 +14,7 @@ parameters are not offered; subdocuments are not supported (no ``observe_subdocs
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_origin
 
 import crdtcore
 
@@ -65,8 +65,21 @@ class Doc(crdtcore.Doc):
         super().__init__(
             init,
             client_id=client_id,
-            skip_gc=bool(skip_gc),
+            skip_gc=False if skip_gc is None else skip_gc,
             guid=guid,
             allow_multithreading=allow_multithreading,
             **OFFSET_OPTIONS,
         )
+
+    def get(self, name: str, *, type: Any) -> Any:
+        """The root ``name`` as ``type`` (Text, Array, Map, or ``Array[int]``-style aliases),
+        created empty when absent.
+
+        Raises:
+            TypeError: ``type`` is not Text/Array/Map, or the root has another type.
+
+        Example:
+            >>> Doc().get("numbers", type=Array[int]).to_py()
+            []
+        """
+        return super().get(name, type=get_origin(type) or type)

@@ -13,8 +13,10 @@ only what pycrdt does differently:
 
 from __future__ import annotations
 
+from typing import Any
+
 import crdtcore
-from crdtcore import SliceStepError
+from crdtcore import IndexTypeError, SliceStepError
 from crdtcore import TextEvent as TextEvent
 
 from ._base import PycrdtType
@@ -46,8 +48,26 @@ class Text(PycrdtType, crdtcore.Text):
 
         Raises:
             SliceStepError: The slice has a step.
+            IndexTypeError: ``key`` is neither an int nor a slice.
             IndexError: The position is outside the text.
         """
-        if isinstance(key, slice) and key.step not in (None, 1):
-            raise SliceStepError("Text slices cannot have a step")
+        if isinstance(key, slice):
+            if key.step not in (None, 1):
+                raise SliceStepError("Text slices cannot have a step")
+        elif not isinstance(key, int):
+            raise IndexTypeError(f"Text indices must be int or slice, not '{type(key).__name__}'")
         super().__delitem__(key)
+
+    def format(self, start: int, stop: int, attrs: dict[str, Any]) -> None:
+        """Sets (None: removes) formatting attributes from ``start`` to ``stop`` (excluded).
+
+        As in pycrdt, ``stop`` past the end stops at the end (crdtcore's Text raises
+        IndexError there) and an empty range does nothing.
+
+        Raises:
+            IndexError: ``start`` is negative.
+            TypeError: An attribute value cannot be stored.
+        """
+        stop = min(stop, len(self))
+        if stop > start:
+            super().format(start, stop, attrs)

@@ -149,6 +149,7 @@ class TypedArray(Typed, Generic[T]):
         ([{'x': 3}], 1)
     """
 
+    type: T  # subclasses declare the element type here
     _: Array
 
     def __init__(self, array: "TypedArray[Any] | Array | None" = None) -> None:
