@@ -1,4 +1,4 @@
-"""One side of a pycrdt-websocket exchange, run as a subprocess by test_libraries.py.
+"""One side of a pycrdt-websocket exchange, run as a subprocess by test_pycrdt_libraries.py.
 
     python ws_peer.py server crdtcore|pycrdt
         Serves pycrdt-websocket's WebsocketServer on 127.0.0.1 (a free port, printed as
