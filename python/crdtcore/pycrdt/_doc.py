@@ -5,7 +5,10 @@ A ``crdtcore.pycrdt.Doc`` is a ``crdtcore.Doc`` with two settings changed:
 * its offset unit: pycrdt (like yrs) counts text positions in UTF-8 bytes, so
   ``len(text)``, ``insert``, ``del``, ``format``, deltas and sticky indices do too;
 * its ``_type_classes``: roots, nested types and event targets come back as
-  ``crdtcore.pycrdt.Text``/``Array``/``Map``.
+  ``crdtcore.pycrdt.Text``/``Array``/``Map``;
+* ``observe``: as in pycrdt, when sync callbacks raise, every callback still runs and the
+  errors are raised together after the commit, as ``ExceptionGroup("Observer callback
+  error", [...])`` (crdtcore's Doc re-raises the first error itself).
 
 pycrdt's ``doc=`` (wrap a native yrs document) and ``Model=`` (pydantic validation)
 parameters are not offered; subdocuments are not supported (no ``observe_subdocs``).
@@ -13,7 +16,8 @@ parameters are not offered; subdocuments are not supported (no ``observe_subdocs
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from inspect import iscoroutinefunction
 from typing import Any, ClassVar, get_origin
 
 import crdtcore
@@ -70,6 +74,9 @@ class Doc(crdtcore.Doc):
             allow_multithreading=allow_multithreading,
             **OFFSET_OPTIONS,
         )
+        # The sync observers, called by one crdtcore observer (see observe()).
+        self._sync_observers: dict[crdtcore.Subscription, Callable[..., Any]] = {}
+        self._fan_out: crdtcore.Subscription | None = None
 
     def get(self, name: str, *, type: Any) -> Any:
         """The root ``name`` as ``type`` (Text, Array, Map, or ``Array[int]``-style aliases),
@@ -83,3 +90,55 @@ class Doc(crdtcore.Doc):
             []
         """
         return super().get(name, type=get_origin(type) or type)
+
+    def observe(self, callback: Callable[..., Any]) -> crdtcore.Subscription:
+        """Calls ``callback(event)`` after each committed transaction that changed something.
+
+        Sync callbacks all run; those that raised are raised after the commit as one
+        ``ExceptionGroup("Observer callback error", errors)``, as in pycrdt. Coroutine
+        functions run as in crdtcore (awaited when the ``async with`` transaction exits).
+
+        Returns:
+            A Subscription for ``unobserve``.
+
+        Example:
+            >>> doc = Doc()
+            >>> def fail(event):
+            ...     raise ValueError("no")
+            >>> sub = doc.observe(fail)
+            >>> try:
+            ...     doc["t"] = Text("x")
+            ... except* ValueError as group:
+            ...     print(group.exceptions)
+            (ValueError('no'),)
+        """
+        if iscoroutinefunction(callback):
+            return super().observe(callback)
+        subscription = crdtcore.Subscription(callback)
+        self._sync_observers[subscription] = callback
+        if self._fan_out is None:
+            self._fan_out = super().observe(self._call_sync_observers)
+        return subscription
+
+    def unobserve(self, subscription: crdtcore.Subscription) -> None:
+        """Removes a callback registered by ``observe``.
+
+        Raises:
+            ValueError: ``subscription`` is not registered on this document.
+        """
+        if self._sync_observers.pop(subscription, None) is None:
+            super().unobserve(subscription)
+            return
+        if not self._sync_observers and self._fan_out is not None:
+            super().unobserve(self._fan_out)
+            self._fan_out = None
+
+    def _call_sync_observers(self, event: crdtcore.TransactionEvent) -> None:
+        errors: list[Exception] = []
+        for callback in list(self._sync_observers.values()):
+            try:
+                callback(event)
+            except Exception as error:  # every callback runs; raised together below
+                errors.append(error)
+        if errors:
+            raise ExceptionGroup("Observer callback error", errors)

@@ -225,3 +225,44 @@ def test_sticky_index_in_an_array() -> None:
     index = array.sticky_index(2)
     array.insert(0, "x")
     assert array[index.get_index()] == 2
+
+
+def test_doc_observer_errors_raise_together_after_the_commit() -> None:
+    values: list[str] = []
+
+    def ok(event: TransactionEvent) -> None:
+        values.append("ok")
+
+    def fail_runtime(event: TransactionEvent) -> None:
+        values.append("runtime")
+        raise RuntimeError("error1")
+
+    def fail_value(event: TransactionEvent) -> None:
+        values.append("value")
+        raise ValueError("error2")
+
+    doc = Doc()
+    text = doc.get("text", type=Text)
+    for callback in (ok, fail_runtime, fail_value):
+        doc.observe(callback)
+    with pytest.raises(ExceptionGroup, match="Observer callback error") as info:
+        text += "hello"
+    assert info.group_contains(RuntimeError, match="error1")
+    assert info.group_contains(ValueError, match="error2")
+    assert values == ["ok", "runtime", "value"]
+    assert str(text) == "hello"  # committed
+    remote = Doc()
+    remote.apply_update(doc.get_update())
+    assert str(remote.get("text", type=Text)) == "hello"
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["", "._array", "._awareness", "._doc", "._install", "._map", "._sync", "._text", "._typed"],
+)
+def test_docstring_examples_run(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module("crdtcore.pycrdt" + module))
+    assert result.failed == 0 and result.attempted > 0
