@@ -3,14 +3,15 @@
 // The Python crdtcore.Doc (python/crdtcore/_doc.py) owns one _core.Doc and adds roots
 // as a dict, prelim types and observer fan-out; transactions are the core's, entered
 // through _core.TransactionBase (fast_calls.cpp). This layer only forwards to crdtcore::Doc; the
-// document always counts Text positions in code points (OffsetKind::CodePoint), Python's str
-// indices.
+// document counts Text positions in the OffsetKind it is made with (crdtcore.Doc passes code
+// points, Python's str indices, unless told otherwise).
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include <pybind11/functional.h>
+#include <pybind11/native_enum.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -30,11 +31,12 @@ struct PyTransactionResult {
   std::shared_ptr<const TransactionResult> result;
 };
 
-Doc make_doc(std::optional<uint64_t> client_id, bool gc, std::optional<std::string> guid) {
+Doc make_doc(std::optional<uint64_t> client_id, bool gc, std::optional<std::string> guid,
+             OffsetKind offset_kind) {
   DocOptions options;
   options.client_id = client_id;
   options.gc = gc;
-  options.offset_kind = OffsetKind::CodePoint;
+  options.offset_kind = offset_kind;
   if (guid) options.guid = *guid;
   return Doc(options);
 }
@@ -72,12 +74,20 @@ void bind_transaction_result(py::module_& m) {
 void bind_doc(py::module_& m) {
   bind_transaction_result(m);
 
+  py::native_enum<OffsetKind>(m, "OffsetKind", "enum.IntEnum",
+                              "Unit of a document's Text indices (crdtcore/offset_kind.h).")
+      .value("Utf16", OffsetKind::Utf16)
+      .value("CodePoint", OffsetKind::CodePoint)
+      .value("Utf8", OffsetKind::Utf8)
+      .finalize();
+
   py::class_<Doc>(m, "Doc", "Native Yjs document (see crdtcore.Doc).")
       .def(py::init(&make_doc), py::arg("client_id") = py::none(), py::arg("gc") = true,
-           py::arg("guid") = py::none())
+           py::arg("guid") = py::none(), py::arg("offset_kind") = OffsetKind::CodePoint)
       .def_property_readonly("client_id", &Doc::client_id)
       .def_property_readonly("guid", &Doc::guid)
       .def_property_readonly("gc_enabled", &Doc::gc_enabled)
+      .def_property_readonly("offset_kind", &Doc::offset_kind)
       .def("get_text", [](Doc& d, const std::string& name) { return d.get_text(name); })
       .def("get_array", [](Doc& d, const std::string& name) { return d.get_array(name); })
       .def("get_map", [](Doc& d, const std::string& name) { return d.get_map(name); })

@@ -1,8 +1,8 @@
 // bind_sticky_index.cpp — native _core.StickyIndex (crdtcore/sticky_index.h).
 //
 // The Python crdtcore.StickyIndex (python/crdtcore/_sticky_index.py) wraps one of these
-// and adds the sequence it belongs to. Indices are the document's unit (code points for
-// Text). No CRDT logic lives here.
+// and adds the sequence it belongs to. Indices are the document's offset unit (code points
+// unless the Doc was made with another OffsetKind). No CRDT logic lives here.
 #include <cstdint>
 #include <optional>
 

@@ -6,8 +6,9 @@
 // dispatcher). A default-constructed handle is a prelim (not integrated):
 // every call on it raises RuntimeError, and _bind() attaches it to a shared type once
 // the Python layer has inserted it somewhere. Methods whose name starts with "_" are
-// private helpers of the Python layer. Indices are code points for Text (the Python
-// Doc uses OffsetKind::CodePoint) and elements for Array; no CRDT logic lives here.
+// private helpers of the Python layer. Text indices are in the document's offset unit
+// (code points unless the Doc was made with another OffsetKind) and elements for Array;
+// no CRDT logic lives here.
 #include <string>
 #include <utility>
 #include <vector>
@@ -98,7 +99,7 @@ void bind_text(py::module_& m) {
       .def("_bind", [](Text& self, const Shared& other) { self = other.as_text(); })
       .def(
           "__len__", [](const Text& t) { return integrated(t, "Text").length(); },
-          "Number of characters (Unicode code points).")
+          "Length in the document's offset unit (code points by default).")
       .def("_str", [](const Text& t) { return text_str(integrated(t, "Text")); })
       .def(
           "insert_embed",
@@ -145,7 +146,7 @@ Example:
           R"doc(Applies formatting to the characters in [start, stop).
 
 Args:
-    start: First character to format (code points).
+    start: First character to format (in the document's offset unit).
     stop: End of the range, excluded; ``stop <= start`` formats nothing.
     attrs: Attributes to set; a key whose value is None is removed.
 
@@ -174,10 +175,13 @@ Example:
             return utf8_str(t.slice(i, i + 1));
           },
           py::arg("key"),
-          R"doc(One character (``t[i]``) or a substring (``t[a:b]``), in code points.
+          R"doc(One character (``t[i]``) or a substring (``t[a:b]``), in the document's offset unit.
+
+``t[i]`` is ``t[i:i + 1]``: with UTF-8 or UTF-16 offsets that is one unit, so it fails for a
+character that takes more than one.
 
 Raises:
-    IndexError: The index is outside the text.
+    IndexError: The index is outside the text, or a bound falls inside a character (UTF-8).
     RuntimeError: The text is not integrated into a document yet.
 )doc")
       .def("_diff", [](const Text& t) {

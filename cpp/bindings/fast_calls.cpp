@@ -107,13 +107,14 @@ PyMethodDef kTextInsertDef = {
 Inserts a string.
 
 Args:
-    index: Where to insert, in characters (code points), 0 <= index <= len(text).
+    index: Where to insert, in the document's offset unit (code points by default),
+        0 <= index <= len(text).
     value: The string to insert.
     attrs: Formatting of the inserted text. When omitted the text takes the formatting in
         effect at ``index``; a dict applies exactly those attributes.
 
 Raises:
-    IndexError: ``index`` is outside the text.
+    IndexError: ``index`` is outside the text or inside a character (UTF-8 offsets).
     TypeError: ``value`` is not a str or an attribute value cannot be stored.
     RuntimeError: The text is not integrated into a document yet.
 
@@ -126,10 +127,11 @@ Example:
 
 PyMethodDef kTextDelitemDef = {
     "__delitem__", text_delitem, METH_O,
-    R"doc(Deletes one character (``del t[i]``) or a slice (``del t[a:b]``), in code points.
+    R"doc(Deletes one unit (``del t[i]``) or a slice (``del t[a:b]``), in the document's offset
+unit (code points by default: one character).
 
 Raises:
-    IndexError: The index is outside the text.
+    IndexError: The index is outside the text, or a bound falls inside a character (UTF-8).
     ValueError: The slice has a step other than 1.
     RuntimeError: The text is not integrated into a document yet.
 )doc"};

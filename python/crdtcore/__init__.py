@@ -17,6 +17,7 @@ from ._events import EventTransaction as EventTransaction
 from ._events import MapEvent as MapEvent
 from ._events import TextEvent as TextEvent
 from ._map import Map as Map
+from ._offset_kind import OffsetKind as OffsetKind
 from ._sticky_index import Assoc as Assoc
 from ._sticky_index import StickyIndex as StickyIndex
 from ._text import Text as Text
@@ -69,6 +70,7 @@ __all__ = [
     "Map",
     "MapEvent",
     "NewTransaction",
+    "OffsetKind",
     "ProtocolClosedError",
     "ProtocolError",
     "SliceStepError",

@@ -1,6 +1,7 @@
 """Stub of crdtcore._core, the native module (cpp/bindings). Use the crdtcore package.
 
-Text positions are code points (the native Doc counts in OffsetKind::CodePoint).
+Text positions are in the document's OffsetKind (code points unless the Doc is made with
+another one).
 Methods starting with "_" are private helpers of the Python layer.
 """
 
@@ -23,6 +24,13 @@ class TypeKind(enum.IntEnum):
     XmlHook = 5
     XmlText = 6
     Undefined = 255
+
+class OffsetKind(enum.IntEnum):
+    """Unit of a document's Text indices (crdtcore/offset_kind.h)."""
+
+    Utf16 = 0
+    CodePoint = 1
+    Utf8 = 2
 
 class Shared:
     """Native handle to a shared type; a default-constructed one is a prelim."""
@@ -135,7 +143,11 @@ class Doc:
     """Native Yjs document."""
 
     def __init__(
-        self, client_id: int | None = None, gc: bool = True, guid: str | None = None
+        self,
+        client_id: int | None = None,
+        gc: bool = True,
+        guid: str | None = None,
+        offset_kind: OffsetKind = OffsetKind.CodePoint,
     ) -> None: ...
     @property
     def client_id(self) -> int: ...
@@ -143,6 +155,8 @@ class Doc:
     def guid(self) -> str: ...
     @property
     def gc_enabled(self) -> bool: ...
+    @property
+    def offset_kind(self) -> OffsetKind: ...
     def get_text(self, name: str) -> Text: ...
     def get_array(self, name: str) -> Array: ...
     def get_map(self, name: str) -> Map: ...

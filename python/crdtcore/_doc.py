@@ -14,6 +14,7 @@ from ._array import Array
 from ._base import _WRAPPERS, BaseType, check_prelim, wrap
 from ._events import EventSubscription
 from ._map import Map
+from ._offset_kind import _FROM_NATIVE, OffsetKind
 from ._text import Text
 from ._transaction import NewTransaction, Subscription, Transaction, TransactionEvent
 from .errors import ArgumentTypeError, KeyTypeError
@@ -36,11 +37,17 @@ class Doc:
             joins one of this thread; ``new_transaction()`` always). Each thread should
             edit inside ``with doc.transaction():``; a bare editing call runs atomically
             but joins a transaction another thread has open.
+        offset_kind: The unit of every Text index and length (``OffsetKind`` or its
+            value as a str): ``"code_point"`` (default, Python ``str`` indices),
+            ``"utf8"`` (bytes, as pycrdt) or ``"utf16"`` (as Yjs). The updates are the
+            same in every unit.
 
     Raises:
         ArgumentTypeError: ``client_id`` is not an int, ``guid`` not a str or ``skip_gc``
             not a bool (a TypeError, and a ValueError as in pycrdt).
-        ValueError: ``client_id`` is negative or exceeds 53 bits.
+        TypeError: ``offset_kind`` is neither an OffsetKind nor a str.
+        ValueError: ``client_id`` is negative or exceeds 53 bits, or ``offset_kind``
+            names no unit.
 
     Attributes:
         _type_classes: Native handle class -> the Python class this document's shared types
@@ -64,7 +71,9 @@ class Doc:
         skip_gc: bool = False,
         guid: str | None = None,
         allow_multithreading: bool = False,
+        offset_kind: OffsetKind | str = OffsetKind.CODE_POINT,
     ) -> None:
+        kind = OffsetKind.parse(offset_kind)
         if client_id is not None:
             if isinstance(client_id, bool) or not isinstance(client_id, int):
                 raise ArgumentTypeError(
@@ -78,7 +87,7 @@ class Doc:
             raise ArgumentTypeError(f"guid must be a str, not '{type(guid).__name__}'")
         if not isinstance(skip_gc, bool):
             raise ArgumentTypeError(f"skip_gc must be a bool, not '{type(skip_gc).__name__}'")
-        self._native = _core.Doc(client_id, not skip_gc, guid)
+        self._native = _core.Doc(client_id, not skip_gc, guid, kind._native)
         # Reused for every origin-less transaction. The transaction state itself (open
         # or not, depth, which one is committing) is the native document's.
         self._plain_txn = Transaction(self)
@@ -112,6 +121,16 @@ class Doc:
             42
         """
         return self._native.client_id
+
+    @property
+    def offset_kind(self) -> OffsetKind:
+        """The unit of this document's Text indices and lengths.
+
+        Example:
+            >>> Doc().offset_kind, Doc(offset_kind="utf8").offset_kind
+            (<OffsetKind.CODE_POINT: 'code_point'>, <OffsetKind.UTF8: 'utf8'>)
+        """
+        return _FROM_NATIVE[self._native.offset_kind]
 
     @property
     def guid(self) -> str:

@@ -10,7 +10,9 @@ observers, then the deep observers, then ``Doc.observe``. Callbacks take ``()``,
 Exceptions raised by callbacks do not stop the other callbacks nor the commit; once the
 transaction has fully committed they are raised together as an ``ExceptionGroup``.
 
-Indices and lengths count code points (Python ``str`` indices), as the rest of the API.
+Indices and lengths count in the document's offset unit, as the rest of the API: code
+points (Python ``str`` indices) by default, UTF-8 bytes or UTF-16 units when the document
+was made with ``offset_kind="utf8"`` or ``"utf16"``.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ names the character (or element) next to the position instead, so it resolves to
 the same place after any local or remote edit. Its bytes (``encode``) and JSON
 (``to_json``) are Yjs's ``encodeRelativePosition`` and ``relativePositionToJSON``, so
 positions travel between crdtcore and Yjs clients (y-codemirror, y-prosemirror)
-unchanged. Text indices are Python ``str`` indices (code points), as everywhere in
-crdtcore; the ids inside count UTF-16 units, as in Yjs.
+unchanged. Text indices are in the document's offset unit (Python ``str`` indices, i.e.
+code points, by default), as everywhere in crdtcore; the ids inside count UTF-16 units,
+as in Yjs, so a position means the same place whatever unit made it.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ class StickyIndex:
 
         Args:
             sequence: An integrated Text or Array.
-            index: A position from 0 to ``len(sequence)`` (code points for Text).
+            index: A position from 0 to ``len(sequence)`` (for Text in the document's
+                offset unit; IndexError inside a UTF-8 character).
             assoc: ``Assoc.AFTER`` sticks to the character after the position,
                 ``Assoc.BEFORE`` to the one before it.
 

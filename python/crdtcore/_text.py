@@ -1,9 +1,12 @@
 """Text: collaborative rich text, like a Python ``str`` (Yjs YText).
 
-Every index and length is a Python ``str`` index (Unicode code points), also for
-emoji and other characters outside the BMP; on the wire they are UTF-16 units, as
-in Yjs. ``insert``, ``insert_embed``, ``format``, ``len``, ``t[i]``, ``t[a:b]`` and
-``del t[...]`` are implemented by the native base class (see _core.pyi).
+Every index and length is in the document's offset unit (``Doc(offset_kind=...)``,
+_offset_kind.py): by default a Python ``str`` index (Unicode code points), also for
+emoji and other characters outside the BMP; UTF-8 bytes or UTF-16 units when the
+document was made so. On the wire they are UTF-16 units, as in Yjs. ``insert``,
+``insert_embed``, ``format``, ``len``, ``t[i]``, ``t[a:b]`` and ``del t[...]`` are
+implemented by the native base class (see _core.pyi); ``t[i]`` and ``del t[i]`` take
+one unit, which with UTF-8 or UTF-16 offsets can be part of a character (IndexError).
 """
 
 from __future__ import annotations
@@ -193,7 +196,7 @@ class Text(BaseType, _core.Text):
         ``{"insert": s, "attributes"?: {...}}`` inserts with exactly those attributes
         (none when absent: inserted text never inherits formatting here);
         ``{"retain": n, "attributes"?: {...}}`` skips (and formats) ``n`` characters;
-        ``{"delete": n}`` deletes ``n`` characters. Retains and deletes past the end
+        ``{"delete": n}`` deletes ``n`` characters (``n`` in the document's offset unit). Retains and deletes past the end
         stop at the end (where Yjs would pad a formatted retain with newlines).
 
         Args:
@@ -209,7 +212,9 @@ class Text(BaseType, _core.Text):
             >>> doc["t"].to_delta()
             [{'insert': 'hello'}, {'insert': '!', 'attributes': {'b': True}}]
         """
-        with self.doc.transaction():
+        doc = self.doc
+        units = doc.offset_kind.units
+        with doc.transaction():
             pos = 0
             for op in delta:
                 attrs = op.get("attributes") or {}
@@ -218,7 +223,7 @@ class Text(BaseType, _core.Text):
                     if isinstance(value, str):
                         if value:
                             self.insert(pos, value, attrs)
-                            pos += len(value)
+                            pos += units(value)
                     else:
                         self.insert_embed(pos, value, attrs)
                         pos += 1

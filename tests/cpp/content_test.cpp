@@ -25,7 +25,7 @@ Bytes write(const Content& c, uint64_t offset = 0) {
 
 Content read(const Bytes& b, uint8_t ref) {
   Lib0Reader r(b);
-  Content c = read_content_v1(r, ref);
+  Content c = read_content_v1(r, ref, OffsetKind::CodePoint);
   EXPECT_TRUE(r.at_end());
   return c;
 }
@@ -52,8 +52,8 @@ TEST(Content, RefsMatchWireConstants) {
 }
 
 TEST(Content, LengthsCountYjsUnits) {
-  EXPECT_EQ(content_length(make_content_string(kTwoEmoji)), 4u);
-  EXPECT_EQ(make_content_string(kTwoEmoji).cp_len, 2u);
+  EXPECT_EQ(content_length(make_content_string(kTwoEmoji, OffsetKind::CodePoint)), 4u);
+  EXPECT_EQ(make_content_string(kTwoEmoji, OffsetKind::CodePoint).offset_len, 2u);
   EXPECT_EQ(content_length(ContentDeleted{7}), 7u);
   EXPECT_EQ(content_length(ContentAny{{Value::integer(1), Value::null()}}), 2u);
   EXPECT_EQ(content_length(ContentBinary{{1, 2, 3}}), 1u);
@@ -71,61 +71,63 @@ TEST(Content, CountableAndSplittableKinds) {
 }
 
 TEST(ContentSplice, StringOnCodePointBoundary) {
-  Content c = make_content_string(u"a\U0001F600b");
-  Content right = content_splice(c, 3);
+  Content c = make_content_string(u"a\U0001F600b", OffsetKind::CodePoint);
+  Content right = content_splice(c, 3, OffsetKind::CodePoint);
   EXPECT_EQ(std::get<ContentString>(c).str, u"a\U0001F600");
-  EXPECT_EQ(std::get<ContentString>(c).cp_len, 2u);
+  EXPECT_EQ(std::get<ContentString>(c).offset_len, 2u);
   EXPECT_EQ(std::get<ContentString>(right).str, u"b");
 }
 
 TEST(ContentSplice, StringInsideSurrogatePairReplacesBothHalves) {
-  Content c = make_content_string(u"a\U0001F600b");
-  Content right = content_splice(c, 2);
+  Content c = make_content_string(u"a\U0001F600b", OffsetKind::CodePoint);
+  Content right = content_splice(c, 2, OffsetKind::CodePoint);
   EXPECT_EQ(std::get<ContentString>(c).str, u"a\uFFFD");
   EXPECT_EQ(std::get<ContentString>(right).str, u"\uFFFDb");
-  EXPECT_EQ(std::get<ContentString>(right).cp_len, 2u);
+  EXPECT_EQ(std::get<ContentString>(right).offset_len, 2u);
   EXPECT_EQ(write(c), (Bytes{4, 97, 239, 191, 189}));
 }
 
 TEST(ContentSplice, DeletedAnyAndJson) {
   Content d = ContentDeleted{5};
-  EXPECT_EQ(std::get<ContentDeleted>(content_splice(d, 2)).len, 3u);
+  EXPECT_EQ(std::get<ContentDeleted>(content_splice(d, 2, OffsetKind::CodePoint)).len, 3u);
   EXPECT_EQ(std::get<ContentDeleted>(d).len, 2u);
 
   Content a = ContentAny{{Value::integer(1), Value::integer(2), Value::integer(3)}};
-  const Content ra = content_splice(a, 1);
+  const Content ra = content_splice(a, 1, OffsetKind::CodePoint);
   EXPECT_EQ(std::get<ContentAny>(a).values, (std::vector<Value>{Value::integer(1)}));
   EXPECT_EQ(std::get<ContentAny>(ra).values,
             (std::vector<Value>{Value::integer(2), Value::integer(3)}));
 
   Content j = ContentJson{{Value::undefined(), Value::null()}};
-  const Content rj = content_splice(j, 1);
+  const Content rj = content_splice(j, 1, OffsetKind::CodePoint);
   EXPECT_TRUE(std::get<ContentJson>(j).values[0].is_undefined());
   EXPECT_TRUE(std::get<ContentJson>(rj).values[0].is_null());
 }
 
 TEST(ContentMerge, SameMergeableKindAppends) {
-  Content s = make_content_string(u"ab");
-  EXPECT_TRUE(content_try_merge(s, make_content_string(u"\U0001F600")));
+  Content s = make_content_string(u"ab", OffsetKind::CodePoint);
+  EXPECT_TRUE(content_try_merge(s, make_content_string(u"\U0001F600", OffsetKind::CodePoint),
+                                OffsetKind::CodePoint));
   EXPECT_EQ(std::get<ContentString>(s).str, u"ab\U0001F600");
-  EXPECT_EQ(std::get<ContentString>(s).cp_len, 3u);
+  EXPECT_EQ(std::get<ContentString>(s).offset_len, 3u);
 
   Content d = ContentDeleted{2};
-  EXPECT_TRUE(content_try_merge(d, ContentDeleted{3}));
+  EXPECT_TRUE(content_try_merge(d, ContentDeleted{3}, OffsetKind::CodePoint));
   EXPECT_EQ(std::get<ContentDeleted>(d).len, 5u);
 }
 
 TEST(ContentMerge, LoneSurrogatesJoinIntoOneCodePoint) {
-  Content s = make_content_string(u"a\xD83D");
-  EXPECT_TRUE(content_try_merge(s, make_content_string(u"\xDE00")));
-  EXPECT_EQ(std::get<ContentString>(s).cp_len, 2u);
+  Content s = make_content_string(u"a\xD83D", OffsetKind::CodePoint);
+  EXPECT_TRUE(content_try_merge(s, make_content_string(u"\xDE00", OffsetKind::CodePoint),
+                                OffsetKind::CodePoint));
+  EXPECT_EQ(std::get<ContentString>(s).offset_len, 2u);
 }
 
 TEST(ContentMerge, DifferentOrUnmergeableKindsRefuse) {
-  Content s = make_content_string(u"ab");
-  EXPECT_FALSE(content_try_merge(s, ContentDeleted{1}));
+  Content s = make_content_string(u"ab", OffsetKind::CodePoint);
+  EXPECT_FALSE(content_try_merge(s, ContentDeleted{1}, OffsetKind::CodePoint));
   Content b = ContentBinary{{1}};
-  EXPECT_FALSE(content_try_merge(b, ContentBinary{{2}}));
+  EXPECT_FALSE(content_try_merge(b, ContentBinary{{2}}, OffsetKind::CodePoint));
   EXPECT_EQ(std::get<ContentBinary>(b).data, (Bytes{1}));
 }
 
@@ -154,7 +156,7 @@ TEST(ContentV1, JsonTextIsNormalisedLikeJsonStringify) {
 }
 
 TEST(ContentV1, WriteWithOffsetSkipsUnits) {
-  EXPECT_EQ(write(make_content_string(kTwoEmoji), 1),
+  EXPECT_EQ(write(make_content_string(kTwoEmoji, OffsetKind::CodePoint), 1),
             (Bytes{7, 239, 191, 189, 240, 159, 152, 128}));
   EXPECT_EQ(write(ContentDeleted{5}, 2), (Bytes{3}));
   EXPECT_EQ(write(ContentAny{{Value::integer(1), Value::boolean(true)}}, 1), (Bytes{1, 120}));
@@ -180,7 +182,7 @@ TEST(ContentV1, RejectsZeroLengthContent) {
   for (const auto& [bytes, ref] : std::vector<std::pair<Bytes, uint8_t>>{
            {{0}, kRefDeleted}, {{0}, kRefJson}, {{0}, kRefString}, {{0}, kRefAny}}) {
     Lib0Reader r(bytes);
-    EXPECT_THROW(read_content_v1(r, ref), DecodeError) << int(ref);
+    EXPECT_THROW(read_content_v1(r, ref, OffsetKind::CodePoint), DecodeError) << int(ref);
   }
 }
 
@@ -198,7 +200,7 @@ TEST(ContentV1, RejectsMalformedPayloads) {
   };
   for (const auto& [bytes, ref] : bad) {
     Lib0Reader r(bytes);
-    EXPECT_THROW(read_content_v1(r, ref), DecodeError) << int(ref);
+    EXPECT_THROW(read_content_v1(r, ref, OffsetKind::CodePoint), DecodeError) << int(ref);
   }
 }
 

@@ -270,7 +270,7 @@ std::string length_mismatches(Doc& d) {
 // One line per struct (and delete range), for readable diffs of two encodings.
 // With `merge_gc`, runs of adjacent GC structs are shown as one.
 std::string describe_update(const Bytes& update, bool merge_gc = false) {
-  detail::DecodedUpdate u = detail::read_update_v1(update);
+  detail::DecodedUpdate u = detail::read_update_v1(update, OffsetKind::Utf16);
   std::string out;
   auto id = [](const Id& i) { return std::to_string(i.client) + ":" + std::to_string(i.clock); };
   for (auto& [client, structs] : u.clients) {

@@ -41,7 +41,7 @@ Bytes write_one(const DecodedStruct& s, uint64_t offset) {
 
 TEST(ReadUpdateV1, TextInsertAndDelete) {
   const Bytes state = {1, 2, 1, 0, 1, 1, 1, 116, 1, 132, 1, 0, 1, 98, 1, 1, 1, 0, 1};
-  const DecodedUpdate u = read_update_v1(state);
+  const DecodedUpdate u = read_update_v1(state, OffsetKind::Utf16);
   ASSERT_EQ(u.clients.size(), 1u);
   const auto& structs = u.clients[0].second;
   ASSERT_EQ(structs.size(), 2u);
@@ -57,7 +57,8 @@ TEST(ReadUpdateV1, TextInsertAndDelete) {
 }
 
 TEST(ReadUpdateV1, MapKeyOnlyReadWithoutOrigins) {
-  const DecodedUpdate set = read_update_v1({1, 1, 1, 0, 40, 1, 1, 109, 1, 107, 1, 125, 1, 0});
+  const DecodedUpdate set =
+      read_update_v1({1, 1, 1, 0, 40, 1, 1, 109, 1, 107, 1, 125, 1, 0}, OffsetKind::Utf16);
   const DecodedStruct& s = set.clients[0].second[0];
   EXPECT_TRUE(s.has_parent_sub);
   EXPECT_EQ(s.parent_sub, "k");
@@ -65,7 +66,7 @@ TEST(ReadUpdateV1, MapKeyOnlyReadWithoutOrigins) {
 
   // info 168 = Any + origin + BIT6: no key on the wire, so no parent sub either.
   const Bytes overwrite = {1, 1, 1, 1, 168, 1, 0, 1, 119, 1, 120, 1, 1, 1, 0, 1};
-  const DecodedUpdate u = read_update_v1(overwrite);
+  const DecodedUpdate u = read_update_v1(overwrite, OffsetKind::Utf16);
   const DecodedStruct& o = u.clients[0].second[0];
   EXPECT_FALSE(o.has_parent_sub);
   EXPECT_EQ(o.parent_kind, ParentKind::None);
@@ -76,7 +77,7 @@ TEST(ReadUpdateV1, MapKeyOnlyReadWithoutOrigins) {
 
 TEST(ReadUpdateV1, NestedParentIdAndMixedContent) {
   const Bytes nested = {1, 1, 1, 17, 40, 0, 1, 16, 1, 113, 1, 119, 1, 114, 0};
-  const DecodedUpdate u = read_update_v1(nested);
+  const DecodedUpdate u = read_update_v1(nested, OffsetKind::Utf16);
   const DecodedStruct& s = u.clients[0].second[0];
   EXPECT_EQ(s.parent_kind, ParentKind::Id);
   EXPECT_EQ(s.parent_id, (Id{1, 16}));
@@ -87,7 +88,7 @@ TEST(ReadUpdateV1, NestedParentIdAndMixedContent) {
                        126, 119, 2,   104, 105, 118, 1,   1,   120, 125, 1,   117, 1,  125,
                        1,   131, 1,   10,  2,   7,   8,   136, 1,   11,  3,   124, 79, 0,
                        0,   0,   124, 207, 0,   0,   0,   124, 90,  0,   0,   0,   0};
-  const DecodedUpdate m = read_update_v1(mixed);
+  const DecodedUpdate m = read_update_v1(mixed, OffsetKind::Utf16);
   EXPECT_EQ(m.clients[0].second[0].length, 9u);
   EXPECT_EQ(m.clients[0].second[2].id, (Id{1, 12}));
   EXPECT_EQ(reencode(m), mixed);
@@ -95,13 +96,13 @@ TEST(ReadUpdateV1, NestedParentIdAndMixedContent) {
 
 TEST(ReadUpdateV1, GcAndSkipStructs) {
   const Bytes gc = {1, 2, 1, 0, 1, 1, 1, 97, 1, 0, 2, 1, 1, 1, 0, 3};
-  const DecodedUpdate u = read_update_v1(gc);
+  const DecodedUpdate u = read_update_v1(gc, OffsetKind::Utf16);
   EXPECT_EQ(u.clients[0].second[1].kind, Kind::GC);
   EXPECT_EQ(u.clients[0].second[1].length, 2u);
   EXPECT_EQ(reencode(u), gc);
 
   const Bytes skip = {1, 3, 1, 0, 4, 1, 1, 116, 1, 97, 10, 1, 132, 1, 1, 1, 99, 0};
-  const DecodedUpdate s = read_update_v1(skip);
+  const DecodedUpdate s = read_update_v1(skip, OffsetKind::Utf16);
   EXPECT_EQ(s.clients[0].second[1].kind, Kind::Skip);
   EXPECT_EQ(s.clients[0].second[2].id, (Id{1, 2}));
   EXPECT_EQ(reencode(s), skip);
@@ -109,9 +110,9 @@ TEST(ReadUpdateV1, GcAndSkipStructs) {
 
 TEST(ReadUpdateV1, BigClientIdsAndEmptyUpdate) {
   const DecodedUpdate u =
-      read_update_v1({1, 1, 255, 255, 255, 255, 15, 0, 4, 1, 1, 116, 1, 122, 0});
+      read_update_v1({1, 1, 255, 255, 255, 255, 15, 0, 4, 1, 1, 116, 1, 122, 0}, OffsetKind::Utf16);
   EXPECT_EQ(u.clients[0].first, 0xFFFFFFFFu);
-  const DecodedUpdate e = read_update_v1({0, 0});
+  const DecodedUpdate e = read_update_v1({0, 0}, OffsetKind::Utf16);
   EXPECT_TRUE(e.clients.empty());
   EXPECT_TRUE(e.ds.empty());
 }
@@ -139,13 +140,13 @@ TEST(ReadUpdateV1, RejectsInvalidStructs) {
       {0, 1, 1, 1, 255, 255, 255, 255, 255, 255, 255, 15, 1},
   };
   for (const Bytes& b : bad) {
-    EXPECT_THROW(read_update_v1(b), DecodeError) << ::testing::PrintToString(b);
+    EXPECT_THROW(read_update_v1(b, OffsetKind::Utf16), DecodeError) << ::testing::PrintToString(b);
   }
 }
 
 TEST(ReadUpdateV1, RefIsTheLowFiveBitsOnly) {
   // A GC whose info byte carries flags is still a GC (Yjs switches on info & 31).
-  const DecodedUpdate u = read_update_v1({1, 1, 1, 0, 0x80, 3, 0});
+  const DecodedUpdate u = read_update_v1({1, 1, 1, 0, 0x80, 3, 0}, OffsetKind::Utf16);
   EXPECT_EQ(u.clients[0].second[0].kind, Kind::GC);
   EXPECT_EQ(u.clients[0].second[0].length, 3u);
 }
@@ -163,8 +164,8 @@ TEST(DeleteSetV1, KeepsRangesAsWrittenAndWritesClientsDescending) {
 }
 
 TEST(WriteStructV1, OffsetTurnsIntoOrigin) {
-  const DecodedUpdate u =
-      read_update_v1({1, 1, 3, 0, 4, 1, 1, 116, 8, 240, 159, 152, 128, 240, 159, 152, 128, 0});
+  const DecodedUpdate u = read_update_v1(
+      {1, 1, 3, 0, 4, 1, 1, 116, 8, 240, 159, 152, 128, 240, 159, 152, 128, 0}, OffsetKind::Utf16);
   const DecodedStruct& s = u.clients[0].second[0];
   EXPECT_EQ(write_one(s, 1), (Bytes{132, 3, 0, 7, 239, 191, 189, 240, 159, 152, 128}));
   EXPECT_EQ(write_one(s, 2), (Bytes{132, 3, 1, 4, 240, 159, 152, 128}));
@@ -184,15 +185,16 @@ TEST(WriteStructV1, GcAndSkipWriteRemainingLength) {
 
 TEST(WriteStructV1, KeyWithOriginSetsBit6ButIsNotWritten) {
   // A map value that was split: it keeps its key but now has an origin.
-  const DecodedUpdate u = read_update_v1({1, 1, 1, 0, 33, 1, 1, 109, 1, 107, 2, 0});
+  const DecodedUpdate u =
+      read_update_v1({1, 1, 1, 0, 33, 1, 1, 109, 1, 107, 2, 0}, OffsetKind::Utf16);
   const DecodedStruct& s = u.clients[0].second[0];
   EXPECT_EQ(write_one(s, 1), (Bytes{161, 1, 0, 1}));
 }
 
 TEST(SliceStruct, ItemGetsOriginAndSplicedContent) {
-  const DecodedUpdate u =
-      read_update_v1({1, 1, 1, 0, 4, 1, 1, 116, 6, 97, 240, 159, 152, 128, 98, 0});
-  const DecodedStruct right = slice_struct(u.clients[0].second[0], 2);
+  const DecodedUpdate u = read_update_v1(
+      {1, 1, 1, 0, 4, 1, 1, 116, 6, 97, 240, 159, 152, 128, 98, 0}, OffsetKind::Utf16);
+  const DecodedStruct right = slice_struct(u.clients[0].second[0], 2, OffsetKind::Utf16);
   EXPECT_EQ(right.id, (Id{1, 2}));
   EXPECT_EQ(right.length, 2u);
   EXPECT_TRUE(right.has_origin);
@@ -206,7 +208,7 @@ TEST(SliceStruct, GcKeepsKind) {
   gc.kind = Kind::GC;
   gc.id = Id{2, 10};
   gc.length = 4;
-  const DecodedStruct right = slice_struct(gc, 3);
+  const DecodedStruct right = slice_struct(gc, 3, OffsetKind::Utf16);
   EXPECT_EQ(right.kind, Kind::GC);
   EXPECT_EQ(right.id, (Id{2, 13}));
   EXPECT_EQ(right.length, 1u);

@@ -43,7 +43,7 @@ std::string delta(const Text& t) {
 
 // Content refs of the structs in an update (first client block).
 std::vector<uint8_t> refs_of(const Bytes& update) {
-  detail::DecodedUpdate u = detail::read_update_v1(update);
+  detail::DecodedUpdate u = detail::read_update_v1(update, OffsetKind::Utf16);
   std::vector<uint8_t> out;
   for (const auto& [client, structs] : u.clients) {
     for (const auto& s : structs) out.push_back(detail::content_ref(s.content));

@@ -215,7 +215,7 @@ void run_all_ops(const Bytes& u, const Bytes& other) {
     } catch (const DecodeError&) {
     }
   };
-  expect_decode_error_only([&] { detail::read_update_v1(u); });
+  expect_decode_error_only([&] { detail::read_update_v1(u, OffsetKind::Utf16); });
   expect_decode_error_only([&] { merge_updates({u, other}); });
   expect_decode_error_only([&] { merge_updates({other, u, u}); });
   expect_decode_error_only([&] { diff_update(u, {1, 1, 1}); });

@@ -226,5 +226,42 @@ TEST(Utf, RandomTextAgreesWithNaiveCounting) {
   }
 }
 
+TEST(Utf, Utf8LengthAndOffsets) {
+  const std::u16string s = u"a\u00E9\u3053\U0001F600";  // 1 + 2 + 3 + 4 bytes
+  EXPECT_EQ(utf16_utf8_length(s), 10u);
+  EXPECT_EQ(utf16_offset_of_utf8(s, 0), 0u);
+  EXPECT_EQ(utf16_offset_of_utf8(s, 1), 1u);
+  EXPECT_EQ(utf16_offset_of_utf8(s, 2), kInsideCharacter);
+  EXPECT_EQ(utf16_offset_of_utf8(s, 3), 2u);
+  EXPECT_EQ(utf16_offset_of_utf8(s, 4), kInsideCharacter);
+  EXPECT_EQ(utf16_offset_of_utf8(s, 5), kInsideCharacter);
+  EXPECT_EQ(utf16_offset_of_utf8(s, 6), 3u);
+  for (size_t b = 7; b < 10; ++b) EXPECT_EQ(utf16_offset_of_utf8(s, b), kInsideCharacter) << b;
+  EXPECT_EQ(utf16_offset_of_utf8(s, 10), 5u);
+  // A lone surrogate is the U+FFFD of utf16_to_utf8: 3 bytes, one unit.
+  const std::u16string lone = u"x\xD83Dy";
+  EXPECT_EQ(utf16_utf8_length(lone), 5u);
+  EXPECT_EQ(utf16_offset_of_utf8(lone, 4), 2u);
+  EXPECT_EQ(utf16_offset_of_utf8(lone, 2), kInsideCharacter);
+}
+
+TEST(Utf, RandomUtf8OffsetsAgreeWithEncoding) {
+  std::mt19937 rng(11);
+  for (int round = 0; round < 300; ++round) {
+    const std::u16string s = random_utf16(rng, rng() % 70, round % 2 == 1);
+    ASSERT_EQ(utf16_utf8_length(s), utf16_to_utf8(s).size());
+    // Every prefix that ends between characters maps to its UTF-8 size; every other byte
+    // count is inside a character.
+    std::vector<size_t> boundary_of_byte(utf16_to_utf8(s).size() + 1, kInsideCharacter);
+    for (size_t i = 0; i <= s.size(); ++i) {
+      if (i > 0 && i < s.size() && is_high_surrogate(s[i - 1]) && is_low_surrogate(s[i])) continue;
+      boundary_of_byte[utf16_to_utf8(s.substr(0, i)).size()] = i;
+    }
+    for (size_t b = 0; b < boundary_of_byte.size(); ++b) {
+      ASSERT_EQ(utf16_offset_of_utf8(s, b), boundary_of_byte[b]) << round << " " << b;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace crdtcore::detail

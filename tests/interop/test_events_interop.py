@@ -8,8 +8,9 @@ dependencies and later unlock pending structs), to one crdtcore document and one
 document, each observing its three roots with observe_deep. After every update the two
 must report the same calls: same roots, events, paths, deltas and map key changes.
 
-Yjs counts text in UTF-16 units, crdtcore in code points: crdtcore's text deltas are
-converted with the text as it was before the update.
+Yjs counts text in UTF-16 units, crdtcore in code points (or UTF-8 bytes: the receiving
+document runs once in each unit): crdtcore's text deltas are converted with the text as it
+was before the update.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pytest
 from interop_util import interop_seeds, repro
 from yjs_peer import YjsPeer, b64, yjs_available
 
-from crdtcore import Array, Doc, Map, Text
+from crdtcore import Array, Doc, Map, OffsetKind, Text
 
 SCRIPT = Path(__file__).resolve().parent / "events_peer.mjs"
 ROOT_TYPES = {"text": Text, "array": Array, "map": Map}
@@ -176,24 +177,33 @@ def norm_value(v: Any) -> Any:
     return v
 
 
-def text_delta_utf16(delta: list[dict[str, Any]], before: list[int]) -> list[dict[str, Any]]:
-    """A code-point text delta in UTF-16 units; `before` holds the UTF-16 length of each
-    unit (code point or embed) of the text it applies to."""
+def text_delta_utf16(
+    delta: list[dict[str, Any]], before: list[tuple[int, int]]
+) -> list[dict[str, Any]]:
+    """A text delta in the document's unit converted to UTF-16 units; `before` holds, for
+    each character (or embed) of the text it applies to, its length in the document's unit
+    and in UTF-16 units."""
     out = []
-    pos = 0  # units into `before`
+    pos = 0  # characters into `before`
     for op in delta:
         op = dict(op)
         if "retain" in op or "delete" in op:
             key = "retain" if "retain" in op else "delete"
             n = op[key]
-            op[key] = sum(before[pos : pos + n])
-            pos += n
+            utf16 = 0
+            while n > 0:
+                doc_units, u16 = before[pos]
+                assert doc_units <= n, f"delta splits a character: {delta}"
+                n -= doc_units
+                utf16 += u16
+                pos += 1
+            op[key] = utf16
         out.append(op)
     return out
 
 
 def crdtcore_calls(
-    doc: Doc, update: bytes, calls: list[Any], texts_before: dict[int, list[int]]
+    doc: Doc, update: bytes, calls: list[Any], texts_before: dict[int, list[tuple[int, int]]]
 ) -> list[Any]:
     calls.clear()
     doc.apply_update(update)
@@ -236,26 +246,28 @@ def norm_calls(calls: list[Any]) -> list[Any]:
     return out
 
 
-def text_units(t: Text) -> list[int]:
-    units: list[int] = []
+def text_units(t: Text, kind: OffsetKind) -> list[tuple[int, int]]:
+    units: list[tuple[int, int]] = []
     for content, _attrs in t._diff():
         if isinstance(content, str):
-            units.extend(utf16_len(c) for c in content)
+            units.extend((kind.units(c), utf16_len(c)) for c in content)
         else:
-            units.append(1)
+            units.append((1, 1))
     return units
 
 
-def texts_of(doc: Doc) -> dict[int, list[int]]:
-    return {t._identity(): text_units(t) for t in types_of(doc) if isinstance(t, Text)}
+def texts_of(doc: Doc) -> dict[int, list[tuple[int, int]]]:
+    kind = doc.offset_kind
+    return {t._identity(): text_units(t, kind) for t in types_of(doc) if isinstance(t, Text)}
 
 
+@pytest.mark.parametrize("kind", [OffsetKind.CODE_POINT, OffsetKind.UTF8])
 @pytest.mark.parametrize("seed", interop_seeds(default=12, salt=7))
-def test_remote_events_match_yjs(events_peer, seed):
+def test_remote_events_match_yjs(events_peer, seed, kind):
     updates = session_updates(seed)
-    name = f"events-{seed}"
+    name = f"events-{seed}-{kind.value}"
     events_peer.request("create", doc=name, client_id=5)
-    doc = Doc(client_id=5)
+    doc = Doc(client_id=5, offset_kind=kind)
     calls: list[Any] = []
     for root, cls in ROOT_TYPES.items():
         doc.get(root, type=cls).observe_deep(lambda events, root=root: calls.append((root, events)))

@@ -27,6 +27,7 @@
 #include "crdtcore/bytes.h"
 #include "crdtcore/delete_set.h"
 #include "crdtcore/id.h"
+#include "crdtcore/offset_kind.h"
 #include "crdtcore/shared.h"
 #include "crdtcore/state_vector.h"
 
@@ -36,14 +37,12 @@ class Text;
 class Array;
 class Map;
 
-// Unit of every Text index and length of the document.
-enum class OffsetKind : uint8_t { Utf16, CodePoint };
-
 struct DocOptions {
   // Random 32-bit id when absent. REQUIRES: <= 2^53 - 1 (see Doc()).
   std::optional<ClientId> client_id;
   // Garbage-collect deleted content at the end of each transaction (Yjs gc: true).
   bool gc = true;
+  // Unit of every Text index and length of the document (offset_kind.h).
   OffsetKind offset_kind = OffsetKind::Utf16;
   // Random UUID v4 when empty.
   std::string guid;

@@ -13,7 +13,7 @@ namespace crdtcore {
 
 using detail::AutoTxn;
 
-uint64_t Array::length() const { return branch_->len(doc_->code_points()); }
+uint64_t Array::length() const { return branch_->offset_length; }
 
 Out Array::get(uint64_t index) const {
   if (index >= length()) throw OutOfRange("array index out of range");

@@ -75,7 +75,8 @@ Bytes Doc::encode_state_as_update(const Bytes* state_vector) const {
 }
 
 void Doc::apply_update(const Bytes& update) {
-  detail::DecodedUpdate decoded = detail::read_update_v1(update);  // throws before any change
+  detail::DecodedUpdate decoded =
+      detail::read_update_v1(update, impl_->options.offset_kind);  // throws before any change
   detail::AutoTxn at(*impl_);
   // A transaction opened by the caller stays local (its own edits must still be
   // forwarded); Yjs would flip it to remote.

@@ -33,15 +33,15 @@ Branch* parent_of(const Branch* b) { return b->item == nullptr ? nullptr : b->it
 // What the event computation asks about items (Yjs YEvent.adds / deletes).
 class EventContext {
  public:
-  EventContext(DocImpl& doc, const TxnState& t)
-      : doc_(doc), self_(doc.shared_from_this()), t_(t), cp_(doc.code_points()) {}
+  EventContext(DocImpl& doc, const TxnState& t) : doc_(doc), self_(doc.shared_from_this()), t_(t) {}
 
   bool adds(const Item* item) const {
     auto it = t_.before_clocks.find(item->id.client);
     return it != t_.before_clocks.end() && item->id.clock >= it->second;
   }
   bool deletes(const Item* item) const { return t_.delete_set.contains(item->id); }
-  uint64_t units(const Item* item) const { return cp_ ? item->cp_length() : item->length; }
+  // Length in the document's offset unit (deleted items too: what they held).
+  static uint64_t units(const Item* item) { return item->offset_length(); }
   Clock before(ClientId client) const {
     auto it = t_.before_clocks.find(client);
     return it == t_.before_clocks.end() ? doc_.store.state(client) : it->second;
@@ -70,7 +70,6 @@ class EventContext {
   DocImpl& doc_;
   std::shared_ptr<DocImpl> self_;
   const TxnState& t_;
-  bool cp_;
   mutable std::vector<Id> redundant_;
 };
 
@@ -369,7 +368,7 @@ std::vector<std::pair<std::string, KeyChange>> key_changes(const EventContext& c
 }
 
 // Yjs getPathTo: keys and indices from `ancestor` down to `child`.
-std::vector<PathSegment> path_to(const DocImpl& doc, const Branch* ancestor, const Branch* child) {
+std::vector<PathSegment> path_to(const Branch* ancestor, const Branch* child) {
   std::vector<PathSegment> path;
   while (child->item != nullptr && child != ancestor) {
     const Item* item = child->item;
@@ -379,7 +378,7 @@ std::vector<PathSegment> path_to(const DocImpl& doc, const Branch* ancestor, con
       seg.key = *item->parent_sub;
     } else {
       for (const Item* c = item->parent->start; c != nullptr && c != item; c = c->right) {
-        if (c->visible()) seg.index += doc.code_points() ? c->cp_length() : c->length;
+        if (c->visible()) seg.index += c->offset_length();
       }
     }
     path.push_back(std::move(seg));
@@ -490,7 +489,7 @@ std::unique_ptr<TxnState> dispatch_events(DocImpl& doc, TxnState& t,
       if (events[i].first->deleted()) continue;
       Event ev = events[i].second;
       ev.current_target = cx.handle(p);
-      ev.path = path_to(doc, p, events[i].first);
+      ev.path = path_to(p, events[i].first);
       evs.push_back(std::move(ev));
     }
     std::stable_sort(evs.begin(), evs.end(),

@@ -36,7 +36,7 @@ StickyIndex StickyIndex::from_index(const Shared& sequence, uint64_t index, Asso
     default: throw TypeMismatch("sticky indices exist only in a Text or an Array");
   }
   detail::DocImpl& doc = *detail::Access::doc(sequence);
-  if (index > b->len(doc.code_points())) throw OutOfRange("index out of range");
+  if (index > b->offset_length) throw OutOfRange("index out of range");
   return detail::sticky_from_index(doc, b, index, assoc);
 }
 

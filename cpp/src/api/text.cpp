@@ -31,7 +31,7 @@ void check_index(const Text& t, uint64_t index) {
 
 }  // namespace
 
-uint64_t Text::length() const { return branch_->len(doc_->code_points()); }
+uint64_t Text::length() const { return branch_->offset_length; }
 
 std::string Text::to_string() const {
   std::string out;
@@ -58,7 +58,7 @@ std::string Text::slice(uint64_t start, uint64_t end) const {
   detail::Found f = detail::find_visible(d, branch_, start, true);
   uint64_t pos = f.start;
   for (const Item* it = f.item; it != nullptr && pos < end; it = it->right) {
-    const uint64_t u = detail::item_units(d, it);
+    const uint64_t u = detail::item_units(it);
     if (u == 0) continue;
     if (auto* s = std::get_if<detail::ContentString>(&it->content)) {
       const uint64_t from = start > pos ? start - pos : 0;
@@ -81,7 +81,7 @@ void Text::insert(uint64_t index, std::string_view text, const std::optional<Att
       detail::find_text_position(*doc_, at.t(), branch_, index, !attrs.has_value());
   detail::Attrs attributes = attrs.has_value() ? to_attrs(*attrs) : pos.attrs;
   detail::insert_text(*doc_, at.t(), branch_, pos,
-                      detail::make_content_string(detail::utf8_to_utf16(text)),
+                      detail::make_content_string(detail::utf8_to_utf16(text), doc_->offset_kind()),
                       std::move(attributes));
   at.done();
 }
@@ -99,6 +99,8 @@ void Text::remove_range(uint64_t index, uint64_t len) {
   if (len == 0) return;
   detail::require_live(branch_);
   if (index > length() || len > length() - index) throw OutOfRange("text range out of bounds");
+  detail::check_char_boundary(*doc_, branch_, index);
+  detail::check_char_boundary(*doc_, branch_, index + len);
   AutoTxn at(*doc_);
   detail::TextPos pos = detail::find_text_position(*doc_, at.t(), branch_, index, true);
   detail::delete_text(*doc_, at.t(), branch_, pos, len);
@@ -109,6 +111,8 @@ void Text::format(uint64_t index, uint64_t len, const Attributes& attrs) {
   if (len == 0) return;
   detail::require_live(branch_);
   check_index(*this, index);
+  detail::check_char_boundary(*doc_, branch_, index);
+  if (len < length() - index) detail::check_char_boundary(*doc_, branch_, index + len);
   AutoTxn at(*doc_);
   detail::TextPos pos = detail::find_text_position(*doc_, at.t(), branch_, index, false);
   if (pos.right != nullptr) detail::format_text(*doc_, at.t(), branch_, pos, len, to_attrs(attrs));

@@ -44,7 +44,7 @@ std::vector<Out> list_slice(const std::shared_ptr<DocImpl>& doc, Branch* b, uint
     pos = f.start;
   }
   for (; p != nullptr && pos < end; p = p->right) {
-    const uint64_t u = item_units(*doc, p);
+    const uint64_t u = item_units(p);
     if (u == 0) continue;
     if (pos + u > start) {
       const uint64_t from = start > pos ? start - pos : 0;

@@ -3,7 +3,8 @@
 // chain), the visible length, and a small cache of search markers.
 //
 // Lengths count visible countable list items: `length` in Yjs units (UTF-16) and
-// `cp_length` in code points (they differ only for text with astral characters).
+// `offset_length` in the document's offset unit (offset_kind.h; they differ only for
+// text, and only for astral characters in code points or non-ASCII in UTF-8 bytes).
 // Ownership: branches are owned by DocImpl and live as long as the document (a
 // handle to a deleted type stays valid).
 #pragma once
@@ -47,13 +48,12 @@ struct Branch {
   Item* start = nullptr;
   std::map<std::string_view, Item*> map;  // keys view interned strings
   uint64_t length = 0;
-  uint64_t cp_length = 0;
+  uint64_t offset_length = 0;
   std::vector<SearchMarker> markers;
   uint64_t marker_epoch = 0;
   std::unique_ptr<BranchObservers> observers;  // null until something observes it
 
   bool deleted() const;
-  uint64_t len(bool code_points) const { return code_points ? cp_length : length; }
 };
 
 uint8_t type_ref_of(TypeKind k);

@@ -90,9 +90,18 @@ std::vector<T> split_vector(std::vector<T>& left, uint64_t offset) {
 
 }  // namespace
 
-ContentString make_content_string(std::u16string s) {
+uint64_t string_offset_len(std::u16string_view s, OffsetKind kind) {
+  switch (kind) {
+    case OffsetKind::CodePoint: return utf16_code_points(s);
+    case OffsetKind::Utf8: return utf16_utf8_length(s);
+    case OffsetKind::Utf16: break;
+  }
+  return s.size();
+}
+
+ContentString make_content_string(std::u16string s, OffsetKind kind) {
   ContentString c;
-  c.cp_len = utf16_code_points(s);
+  c.offset_len = string_offset_len(s, kind);
   c.str = std::move(s);
   return c;
 }
@@ -117,7 +126,7 @@ bool content_splittable(const Content& c) {
          std::holds_alternative<ContentString>(c) || std::holds_alternative<ContentAny>(c);
 }
 
-Content content_splice(Content& c, uint64_t offset) {
+Content content_splice(Content& c, uint64_t offset, OffsetKind kind) {
   if (auto* d = std::get_if<ContentDeleted>(&c)) {
     ContentDeleted right{d->len - offset};
     d->len = offset;
@@ -126,15 +135,27 @@ Content content_splice(Content& c, uint64_t offset) {
   if (auto* j = std::get_if<ContentJson>(&c)) return ContentJson{split_vector(j->values, offset)};
   if (auto* a = std::get_if<ContentAny>(&c)) return ContentAny{split_vector(a->values, offset)};
   auto& s = std::get<ContentString>(c);
-  std::u16string right = s.str.substr(offset);
+  ContentString right;
+  right.str = s.str.substr(offset);
   s.str.resize(offset);
   // Yjs issue #248: never leave half of a surrogate pair on either side.
   if (is_high_surrogate(s.str.back())) {
     s.str.back() = kReplacementChar;
-    right.front() = kReplacementChar;
+    right.str.front() = kReplacementChar;
+    s.offset_len = string_offset_len(s.str, kind);
+    right.offset_len = string_offset_len(right.str, kind);
+    return right;
   }
-  s.cp_len = utf16_code_points(s.str);
-  return make_content_string(std::move(right));
+  // The cut is between characters, so the halves' lengths add up: count the shorter.
+  const uint64_t total = s.offset_len;
+  if (s.str.size() <= right.str.size()) {
+    s.offset_len = string_offset_len(s.str, kind);
+    right.offset_len = total - s.offset_len;
+  } else {
+    right.offset_len = string_offset_len(right.str, kind);
+    s.offset_len = total - right.offset_len;
+  }
+  return right;
 }
 
 namespace {
@@ -154,7 +175,7 @@ void concat_into(Seq& left, Seq& right) {
 
 }  // namespace
 
-bool content_try_merge(Content& left, Content&& right) {
+bool content_try_merge(Content& left, Content&& right, OffsetKind kind) {
   if (left.index() != right.index()) return false;
   if (auto* d = std::get_if<ContentDeleted>(&left)) {
     d->len += std::get<ContentDeleted>(right).len;
@@ -170,10 +191,13 @@ bool content_try_merge(Content& left, Content&& right) {
   }
   if (auto* s = std::get_if<ContentString>(&left)) {
     auto& r = std::get<ContentString>(right);
-    // A lone high surrogate meeting a lone low surrogate becomes one code point.
+    // A lone high surrogate meeting a lone low surrogate becomes one character: two
+    // code points become one; two U+FFFD (3 UTF-8 bytes each) become 4 bytes.
     const bool joins = !s->str.empty() && !r.str.empty() && is_high_surrogate(s->str.back()) &&
                        is_low_surrogate(r.str.front());
-    s->cp_len += r.cp_len - (joins ? 1 : 0);
+    uint64_t join_saving = 0;
+    if (joins) join_saving = kind == OffsetKind::CodePoint ? 1 : kind == OffsetKind::Utf8 ? 2 : 0;
+    s->offset_len += r.offset_len - join_saving;
     if (r.str.size() > s->str.size()) {
       r.str.insert(0, s->str);
       s->str = std::move(r.str);
@@ -226,7 +250,7 @@ void write_content_v1(Lib0Writer& w, const Content& c, uint64_t offset) {
              c);
 }
 
-Content read_content_v1(Lib0Reader& r, uint8_t ref) {
+Content read_content_v1(Lib0Reader& r, uint8_t ref, OffsetKind kind) {
   switch (ref) {
     case kRefDeleted: {
       const uint64_t len = r.read_var_uint();
@@ -247,7 +271,7 @@ Content read_content_v1(Lib0Reader& r, uint8_t ref) {
     case kRefString: {
       std::u16string s = r.read_var_string_utf16();
       if (s.empty()) Lib0Reader::fail("ContentString with length 0");
-      return make_content_string(std::move(s));
+      return make_content_string(std::move(s), kind);
     }
     case kRefEmbed: return ContentEmbed{read_json_text(r)};
     case kRefFormat: {

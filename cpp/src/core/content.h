@@ -8,9 +8,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
+#include "crdtcore/offset_kind.h"
 #include "crdtcore/value.h"
 
 namespace crdtcore::detail {
@@ -58,10 +60,13 @@ struct ContentJson {
 struct ContentBinary {
   std::vector<uint8_t> data;
 };
-// UTF-16 text plus its code-point count (cached for code-point indexing).
+// UTF-16 text plus its length in the document's offset unit (offset_kind.h): code
+// points, UTF-8 bytes, or str.size() in a UTF-16 document. One cached length serves
+// every unit, so the unit is the document's: each function below that makes or changes
+// a ContentString takes it, and a content must only meet contents of its own unit.
 struct ContentString {
   std::u16string str;
-  uint64_t cp_len = 0;
+  uint64_t offset_len = 0;
 };
 struct ContentEmbed {
   Value value;
@@ -99,26 +104,30 @@ bool content_splittable(const Content& c);
 
 // Splits `c` at `offset` units and returns the right part; `c` keeps the left part.
 // Strings follow Yjs: when the cut falls inside a surrogate pair both halves become
-// U+FFFD. REQUIRES: content_splittable(c) and 0 < offset < content_length(c).
-Content content_splice(Content& c, uint64_t offset);
+// U+FFFD. `kind`: the unit of ContentString::offset_len. REQUIRES:
+// content_splittable(c) and 0 < offset < content_length(c).
+Content content_splice(Content& c, uint64_t offset, OffsetKind kind);
 
 // Appends `right` to `left` when both are the same mergeable kind (Deleted, Json,
 // String, Any) and returns true; otherwise returns false and changes nothing.
 // On success `right` may be left moved-from: cleanup merges runs right to left, so
 // the growing run is usually on the right and is moved, not copied (linear, where
 // copying it into each left neighbour would be quadratic).
-bool content_try_merge(Content& left, Content&& right);
+bool content_try_merge(Content& left, Content&& right, OffsetKind kind);
 
 // Writes the v1 payload of `c` without its first `offset` units (§3.3 "writing with
 // offset"; for strings a cut inside a surrogate pair writes U+FFFD).
 // REQUIRES: offset == 0 or content_splittable(c).
 void write_content_v1(Lib0Writer& w, const Content& c, uint64_t offset);
 
-// Reads a v1 payload for content ref 1..9. Throws DecodeError for malformed data,
-// unknown refs or type refs, and zero-length content.
-Content read_content_v1(Lib0Reader& r, uint8_t ref);
+// Reads a v1 payload for content ref 1..9; strings count their offset_len in `kind`.
+// Throws DecodeError for malformed data, unknown refs or type refs, and zero-length
+// content.
+Content read_content_v1(Lib0Reader& r, uint8_t ref, OffsetKind kind);
 
-// Build a ContentString from UTF-16 text (computes cp_len).
-ContentString make_content_string(std::u16string s);
+// Length of UTF-16 text in `kind` units (a lone surrogate: 1 code point, 3 UTF-8 bytes).
+uint64_t string_offset_len(std::u16string_view s, OffsetKind kind);
+// Builds a ContentString from UTF-16 text (computes offset_len in `kind`).
+ContentString make_content_string(std::u16string s, OffsetKind kind);
 
 }  // namespace crdtcore::detail

@@ -77,7 +77,7 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
   // means commits skip events entirely. Subscription ids come from next_observer_id.
   uint64_t observed_types = 0;
 
-  bool code_points() const { return options.offset_kind == OffsetKind::CodePoint; }
+  OffsetKind offset_kind() const { return options.offset_kind; }
   const std::string* intern(std::string_view key);
   Branch* new_branch(TypeKind kind);
   Branch* root(std::string_view name, TypeKind kind);  // creates; converts Undefined

@@ -127,7 +127,7 @@ Item* integrate_item(DocImpl& doc, TxnState& txn, std::unique_ptr<Item> owned) {
   }
   if (x->parent_sub == nullptr && x->countable() && !x->deleted()) {
     parent->length += x->length;
-    parent->cp_length += x->cp_length();
+    parent->offset_length += x->offset_length();
   }
   note_before_clock(doc, txn, x->id.client);
   doc.store.add(std::move(owned));

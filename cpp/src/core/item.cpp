@@ -59,16 +59,16 @@ Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff) {
   r->right_origin = item->right_origin;
   r->parent = item->parent;
   r->parent_sub = item->parent_sub;
-  const uint64_t old_cp = item->cp_length();
-  r->content = content_splice(item->content, diff);
+  const uint64_t old_units = item->offset_length();
+  r->content = content_splice(item->content, diff, doc.options.offset_kind);
   r->length = item->length - diff;
   item->length = diff;
   r->flags = static_cast<uint8_t>(
       Item::kHasOrigin |
       (item->flags & (Item::kHasRightOrigin | Item::kDeleted | Item::kKeep | Item::kCountable)));
-  // A cut inside a surrogate pair turns one code point into two U+FFFD.
+  // A cut inside a surrogate pair turns one character into two U+FFFD.
   if (item->visible() && item->parent_sub == nullptr && item->parent != nullptr) {
-    item->parent->cp_length += item->cp_length() + r->cp_length() - old_cp;
+    item->parent->offset_length += item->offset_length() + r->offset_length() - old_units;
   }
   item->right = r;
   if (r->right != nullptr) r->right->left = r;
@@ -100,16 +100,22 @@ bool item_can_merge(const Item* left, const Item* right) {
   return content_splittable(left->content);  // the mergeable kinds are the splittable ones
 }
 
-void item_merge(Item* left, Item* right) {
+void item_merge(Item* left, Item* right, OffsetKind kind) {
   if (left->is_gc()) {
     left->length += right->length;
     return;
   }
-  content_try_merge(left->content, std::move(right->content));
+  const uint64_t units = left->offset_length() + right->offset_length();
+  content_try_merge(left->content, std::move(right->content), kind);
   if (right->keep()) left->set_flag(Item::kKeep, true);
   left->right = right->right;
   if (left->right != nullptr) left->right->left = left;
   left->length += right->length;
+  // Lone surrogates meeting at the seam become one character (shorter in code points
+  // and UTF-8 bytes).
+  if (left->visible() && left->parent_sub == nullptr && left->parent != nullptr) {
+    left->parent->offset_length -= units - left->offset_length();
+  }
 }
 
 static Clock before_clock(DocImpl& doc, TxnState& txn, ClientId client) {
@@ -128,7 +134,7 @@ void item_delete(DocImpl& doc, TxnState& txn, Item* item) {
     Branch* parent = it->parent;
     if (parent != nullptr && it->parent_sub == nullptr && it->countable()) {
       parent->length -= it->length;
-      parent->cp_length -= it->cp_length();
+      parent->offset_length -= it->offset_length();
     }
     it->set_flag(Item::kDeleted, true);
     txn.delete_set.add(it->id.client, it->id.clock, it->length);

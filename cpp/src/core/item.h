@@ -60,9 +60,9 @@ struct Item {
   Clock end() const { return id.clock + length; }
   Id last_id() const { return Id{id.client, id.clock + length - 1}; }
   bool is_format() const { return std::holds_alternative<ContentFormat>(content); }
-  // Code points in this item's content (== length for everything but strings).
-  uint64_t cp_length() const {
-    if (auto* s = std::get_if<ContentString>(&content)) return s->cp_len;
+  // Length in the document's offset unit (== length for everything but strings).
+  uint64_t offset_length() const {
+    if (auto* s = std::get_if<ContentString>(&content)) return s->offset_len;
     return length;
   }
 };
@@ -76,13 +76,9 @@ Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff);
 // (same kind, adjacent ids and links, same origins and deleted state, mergeable
 // content), and the append itself. Neither frees `right` nor touches the store.
 bool item_can_merge(const Item* left, const Item* right);
-// REQUIRES: item_can_merge(left, right). `right`'s content is moved out.
-void item_merge(Item* left, Item* right);
-inline bool item_try_merge(Item* left, Item* right) {
-  if (!item_can_merge(left, right)) return false;
-  item_merge(left, right);
-  return true;
-}
+// REQUIRES: item_can_merge(left, right). `right`'s content is moved out. `kind`: the
+// document's offset unit.
+void item_merge(Item* left, Item* right, OffsetKind kind);
 
 // Yjs Item.delete: marks deleted, updates the parent's length, records the range in
 // the transaction's delete set, deletes the children of a type.

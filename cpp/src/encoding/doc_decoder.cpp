@@ -114,7 +114,7 @@ void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Res
     left = get_item_clean_end(doc, &txn, Id{id.client, id.clock - 1});
     origin = left->last_id();
     has_origin = true;
-    content = content_splice(content, offset);
+    content = content_splice(content, offset, doc.offset_kind());
     length -= offset;
   }
   if (r.parent == nullptr) {
@@ -140,14 +140,14 @@ void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Res
 
 // What integrating `s` with `offset` does to the struct object in Yjs (id, length,
 // origin and content trimmed); used when `s` may still be written to the rest.
-void trim_like_yjs(DecodedStruct& s, uint64_t offset) {
+void trim_like_yjs(DecodedStruct& s, uint64_t offset, OffsetKind kind) {
   if (offset == 0) return;
   s.id.clock += offset;
   s.length -= offset;
   if (s.kind != DecodedStruct::Kind::Item) return;
   s.has_origin = true;
   s.origin = Id{s.id.client, s.id.clock - 1};
-  s.content = content_splice(s.content, offset);
+  s.content = content_splice(s.content, offset, kind);
 }
 
 // One client's structs in an update (Yjs clientsStructRefs entry). The structs live
@@ -268,7 +268,7 @@ void integrate_structs(DocImpl& doc, TxnState& txn, DecodedUpdate& u, Rest& rest
           if (stacked(client)) {
             DecodedStruct copy = *head;
             integrate_resolved(doc, txn, copy, r, offset);
-            trim_like_yjs(*head, offset);
+            trim_like_yjs(*head, offset, doc.offset_kind());
           } else {
             integrate_resolved(doc, txn, *head, r, offset);
           }
@@ -373,7 +373,7 @@ void apply_decoded(DocImpl& doc, TxnState& txn, DecodedUpdate& u) {
   }
 
   if (retry) {
-    DecodedUpdate again = read_update_v1(pending.update);
+    DecodedUpdate again = read_update_v1(pending.update, doc.offset_kind());
     doc.pending_structs = PendingStructs();
     apply_decoded(doc, txn, again);
   }

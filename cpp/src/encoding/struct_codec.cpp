@@ -51,7 +51,7 @@ uint64_t read_struct_length(Lib0Reader& r) {
   return len;
 }
 
-void read_item(Lib0Reader& r, uint8_t info, DecodedStruct& s) {
+void read_item(Lib0Reader& r, uint8_t info, DecodedStruct& s, OffsetKind kind) {
   s.kind = DecodedStruct::Kind::Item;
   s.has_origin = (info & kInfoHasOrigin) != 0;
   s.has_right_origin = (info & kInfoHasRightOrigin) != 0;
@@ -80,11 +80,11 @@ void read_item(Lib0Reader& r, uint8_t info, DecodedStruct& s) {
       s.parent_sub = r.read_var_string();
     }
   }
-  s.content = read_content_v1(r, info & kInfoRefMask);
+  s.content = read_content_v1(r, info & kInfoRefMask, kind);
   s.length = content_length(s.content);
 }
 
-DecodedStruct read_struct(Lib0Reader& r, ClientId client, Clock clock) {
+DecodedStruct read_struct(Lib0Reader& r, ClientId client, Clock clock, OffsetKind kind) {
   DecodedStruct s;
   s.id = Id{client, clock};
   const uint8_t info = r.read_u8();
@@ -96,7 +96,7 @@ DecodedStruct read_struct(Lib0Reader& r, ClientId client, Clock clock) {
     s.kind = DecodedStruct::Kind::Skip;
     s.length = read_struct_length(r);
   } else if (ref < kRefSkip) {
-    read_item(r, info, s);
+    read_item(r, info, s, kind);
   } else {
     Lib0Reader::fail("unknown content ref " + std::to_string(ref));
   }
@@ -106,7 +106,7 @@ DecodedStruct read_struct(Lib0Reader& r, ClientId client, Clock clock) {
 
 }  // namespace
 
-DecodedUpdate read_update_v1(const uint8_t* data, size_t size) {
+DecodedUpdate read_update_v1(const uint8_t* data, size_t size, OffsetKind kind) {
   Lib0Reader r(data, size);
   DecodedUpdate u;
   // A client block takes at least 3 bytes (struct count, client, first clock).
@@ -118,7 +118,7 @@ DecodedUpdate read_update_v1(const uint8_t* data, size_t size) {
     Clock clock = r.read_var_uint();
     std::vector<DecodedStruct> structs;
     for (uint64_t k = 0; k < num_structs; ++k) {
-      structs.push_back(read_struct(r, client, clock));
+      structs.push_back(read_struct(r, client, clock, kind));
       clock += structs.back().length;
     }
     u.clients.emplace_back(client, std::move(structs));
@@ -200,7 +200,7 @@ void write_struct_v1(Lib0Writer& w, const DecodedStruct& s, uint64_t offset) {
   write_content_v1(w, s.content, offset);
 }
 
-DecodedStruct slice_struct(const DecodedStruct& s, uint64_t diff) {
+DecodedStruct slice_struct(const DecodedStruct& s, uint64_t diff, OffsetKind kind) {
   if (s.kind != DecodedStruct::Kind::Item) {
     DecodedStruct out;
     out.kind = s.kind;
@@ -212,7 +212,7 @@ DecodedStruct slice_struct(const DecodedStruct& s, uint64_t diff) {
   out.id.clock = s.id.clock + diff;
   out.has_origin = true;
   out.origin = Id{s.id.client, s.id.clock + diff - 1};
-  out.content = content_splice(out.content, diff);
+  out.content = content_splice(out.content, diff, kind);
   out.length = content_length(out.content);
   return out;
 }

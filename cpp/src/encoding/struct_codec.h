@@ -52,9 +52,13 @@ struct DecodedUpdate {
 };
 
 // Reads a complete v1 update (struct section + delete set); trailing bytes after the
-// delete set are ignored, as Yjs ignores them.
-DecodedUpdate read_update_v1(const uint8_t* data, size_t size);
-inline DecodedUpdate read_update_v1(const Bytes& b) { return read_update_v1(b.data(), b.size()); }
+// delete set are ignored, as Yjs ignores them. Strings count their offset_len in `kind`
+// (content.h): the document's unit when they are for a document, Utf16 (no counting)
+// otherwise.
+DecodedUpdate read_update_v1(const uint8_t* data, size_t size, OffsetKind kind);
+inline DecodedUpdate read_update_v1(const Bytes& b, OffsetKind kind) {
+  return read_update_v1(b.data(), b.size(), kind);
+}
 
 // Reads only the delete set part from `r` (v1 form). Ranges are kept as written
 // (order, overlaps and len-0 ranges preserved, as Yjs's readDeleteSet keeps them);
@@ -70,6 +74,6 @@ void write_struct_v1(Lib0Writer& w, const DecodedStruct& s, uint64_t offset);
 
 // mergeUpdates' sliceStruct: the part of `s` from `diff` units on.
 // REQUIRES: 0 < diff < s.length.
-DecodedStruct slice_struct(const DecodedStruct& s, uint64_t diff);
+DecodedStruct slice_struct(const DecodedStruct& s, uint64_t diff, OffsetKind kind);
 
 }  // namespace crdtcore::detail

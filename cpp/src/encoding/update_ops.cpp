@@ -159,7 +159,7 @@ Bytes merge_two_or_more(const std::vector<Bytes>& updates) {
   std::vector<DeleteSet> delete_sets;
   streams.reserve(updates.size());
   for (const Bytes& u : updates) {
-    detail::DecodedUpdate decoded = detail::read_update_v1(u);
+    detail::DecodedUpdate decoded = detail::read_update_v1(u, OffsetKind::Utf16);
     delete_sets.push_back(std::move(decoded.ds));
     streams.emplace_back(std::move(decoded), /*filter_skips=*/true);
   }
@@ -209,7 +209,7 @@ Bytes merge_two_or_more(const std::vector<Bytes>& updates) {
           if (cw->kind == Kind::Skip) {
             cw->length -= diff;
           } else {
-            sliced = detail::slice_struct(*curr, diff);
+            sliced = detail::slice_struct(*curr, diff, OffsetKind::Utf16);
           }
         }
         DecodedStruct& s = sliced ? *sliced : *curr;
@@ -241,7 +241,7 @@ Bytes merge_two_or_more(const std::vector<Bytes>& updates) {
 
 }  // namespace
 
-void validate_update(const Bytes& update) { detail::read_update_v1(update); }
+void validate_update(const Bytes& update) { detail::read_update_v1(update, OffsetKind::Utf16); }
 
 Bytes merge_updates(const std::vector<Bytes>& updates) {
   if (updates.size() == 1) {
@@ -253,7 +253,7 @@ Bytes merge_updates(const std::vector<Bytes>& updates) {
 
 Bytes diff_update(const Bytes& update, const Bytes& state_vector) {
   const StateVector sv = StateVector::decode(state_vector);
-  detail::DecodedUpdate decoded = detail::read_update_v1(update);
+  detail::DecodedUpdate decoded = detail::read_update_v1(update, OffsetKind::Utf16);
   DeleteSet ds = std::move(decoded.ds);
   StructStream reader(std::move(decoded), /*filter_skips=*/false);
   LazyStructWriter writer;
@@ -284,7 +284,7 @@ Bytes diff_update(const Bytes& update, const Bytes& state_vector) {
 }
 
 Bytes encode_state_vector_from_update(const Bytes& update) {
-  detail::DecodedUpdate decoded = detail::read_update_v1(update);
+  detail::DecodedUpdate decoded = detail::read_update_v1(update, OffsetKind::Utf16);
   StructStream reader(std::move(decoded), /*filter_skips=*/false);
   Lib0Writer entries;
   uint64_t size = 0;

@@ -64,9 +64,8 @@ size_t try_merge_with_lefts(DocImpl& doc, ItemList& list, size_t pos) {
   Item* left = list[first];
   for (size_t k = first + 1; k <= pos; ++k) {
     Item* right = list[k];
-    const uint64_t left_units =
-        left->visible() ? (doc.code_points() ? left->cp_length() : left->length) : 0;
-    item_merge(left, right);
+    const uint64_t left_units = left->visible() ? left->offset_length() : 0;
+    item_merge(left, right, doc.offset_kind());
     if (!right->is_gc()) {
       fix_marker_after_merge(left, right, left_units);
       if (right->parent_sub != nullptr && right->parent != nullptr) {

@@ -42,7 +42,7 @@ void gc_type_subtree(DocImpl& doc, Branch* root) {
     b->map.clear();
     b->markers.clear();
     b->length = 0;
-    b->cp_length = 0;
+    b->offset_length = 0;
   }
   for (Item* it : items) {
     if (auto* ct = std::get_if<ContentType>(&it->content); ct != nullptr && ct->branch != nullptr) {

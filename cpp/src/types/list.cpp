@@ -17,19 +17,30 @@ constexpr size_t kMaxMarkers = 16;
 constexpr size_t kNewMarkerDistance = 32;  // items walked before a new marker is made
 }  // namespace
 
-uint64_t item_units(const DocImpl& doc, const Item* item) {
-  if (!item->visible()) return 0;
-  return doc.code_points() ? item->cp_length() : item->length;
-}
+uint64_t item_units(const Item* item) { return item->visible() ? item->offset_length() : 0; }
 
 uint64_t to_yjs_offset(const DocImpl& doc, const Item* item, uint64_t offset) {
-  if (doc.code_points()) {
-    if (auto* s = std::get_if<ContentString>(&item->content);
-        s != nullptr && s->cp_len != s->str.size()) {
-      return utf16_offset_of_code_point(s->str, offset);
+  auto* s = std::get_if<ContentString>(&item->content);
+  // Equal lengths: every character is one unit (all BMP, or all ASCII in UTF-8).
+  if (s == nullptr || s->offset_len == s->str.size()) return offset;
+  switch (doc.offset_kind()) {
+    case OffsetKind::CodePoint: return utf16_offset_of_code_point(s->str, offset);
+    case OffsetKind::Utf8: {
+      const size_t at = utf16_offset_of_utf8(s->str, offset);
+      if (at == kInsideCharacter) {
+        throw OutOfRange("text index falls inside a multi-byte UTF-8 character");
+      }
+      return at;
     }
+    case OffsetKind::Utf16: break;
   }
   return offset;
+}
+
+void check_char_boundary(DocImpl& doc, Branch* b, uint64_t index) {
+  if (doc.offset_kind() != OffsetKind::Utf8 || index == 0 || index >= b->offset_length) return;
+  const Found f = find_visible(doc, b, index, true);
+  if (index > f.start) to_yjs_offset(doc, f.item, index - f.start);
 }
 
 void require_live(const Branch* b) {
@@ -69,7 +80,7 @@ Found find_visible(DocImpl& doc, Branch* b, uint64_t index, bool use_markers) {
   size_t steps = 0;
   if (index >= pos) {
     while (p != nullptr) {
-      const uint64_t u = item_units(doc, p);
+      const uint64_t u = item_units(p);
       if (u > 0) {
         if (index < pos + u) break;
         pos += u;
@@ -82,7 +93,7 @@ Found find_visible(DocImpl& doc, Branch* b, uint64_t index, bool use_markers) {
       p = p->left;
       ++steps;
       if (p == nullptr) break;
-      const uint64_t u = item_units(doc, p);
+      const uint64_t u = item_units(p);
       if (u > 0) {
         pos -= u;
         if (index >= pos) break;
@@ -110,7 +121,7 @@ Item* list_left_at(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, bool 
   if (index == 0) return nullptr;
   Found f = find_visible(doc, b, index - 1, use_markers);
   const uint64_t off = index - f.start;
-  if (off < item_units(doc, f.item)) split_item(doc, &txn, f.item, to_yjs_offset(doc, f.item, off));
+  if (off < item_units(f.item)) split_item(doc, &txn, f.item, to_yjs_offset(doc, f.item, off));
   return f.item;
 }
 
@@ -136,7 +147,7 @@ Content content_for_values(std::vector<Value> run) { return ContentAny{std::move
 void list_insert_values(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index,
                         const std::vector<Value>& values) {
   require_live(b);
-  if (index > b->len(doc.code_points())) throw OutOfRange("index out of range");
+  if (index > b->offset_length) throw OutOfRange("index out of range");
   if (values.empty()) return;
   for (const Value& v : values) {
     if (v.kind() == Value::Kind::Undefined || v.kind() == Value::Kind::BigInt) {
@@ -165,7 +176,7 @@ void list_insert_values(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index,
 
 Branch* list_insert_type(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, TypeKind kind) {
   require_live(b);
-  if (index > b->len(doc.code_points())) throw OutOfRange("index out of range");
+  if (index > b->offset_length) throw OutOfRange("index out of range");
   Item* left = list_left_at(doc, txn, b, index, true);
   Item* right = left != nullptr ? left->right : b->start;
   ContentType ct;
@@ -177,7 +188,7 @@ Branch* list_insert_type(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index,
 
 void list_delete(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, uint64_t len) {
   require_live(b);
-  const uint64_t total = b->len(doc.code_points());
+  const uint64_t total = b->offset_length;
   if (index > total || len > total - index) throw OutOfRange("range out of bounds");
   if (len == 0) return;
   Found f = find_visible(doc, b, index, true);
@@ -186,11 +197,11 @@ void list_delete(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, uint64_
   if (off > 0) p = split_item(doc, &txn, p, to_yjs_offset(doc, p, off));
   uint64_t remaining = len;
   while (remaining > 0 && p != nullptr) {
-    uint64_t u = item_units(doc, p);
+    uint64_t u = item_units(p);
     if (u > 0) {
       if (remaining < u) {
         split_item(doc, &txn, p, to_yjs_offset(doc, p, remaining));
-        u = item_units(doc, p);
+        u = item_units(p);
       }
       item_delete(doc, txn, p);
       remaining -= u;

@@ -2,7 +2,8 @@
 // Text (yjs src/types/AbstractType.js: typeListGet, typeListSlice,
 // typeListInsertGenerics, typeListDelete, findMarker/updateMarkerChanges).
 //
-// Indices are in the document's unit (core/doc_state.h: UTF-16 units or code points).
+// Indices are in the document's offset unit (crdtcore/offset_kind.h: UTF-16 units, code
+// points or UTF-8 bytes).
 // Search markers cache (item, index) pairs so that edits near the last edit do not
 // walk the list from its start.
 #pragma once
@@ -22,8 +23,9 @@ struct TxnState;
 class DocImpl;
 
 // Visible length of `item` in the document's unit (0 for deleted/uncountable).
-uint64_t item_units(const DocImpl& doc, const Item* item);
-// Converts an offset inside `item` from the document's unit to Yjs units.
+uint64_t item_units(const Item* item);
+// Converts an offset inside `item` from the document's unit to Yjs units. Throws
+// OutOfRange when a UTF-8 offset falls inside a multi-byte character.
 uint64_t to_yjs_offset(const DocImpl& doc, const Item* item, uint64_t offset);
 
 struct Found {
@@ -34,6 +36,11 @@ struct Found {
 Found find_visible(DocImpl& doc, Branch* b, uint64_t index, bool use_markers);
 // The visible item that ends exactly at `index` (split when needed); null at 0.
 Item* list_left_at(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, bool use_markers);
+// Throws OutOfRange when `index` falls inside a multi-byte character (UTF-8 documents
+// only; nothing to check in the other units). Editing calls that change the document
+// before they reach the end of their range call it for that end first, so that a bad
+// range changes nothing. REQUIRES: index <= b's length.
+void check_char_boundary(DocImpl& doc, Branch* b, uint64_t index);
 // Marker bookkeeping after a local insert (delta > 0) or delete (delta < 0) at index.
 void shift_markers(DocImpl& doc, Branch* b, uint64_t index, int64_t delta);
 // Drops markers invalidated by remote transactions.

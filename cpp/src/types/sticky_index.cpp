@@ -30,15 +30,16 @@ StickyIndex position_in(const Branch* b, std::optional<Id> item, Assoc assoc) {
 }
 
 // Document units in the first `yjs_offset` Yjs units of `item` (a prefix ending inside
-// a surrogate pair counts the pair).
+// a surrogate pair counts the pair, in UTF-16 documents too: the index after it).
 uint64_t units_of_prefix(const DocImpl& doc, const Item* item, uint64_t yjs_offset) {
-  if (doc.code_points()) {
-    if (auto* s = std::get_if<ContentString>(&item->content);
-        s != nullptr && s->cp_len != s->str.size()) {
-      return utf16_code_points(std::u16string_view(s->str).substr(0, yjs_offset));
-    }
+  auto* s = std::get_if<ContentString>(&item->content);
+  if (s == nullptr || s->offset_len == s->str.size()) return yjs_offset;
+  std::u16string_view str(s->str);
+  if (yjs_offset > 0 && yjs_offset < str.size() && is_high_surrogate(str[yjs_offset - 1]) &&
+      is_low_surrogate(str[yjs_offset])) {
+    ++yjs_offset;
   }
-  return yjs_offset;
+  return string_offset_len(str.substr(0, yjs_offset), doc.offset_kind());
 }
 
 }  // namespace
@@ -51,7 +52,7 @@ StickyIndex sticky_from_index(DocImpl& doc, Branch* b, uint64_t index, Assoc ass
     const uint64_t end = to_yjs_offset(doc, f.item, index - f.start);
     return position_in(b, Id{f.item->id.client, f.item->id.clock + end - 1}, assoc);
   }
-  if (index == b->len(doc.code_points())) return position_in(b, std::nullopt, assoc);
+  if (index == b->offset_length) return position_in(b, std::nullopt, assoc);
   const Found f = find_visible(doc, b, index, true);
   const uint64_t off = to_yjs_offset(doc, f.item, index - f.start);
   return position_in(b, Id{f.item->id.client, f.item->id.clock + off}, assoc);
@@ -69,7 +70,7 @@ std::optional<StickyTarget> sticky_resolve(const DocImpl& doc, const StickyIndex
       const uint64_t diff = pos.item()->clock - right->id.clock;
       index = units_of_prefix(doc, right, diff + (before ? 1 : 0));
     }
-    for (const Item* n = right->left; n != nullptr; n = n->left) index += item_units(doc, n);
+    for (const Item* n = right->left; n != nullptr; n = n->left) index += item_units(n);
     return StickyTarget{type, index};
   }
   Branch* type = nullptr;
@@ -87,7 +88,7 @@ std::optional<StickyTarget> sticky_resolve(const DocImpl& doc, const StickyIndex
     return std::nullopt;
   }
   if (type->deleted()) return std::nullopt;
-  return StickyTarget{type, before ? 0 : type->len(doc.code_points())};
+  return StickyTarget{type, before ? 0 : type->offset_length};
 }
 
 Bytes sticky_encode(const StickyIndex& pos) {

@@ -63,12 +63,12 @@ void update_current_attributes(Attrs& attrs, const ContentFormat& f) {
 }
 
 // ItemTextListPosition.forward
-void forward(DocImpl& doc, TextPos& pos) {
+void forward(TextPos& pos) {
   Item* r = pos.right;
   if (const ContentFormat* f = format_of(r)) {
     if (!r->deleted()) update_current_attributes(pos.attrs, *f);
   } else if (!r->deleted()) {
-    pos.index += item_units(doc, r);
+    pos.index += item_units(r);
   }
   pos.left = r;
   pos.right = r->right;
@@ -80,9 +80,9 @@ void find_next_position(DocImpl& doc, TxnState& txn, TextPos& pos, uint64_t coun
     if (const ContentFormat* f = format_of(r)) {
       if (!r->deleted()) update_current_attributes(pos.attrs, *f);
     } else if (!r->deleted()) {
-      const uint64_t u = item_units(doc, r);
+      const uint64_t u = item_units(r);
       if (count < u) split_item(doc, &txn, r, to_yjs_offset(doc, r, count));
-      const uint64_t used = item_units(doc, r);
+      const uint64_t used = item_units(r);
       pos.index += used;
       count = count > used ? count - used : 0;
     }
@@ -91,12 +91,12 @@ void find_next_position(DocImpl& doc, TxnState& txn, TextPos& pos, uint64_t coun
   }
 }
 
-void minimize_attribute_changes(DocImpl& doc, TextPos& pos, const Attrs& attributes) {
+void minimize_attribute_changes(TextPos& pos, const Attrs& attributes) {
   while (pos.right != nullptr) {
     Item* r = pos.right;
     const ContentFormat* f = format_of(r);
     if (r->deleted() || (f != nullptr && equal_attrs(get_or_null(attributes, f->key), f->value))) {
-      forward(doc, pos);
+      forward(pos);
     } else {
       break;
     }
@@ -111,7 +111,7 @@ Attrs insert_attributes(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos,
     if (!equal_attrs(current, val)) {
       negated.set(key, current);
       pos.right = insert_local(doc, txn, b, pos.left, pos.right, nullptr, ContentFormat{key, val});
-      forward(doc, pos);
+      forward(pos);
     }
   }
   return negated;
@@ -127,14 +127,14 @@ void insert_negated_attributes(DocImpl& doc, TxnState& txn, Branch* b, TextPos& 
     const Value* neg = f != nullptr ? negated.get(f->key) : nullptr;
     if (r->deleted() || (neg != nullptr && equal_attrs(*neg, f->value))) {
       if (!r->deleted()) negated.erase(f->key);
-      forward(doc, pos);
+      forward(pos);
     } else {
       break;
     }
   }
   for (const auto& [key, val] : negated.items()) {
     pos.right = insert_local(doc, txn, b, pos.left, pos.right, nullptr, ContentFormat{key, val});
-    forward(doc, pos);
+    forward(pos);
   }
 }
 
@@ -255,20 +255,20 @@ Item* insert_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, Content 
   for (const auto& [key, val] : pos.attrs.items()) {
     if (attributes.get(key) == nullptr) attributes.set(key, Value::null());
   }
-  minimize_attribute_changes(doc, pos, attributes);
+  minimize_attribute_changes(pos, attributes);
   Attrs negated = insert_attributes(doc, txn, b, pos, attributes);
   const uint64_t at = pos.index;
   Item* item = insert_local(doc, txn, b, pos.left, pos.right, nullptr, std::move(content));
-  shift_markers(doc, b, at, static_cast<int64_t>(item_units(doc, item)));
+  shift_markers(doc, b, at, static_cast<int64_t>(item_units(item)));
   pos.right = item;
-  forward(doc, pos);
+  forward(pos);
   insert_negated_attributes(doc, txn, b, pos, negated);
   return item;
 }
 
 void format_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, uint64_t length,
                  const Attrs& attributes) {
-  minimize_attribute_changes(doc, pos, attributes);
+  minimize_attribute_changes(pos, attributes);
   Attrs negated = insert_attributes(doc, txn, b, pos, attributes);
   while (pos.right != nullptr &&
          (length > 0 || (!negated.empty() && (pos.right->deleted() || pos.right->is_format())))) {
@@ -288,19 +288,19 @@ void format_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, uint64_t 
           pos.attrs.set(f->key, f->value);
         }
       } else {
-        const uint64_t u = item_units(doc, r);
+        const uint64_t u = item_units(r);
         if (length < u) split_item(doc, &txn, r, to_yjs_offset(doc, r, length));
-        const uint64_t used = item_units(doc, r);
+        const uint64_t used = item_units(r);
         length = length > used ? length - used : 0;
       }
     }
-    forward(doc, pos);
+    forward(pos);
   }
   if (length > 0) {
     std::u16string newlines(static_cast<size_t>(length), u'\n');
     pos.right = insert_local(doc, txn, b, pos.left, pos.right, nullptr,
-                             make_content_string(std::move(newlines)));
-    forward(doc, pos);
+                             make_content_string(std::move(newlines), doc.offset_kind()));
+    forward(pos);
   }
   insert_negated_attributes(doc, txn, b, pos, negated);
 }
@@ -334,13 +334,13 @@ void delete_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, uint64_t 
     if (!r->deleted() && (std::holds_alternative<ContentString>(r->content) ||
                           std::holds_alternative<ContentEmbed>(r->content) ||
                           std::holds_alternative<ContentType>(r->content))) {
-      const uint64_t u = item_units(doc, r);
+      const uint64_t u = item_units(r);
       if (length < u) split_item(doc, &txn, r, to_yjs_offset(doc, r, length));
-      const uint64_t used = item_units(doc, r);
+      const uint64_t used = item_units(r);
       length = length > used ? length - used : 0;
       item_delete(doc, txn, r);
     }
-    forward(doc, pos);
+    forward(pos);
   }
   // Without any format item in the text the clean-up cannot find anything to do.
   if (start != nullptr && b->has_formatting)

@@ -207,6 +207,60 @@ size_t utf16_offset_of_code_point(std::u16string_view s, size_t cp) {
   return i;
 }
 
+namespace {
+
+// UTF-8 bytes of the character starting at s[i] and the UTF-16 units it takes.
+inline size_t utf8_width_at(std::u16string_view s, size_t i, size_t& units) {
+  const char16_t c = s[i];
+  units = 1;
+  if (c < 0x80) return 1;
+  if (c < 0x800) return 2;
+  if (is_high_surrogate(c) && i + 1 < s.size() && is_low_surrogate(s[i + 1])) {
+    units = 2;
+    return 4;
+  }
+  return 3;  // the rest of the BMP, and a lone surrogate as U+FFFD
+}
+
+inline bool ascii4(const char16_t* p) { return (load4_units(p) & 0xFF80FF80FF80FF80ull) == 0; }
+
+}  // namespace
+
+size_t utf16_utf8_length(std::u16string_view s) {
+  const size_t n = s.size();
+  size_t bytes = 0;
+  size_t i = 0;
+  while (i < n) {
+    if (n - i >= 4 && ascii4(s.data() + i)) {
+      bytes += 4;
+      i += 4;
+      continue;
+    }
+    size_t units;
+    bytes += utf8_width_at(s, i, units);
+    i += units;
+  }
+  return bytes;
+}
+
+size_t utf16_offset_of_utf8(std::u16string_view s, size_t bytes) {
+  const size_t n = s.size();
+  size_t i = 0;
+  while (bytes > 0 && i < n) {
+    if (bytes >= 4 && n - i >= 4 && ascii4(s.data() + i)) {
+      i += 4;
+      bytes -= 4;
+      continue;
+    }
+    size_t units;
+    const size_t w = utf8_width_at(s, i, units);
+    if (w > bytes) return kInsideCharacter;
+    bytes -= w;
+    i += units;
+  }
+  return bytes == 0 ? i : kInsideCharacter;
+}
+
 size_t utf8_code_points(std::string_view s) {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   const uint8_t* end = p + s.size();

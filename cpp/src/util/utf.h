@@ -1,7 +1,7 @@
 // utf.h — UTF-8 / UTF-16 conversions and counting.
 //
 // Text is stored as UTF-16 inside items (Yjs clocks count UTF-16 units). The API
-// speaks UTF-8 strings and, for Python, code-point indices.
+// speaks UTF-8 strings and indices in code points, UTF-16 units or UTF-8 bytes.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +20,14 @@ void append_utf16_as_utf8(std::string& out, std::u16string_view s);
 size_t utf16_code_points(std::u16string_view s);
 // UTF-16 offset of the code point with index `cp` (cp may equal the count: end).
 size_t utf16_offset_of_code_point(std::u16string_view s, size_t cp);
+// Number of UTF-8 bytes of UTF-16 text as utf16_to_utf8 writes it (a lone surrogate
+// becomes U+FFFD: 3 bytes).
+size_t utf16_utf8_length(std::u16string_view s);
+// UTF-16 offset at which the first `bytes` UTF-8 bytes of `s` (counted as by
+// utf16_utf8_length) end; kInsideCharacter when `bytes` falls inside a character.
+// REQUIRES: bytes <= utf16_utf8_length(s).
+inline constexpr size_t kInsideCharacter = static_cast<size_t>(-1);
+size_t utf16_offset_of_utf8(std::u16string_view s, size_t bytes);
 // Number of code points in UTF-8 text. For invalid input this counts the bytes
 // that are not continuation bytes (exact for valid UTF-8).
 size_t utf8_code_points(std::string_view s);
