@@ -27,7 +27,7 @@ from ._map import Map
 from ._text import Text
 
 # The offset unit of every crdtcore.pycrdt document (pycrdt's: UTF-8 bytes).
-OFFSET_OPTIONS: dict[str, Any] = {}
+OFFSET_OPTIONS: dict[str, Any] = {"offset_kind": "utf8"}
 
 _TYPE_CLASSES: dict[type, type[Any]] = {
     # Native handle class -> the layer's class (crdtcore's own class maps the same handle).
