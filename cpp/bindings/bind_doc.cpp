@@ -110,7 +110,14 @@ void bind_doc(py::module_& m) {
             return as_py_bytes(d.encode_state_as_update(&sv));
           },
           py::arg("state") = py::none())
-      .def("apply_update", [](Doc& d, py::handle update) { d.apply_update(to_bytes(update)); })
+      .def(
+          "apply_update",
+          [](Doc& d, py::handle update, py::handle txn) {
+            d.apply_update(to_bytes(update), transaction_origin(txn));
+          },
+          py::arg("update"), py::arg("transaction") = py::none(),
+          "Applies a v1 update; `transaction` (a crdtcore.Transaction, not entered) names "
+          "the origin of the remote transaction it opens.")
       .def("has_pending", &Doc::has_pending)
       .def(
           "observe",

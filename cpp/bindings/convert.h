@@ -56,8 +56,11 @@ py::object from_shared(const Shared& shared);
 // An Array element or Map value: a plain Python value or a native handle.
 py::object from_out(const Out& out);
 
-// The crdtcore.Transaction a document was given as `origin` (fast_calls.cpp), or None.
+// The crdtcore.Transaction a document was given as `origin` (fast_calls.cpp), or None
+// (no origin, or one that is not a live Transaction object).
 py::object transaction_object(Origin origin);
+// The core Origin naming `txn`, a crdtcore.Transaction (null for None); TypeError otherwise.
+Origin transaction_origin(py::handle txn);
 
 // A Python str from UTF-8 (lone surrogates, as a JS peer may send them, pass through).
 py::str utf8_str(std::string_view utf8);

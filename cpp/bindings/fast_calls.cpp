@@ -17,6 +17,7 @@
 // (bind_errors.cpp), so the Python-visible behaviour matches the pybind11 methods.
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include <pybind11/pybind11.h>
 
@@ -160,6 +161,15 @@ struct TxnObject {
 PyTypeObject* g_txn_type = nullptr;
 PyObject* g_str_native = nullptr;  // "_native"
 
+// The initialised TransactionBase objects that are alive. An origin the core hands back
+// (an event kept after its transaction object died, or a transaction that another part
+// of the bindings opened with an origin of its own) is only turned into a Python object
+// when it is one of these: never a read through a dangling or foreign pointer.
+std::unordered_set<const void*>& live_txns() {
+  static auto* live = new std::unordered_set<const void*>();
+  return *live;
+}
+
 int txn_init(PyObject* obj, PyObject* args, PyObject* kwds) {
   auto* self = reinterpret_cast<TxnObject*>(obj);
   static const char* kKeywords[] = {"doc", "origin", nullptr};
@@ -183,6 +193,7 @@ int txn_init(PyObject* obj, PyObject* args, PyObject* kwds) {
   Py_XSETREF(self->native, native);
   Py_XSETREF(self->origin, origin);
   self->doc = doc;
+  live_txns().insert(obj);
   return 0;
 }
 
@@ -205,6 +216,7 @@ int txn_clear(PyObject* obj) {
 void txn_dealloc(PyObject* obj) {
   PyTypeObject* type = Py_TYPE(obj);
   PyObject_GC_UnTrack(obj);
+  live_txns().erase(obj);
   txn_clear(obj);
   type->tp_free(obj);
   Py_DECREF(type);
@@ -309,12 +321,17 @@ PyMethodDef kDocOpenTransactionDef = {
 }  // namespace
 
 py::object transaction_object(Origin origin) {
-  if (origin == nullptr) return py::none();
-  // Only txn_enter gives origins to the documents of this module, so every origin is a
-  // TransactionBase; checked anyway before it is handed to Python.
-  auto* obj = static_cast<PyObject*>(const_cast<void*>(origin));
-  if (g_txn_type == nullptr || !PyObject_TypeCheck(obj, g_txn_type)) return py::none();
-  return py::reinterpret_borrow<py::object>(obj);
+  if (origin == nullptr || live_txns().count(origin) == 0) return py::none();
+  return py::reinterpret_borrow<py::object>(static_cast<PyObject*>(const_cast<void*>(origin)));
+}
+
+Origin transaction_origin(py::handle txn) {
+  if (txn.is_none()) return nullptr;
+  if (g_txn_type == nullptr || !PyObject_TypeCheck(txn.ptr(), g_txn_type) ||
+      reinterpret_cast<TxnObject*>(txn.ptr())->doc == nullptr) {
+    throw py::type_error("origin must be an initialised crdtcore.Transaction");
+  }
+  return txn.ptr();
 }
 
 void bind_fast_calls(py::module_& m) {

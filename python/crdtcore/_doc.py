@@ -380,25 +380,48 @@ class Doc:
         """
         return self._native.encode_state_as_update(state)
 
-    def apply_update(self, update: bytes) -> None:
+    def apply_update(self, update: bytes, origin: Any = None) -> None:
         """Applies a v1 update (Yjs ``applyUpdate``).
 
         Updates may arrive in any order and more than once: parts whose dependencies
         are missing wait as pending and integrate when the gap is filled.
 
+        Args:
+            update: The update bytes.
+            origin: Names who sent the update, as Yjs's ``transactionOrigin``: observers
+                see it as ``transaction.origin`` (with ``local`` False), and an
+                ``UndoManager`` records the change only when it tracks that origin.
+                Providers pass themselves. Inside an open transaction the update joins
+                it (which stays local), and ``origin`` must be None or its origin.
+
         Raises:
             DecodeError: ``update`` is malformed; the document is left unchanged.
-            TypeError: ``update`` is not bytes-like.
+            TypeError: ``update`` is not bytes-like, or ``origin`` is not hashable.
+            RuntimeError: ``origin`` differs from the open transaction's origin.
 
         Example:
             >>> source = Doc({"t": Text("hi")})
-            >>> doc = Doc()
-            >>> doc.apply_update(source.get_update())
+            >>> doc, seen = Doc(), []
+            >>> sub = doc.observe(lambda e: seen.append((e.transaction.origin, e.local)))
+            >>> doc.apply_update(source.get_update(), origin="server")
             >>> doc.apply_update(source.get_update())  # duplicates are harmless
-            >>> str(doc["t"])
-            'hi'
+            >>> str(doc["t"]), seen
+            ('hi', [('server', False)])
         """
-        self._native.apply_update(update)
+        if origin is None:
+            self._native.apply_update(update)
+            return
+        _check_origin(origin)
+        open_txn = self._native.open_transaction()
+        if open_txn is not None:
+            if origin != open_txn.origin:
+                raise RuntimeError(
+                    f"apply_update origin {origin!r} differs from the open "
+                    f"transaction's origin {open_txn.origin!r}"
+                )
+            self._native.apply_update(update)
+            return
+        self._native.apply_update(update, Transaction(self, origin))
 
     @property
     def has_pending(self) -> bool:

@@ -240,6 +240,20 @@ class TransactionEvent:
         self.transaction = transaction
 
     @property
+    def local(self) -> bool:
+        """False when the transaction was opened by ``apply_update`` (a remote change).
+
+        Example:
+            >>> doc, seen = Doc(), []
+            >>> sub = doc.observe(lambda event: seen.append(event.local))
+            >>> doc["t"] = Text("x")
+            >>> doc.apply_update(Doc({"u": Text("y")}).get_update())
+            >>> seen
+            [True, False]
+        """
+        return self._result.local
+
+    @property
     def update(self) -> bytes:
         """The v1 update holding exactly this transaction's changes (Yjs 'update').
 

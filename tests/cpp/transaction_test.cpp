@@ -133,5 +133,37 @@ TEST(TransactionTest, RemoteUpdatesAndTheirFormattingCleanUpHaveNoOrigin) {
   EXPECT_EQ(remote[0], nullptr);
 }
 
+TEST(TransactionTest, ApplyUpdateWithAnOriginOpensARemoteTransactionWithIt) {
+  Doc a = make_doc(1);
+  a.get_text("t").insert(0, "hi");
+  Doc b = make_doc(2);
+  std::vector<Origin> origins;
+  std::vector<bool> local;
+  b.observe([&](const TransactionResult& r) {
+    origins.push_back(r.origin);
+    local.push_back(r.local);
+  });
+  const int server = 0;
+  const int other = 0;
+  b.apply_update(a.encode_state_as_update(), &server);
+  ASSERT_EQ(origins.size(), 1u);
+  EXPECT_EQ(origins[0], &server);
+  EXPECT_FALSE(local[0]);
+  // Inside an open transaction the update joins it: the same origin or none is fine,
+  // another one is refused before anything changes.
+  a.get_text("t").insert(2, "!");
+  b.begin_transaction(&server);
+  EXPECT_THROW(b.apply_update(a.encode_state_as_update(), &other), InvalidState);
+  EXPECT_EQ(b.get_text("t").to_string(), "hi");
+  EXPECT_EQ(b.transaction_depth(), 1);
+  b.apply_update(a.encode_state_as_update(), &server);
+  EXPECT_EQ(b.transaction_depth(), 1);
+  b.commit_transaction();
+  ASSERT_EQ(origins.size(), 2u);
+  EXPECT_EQ(origins[1], &server);
+  EXPECT_TRUE(local[1]);
+  EXPECT_EQ(b.get_text("t").to_string(), "hi!");
+}
+
 }  // namespace
 }  // namespace crdtcore

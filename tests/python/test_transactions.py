@@ -1,8 +1,10 @@
 """Transactions (nesting, origins) and Doc.observe events."""
 
+import gc
+
 import pytest
 
-from crdtcore import Array, Doc, Map, Text, TransactionEvent
+from crdtcore import Array, DecodeError, Doc, Map, Text, TransactionEvent
 
 
 @pytest.fixture
@@ -302,3 +304,64 @@ def test_a_transaction_held_only_by_the_document_is_kept_alive(doc):
     assert open_txn.origin == "held"
     open_txn.__exit__(None, None, None)
     assert events[0].transaction.origin == "held"
+
+
+# -- apply_update(update, origin): Yjs applyUpdate's transactionOrigin -------------------
+
+
+def test_apply_update_origin_is_seen_by_observers_as_remote(doc):
+    source = Doc({"t": Text("hi")})
+    seen = []
+    doc.observe(lambda e: seen.append((e.transaction.origin, e.local)))
+    doc["t"].observe(lambda e: seen.append((e.transaction.origin, e.transaction.local)))
+    doc.apply_update(source.get_update(), origin="server")
+    assert str(doc["t"]) == "hi"
+    assert seen == [("server", False), ("server", False)]
+
+
+def test_apply_update_without_origin_is_remote_and_origin_less(doc):
+    seen = []
+    doc.observe(lambda e: seen.append((e.transaction.origin, e.local)))
+    doc.apply_update(Doc({"t": Text("hi")}).get_update())
+    doc["x"] = Text("local")
+    assert seen == [(None, False), (None, True)]
+
+
+def test_apply_update_origin_inside_a_block_must_match(doc):
+    update = Doc({"t": Text("hi")}).get_update()
+    seen = []
+    doc.observe(lambda e: seen.append((e.transaction.origin, e.local)))
+    with doc.transaction(origin="a"):
+        doc.apply_update(update, origin="a")  # joins; the block stays local
+        with pytest.raises(RuntimeError, match="differs"):
+            doc.apply_update(update, origin="b")
+    assert seen == [("a", True)]
+    assert str(doc["t"]) == "hi"
+
+
+def test_apply_update_origin_must_be_hashable(doc):
+    with pytest.raises(TypeError, match="hashable"):
+        doc.apply_update(Doc().get_update(), origin=[])
+
+
+def test_apply_update_malformed_with_origin_changes_nothing(doc):
+    doc["t"] = Text("keep")
+    before = doc.get_update()
+    with pytest.raises(DecodeError):
+        doc.apply_update(b"\x01\x02\xff", origin="server")
+    assert doc.get_update() == before and doc._native.open_transaction() is None
+
+
+def test_a_result_read_after_its_transaction_object_died_has_no_dangling_origin():
+    doc = Doc(client_id=1)
+    results = []
+    doc._native.observe(results.append)  # native results only: nothing keeps the Transaction
+    with doc.transaction(origin="temporary") as txn:
+        doc["t"] = Text("x")
+        assert txn.origin == "temporary"
+    del txn
+    gc.collect()
+    assert len(results) == 1 and results[0].transaction is None
+    with doc.transaction(origin="kept") as kept:
+        doc["t"] += "y"
+    assert results[1].transaction is kept

@@ -55,8 +55,8 @@ using Origin = const void*;
 
 // What an observer learns about one committed transaction.
 struct TransactionResult {
-  Origin origin = nullptr;  // as given to begin_transaction(); null for apply_update's own
-  bool local = true;        // false for apply_update
+  Origin origin = nullptr;  // as given to begin_transaction() or apply_update()
+  bool local = true;        // false for a transaction apply_update() opened
   StateVector before_state;
   StateVector after_state;
   DeleteSet delete_set;  // what this transaction deleted (sorted and merged)
@@ -104,8 +104,11 @@ class Doc {
   // including pending structs and deletes. Throws DecodeError for a malformed vector.
   Bytes encode_state_as_update(const Bytes* state_vector = nullptr) const;
   // Yjs applyUpdate. Throws DecodeError on malformed bytes and then leaves the
-  // document exactly as before. Runs in the open transaction if there is one.
-  void apply_update(const Bytes& update);
+  // document exactly as before. Runs in the open transaction if there is one (which
+  // stays local; a non-null `origin` must then be its origin, else InvalidState);
+  // otherwise in a transaction of its own with `origin` and local == false (Yjs
+  // applyUpdate's transactionOrigin).
+  void apply_update(const Bytes& update, Origin origin = nullptr);
 
   // Pending (not yet integrable) data, for diagnostics and tests.
   bool has_pending() const;

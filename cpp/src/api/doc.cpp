@@ -74,12 +74,12 @@ Bytes Doc::encode_state_as_update(const Bytes* state_vector) const {
   return detail::encode_doc_state(*impl_, &sv);
 }
 
-void Doc::apply_update(const Bytes& update) {
+void Doc::apply_update(const Bytes& update, Origin origin) {
   detail::DecodedUpdate decoded =
       detail::read_update_v1(update, impl_->options.offset_kind);  // throws before any change
-  detail::AutoTxn at(*impl_);
+  detail::AutoTxn at(*impl_, origin);
   // A transaction opened by the caller stays local (its own edits must still be
-  // forwarded); Yjs would flip it to remote.
+  // forwarded), as in Yjs, where applyUpdate joins an open transaction as it is.
   if (at.owns()) at.t().local = false;
   detail::integrate_update(*impl_, at.t(), decoded);
   at.done();

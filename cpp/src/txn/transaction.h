@@ -33,8 +33,11 @@ void commit(DocImpl& doc);
 // Opens a transaction for the duration of one API call unless one is open.
 class AutoTxn {
  public:
-  explicit AutoTxn(DocImpl& d) : d_(d), owns_(d.txn_depth == 0) {
-    if (owns_) begin(d_);
+  // Opens a transaction with `origin`, or joins the open one (begin()'s rule: a non-null
+  // origin must be the open transaction's; InvalidState otherwise).
+  explicit AutoTxn(DocImpl& d, Origin origin = nullptr) : d_(d), owns_(d.txn_depth == 0) {
+    begin(d_, origin);
+    if (!owns_) --d_.txn_depth;  // joined: the depth stays the caller's
   }
   ~AutoTxn() {
     if (owns_) {
