@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+import crdtcore
+
 HERE = Path(__file__).parent
 TIMEOUT = 60
 
@@ -196,3 +198,106 @@ def test_pycrdt_websocket_exchange(server: str, client: str) -> None:
     server_module = "crdtcore.pycrdt._doc" if server == "crdtcore" else "pycrdt._doc"
     assert client_out.stdout == f"CLIENT {client_module} {final}\n"
     assert server_out == f"SERVER {server_module} {final}\n"
+
+
+# -- jupyter_ydoc -------------------------------------------------------------------------
+
+# jupyter_ydoc creates a pycrdt.UndoManager in every document (YBaseDoc.__init__).
+needs_undo = pytest.mark.skipif(
+    not hasattr(crdtcore, "UndoManager"),
+    reason="crdtcore.UndoManager (branch h-undo) is not merged yet",
+)
+
+
+@needs_undo
+def test_jupyter_ydoc_notebook_edit_observe_undo_and_sync() -> None:
+    out = run_installed(
+        """
+        import json
+        from jupyter_ydoc import YNotebook
+        from pycrdt import Doc, Text
+
+        def cell(source, kind="code"):
+            c = {"cell_type": kind, "source": source, "metadata": {}, "id": source[:8] or "empty"}
+            if kind == "code":
+                c.update(outputs=[], execution_count=None)
+            return c
+
+        nb = YNotebook()
+        nb.set({
+            "cells": [cell("print('hi')"), cell("# Titre é", "markdown")],
+            "metadata": {"kernelspec": {"name": "python3"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        })
+        topics = []
+        nb.observe(lambda topic, event: topics.append(topic))
+        nb.undo_manager.clear()
+
+        source = nb.ycells[0]["source"]
+        source += "  # 😀"                           # a source edit, non-ASCII
+        nb.append_cell(cell("x = 1"))
+        after_edit = nb.get()
+        undone = nb.undo_manager.undo()             # capture_timeout_millis=0: the append only
+        after_undo = nb.get()
+
+        remote = YNotebook(Doc())                   # a second notebook, synced by update
+        remote.ydoc.apply_update(nb.ydoc.get_update())
+        print(json.dumps({
+            "types": [type(nb.ydoc).__module__, type(source).__module__],
+            "edited": [c["source"] for c in after_edit["cells"]],
+            "undone": undone,
+            "after_undo": [c["source"] for c in after_undo["cells"]],
+            "remote": [c["source"] for c in remote.get()["cells"]],
+            "topics": sorted(set(topics)),
+            "metadata": after_undo["metadata"],
+        }))
+        """
+    )
+    result = json.loads(out)
+    edited = ["print('hi')  # 😀", "# Titre é", "x = 1"]
+    assert result == {
+        "types": ["crdtcore.pycrdt._doc", "crdtcore.pycrdt._text"],
+        "edited": edited,
+        "undone": True,
+        "after_undo": edited[:2],
+        "remote": edited[:2],
+        "topics": ["cells"],
+        "metadata": {"kernelspec": {"name": "python3"}, "language_info": {"name": ""}},
+    }
+
+
+@needs_undo
+def test_jupyter_ydoc_unicode_and_blob() -> None:
+    out = run_installed(
+        """
+        import json
+        from jupyter_ydoc import YBlob, YUnicode
+
+        text = YUnicode()
+        text.set("こんにちは世界")
+        changes = []
+        text.observe(lambda topic, event: changes.append((topic, event.delta)))
+        text.set("こんにちは地球")      # a granular edit, in UTF-8 byte offsets
+        first = text.get()
+        text.undo_manager.undo()
+        blob = YBlob()
+        blob.set(b"\\x00\\xff")
+        print(json.dumps({
+            "first": first,
+            "deltas": [delta for topic, delta in changes if topic == "source"],
+            "after_undo": text.get(),
+            "blob": list(blob.get()),
+        }))
+        """
+    )
+    result = json.loads(out)
+    assert result["first"] == "こんにちは地球"
+    # One transaction: keep the 15 bytes of "こんにちは", delete "世界" (6 bytes), insert
+    # "地球" (how the operations interleave depends on jupyter_ydoc's diff).
+    delta = result["deltas"][0]
+    assert delta[0] == {"retain": 15}
+    assert sum(op.get("delete", 0) for op in delta) == 6
+    assert "".join(op.get("insert", "") for op in delta) == "地球"
+    assert result["after_undo"] == "こんにちは世界"
+    assert result["blob"] == [0, 255]
