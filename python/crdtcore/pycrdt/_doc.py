@@ -1,6 +1,6 @@
 """Doc as pycrdt has it: text positions in UTF-8 bytes, shared types read as this layer's.
 
-A ``crdtcore.pycrdt.Doc`` is a ``crdtcore.Doc`` with two settings changed:
+A ``crdtcore.pycrdt.Doc`` is a ``crdtcore.Doc`` with three changes:
 
 * its offset unit: pycrdt (like yrs) counts text positions in UTF-8 bytes, so
   ``len(text)``, ``insert``, ``del``, ``format``, deltas and sticky indices do too;
@@ -26,8 +26,8 @@ from ._array import Array
 from ._map import Map
 from ._text import Text
 
-# The offset unit of every crdtcore.pycrdt document (pycrdt's: UTF-8 bytes).
-OFFSET_OPTIONS: dict[str, Any] = {"offset_kind": "utf8"}
+# The text offset unit of every crdtcore.pycrdt document: pycrdt's, UTF-8 bytes.
+OFFSET_KIND = crdtcore.OffsetKind.UTF8
 
 _TYPE_CLASSES: dict[type, type[Any]] = {
     # Native handle class -> the layer's class (crdtcore's own class maps the same handle).
@@ -72,7 +72,7 @@ class Doc(crdtcore.Doc):
             skip_gc=False if skip_gc is None else skip_gc,
             guid=guid,
             allow_multithreading=allow_multithreading,
-            **OFFSET_OPTIONS,
+            offset_kind=OFFSET_KIND,
         )
         # The sync observers, called by one crdtcore observer (see observe()).
         self._sync_observers: dict[crdtcore.Subscription, Callable[..., Any]] = {}
