@@ -9,7 +9,8 @@
 //           a Text's embed or nested type is the single inserted value, an Array's
 //           insert is a list);
 //   keys: {key: {"action": "add"|"update"|"delete", "oldValue": v, "newValue": v}}
-//         (oldValue absent for "add", newValue absent for "delete").
+//         (oldValue absent for "add", newValue absent for "delete");
+//   added, deleted: [(client, clock, length)] item id ranges, in document order.
 // Nested types come out as native handles; the Python layer wraps them.
 #include <exception>
 #include <utility>
@@ -107,6 +108,12 @@ py::object python_exception(const std::exception_ptr& p) {
   }
 }
 
+py::list ranges_list(const std::vector<ItemRange>& ranges) {
+  py::list out;
+  for (const ItemRange& r : ranges) out.append(py::make_tuple(r.id.client, r.id.clock, r.len));
+  return out;
+}
+
 Shared bound(const Shared& s) {
   if (!s.valid()) throw py::type_error("this shared type is not integrated into a document yet");
   return s;
@@ -132,7 +139,13 @@ void bind_events(py::module_& m) {
           "The crdtcore.Transaction that was committed, or None.")
       .def_readonly("local", &Event::local, "False when the transaction applied a remote update.")
       .def_property_readonly("delta", &delta_list, "The change as a delta (Text and Array).")
-      .def_property_readonly("keys", &keys_dict, "The changed keys (Map).");
+      .def_property_readonly("keys", &keys_dict, "The changed keys (Map).")
+      .def_property_readonly(
+          "added", [](const Event& e) { return ranges_list(e.added()); },
+          "Items inserted and not deleted, as (client, clock, length) (Yjs changes.added).")
+      .def_property_readonly(
+          "deleted", [](const Event& e) { return ranges_list(e.deleted()); },
+          "Items deleted and not inserted, as (client, clock, length) (Yjs changes.deleted).");
 
   auto shared = py::reinterpret_borrow<py::class_<Shared>>(m.attr("Shared"));
   shared

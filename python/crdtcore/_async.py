@@ -1,4 +1,5 @@
-"""Async transactions, the transaction locks and ``Doc.events()`` (anyio, imported lazily).
+"""Async transactions, the transaction locks, ``Doc.events()`` and ``type.events()`` (anyio,
+imported lazily).
 
 anyio is an optional dependency (``pip install 'crdtcore[async]'``): only the paths that
 need it (async observer callbacks, an awaited ``doc.new_transaction()``, ``doc.events()``)
@@ -12,16 +13,21 @@ event loop when multithreading is off).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
+    from ._base import BaseType
     from ._doc import Doc
+    from ._events import EventSubscription
     from ._transaction import Subscription, TransactionEvent
+
+_T = TypeVar("_T")
 
 _TIMEOUT_MESSAGE = "Could not acquire transaction"
 # Polling interval bounds (seconds) while an async block waits for a thread's transaction:
@@ -166,8 +172,9 @@ async def _poll(ready: Callable[[], bool], deadline: float) -> None:
 # -- Doc.events() ----------------------------------------------------------------------
 
 
-class EventStream:
-    """An async stream of a Doc's TransactionEvents; made by ``Doc.events()``.
+class EventStream(Generic[_T]):
+    """An async stream of a Doc's TransactionEvents (``Doc.events()``), or of a shared
+    type's events (``type.events()``).
 
     Use it as an (async) context manager and iterate with ``async for``. Closing it (leaving
     the ``async with``, ``close()``/``aclose()``) unsubscribes it at once; the document's
@@ -194,15 +201,15 @@ class EventStream:
 
     def __init__(
         self,
-        fanout: EventFanout,
-        send: MemoryObjectSendStream[TransactionEvent],
-        receive: MemoryObjectReceiveStream[TransactionEvent],
+        fanout: EventFanout | TypeEventSource,
+        send: MemoryObjectSendStream[_T],
+        receive: MemoryObjectReceiveStream[_T],
     ) -> None:
         self._fanout = fanout
         self._send = send
         self._receive = receive
 
-    async def receive(self) -> TransactionEvent:
+    async def receive(self) -> _T:
         """The next event (waits for it).
 
         Raises:
@@ -211,7 +218,7 @@ class EventStream:
         """
         return await self._receive.receive()
 
-    def receive_nowait(self) -> TransactionEvent:
+    def receive_nowait(self) -> _T:
         """The next buffered event.
 
         Raises:
@@ -228,10 +235,10 @@ class EventStream:
         """``close()``, for ``async`` code."""
         self.close()
 
-    def __aiter__(self) -> EventStream:
+    def __aiter__(self) -> EventStream[_T]:
         return self
 
-    async def __anext__(self) -> TransactionEvent:
+    async def __anext__(self) -> _T:
         import anyio
 
         try:
@@ -239,13 +246,13 @@ class EventStream:
         except (anyio.EndOfStream, anyio.ClosedResourceError):
             raise StopAsyncIteration from None
 
-    def __enter__(self) -> EventStream:
+    def __enter__(self) -> EventStream[_T]:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    async def __aenter__(self) -> EventStream:
+    async def __aenter__(self) -> EventStream[_T]:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -266,7 +273,7 @@ class EventFanout:
         self.streams: list[MemoryObjectSendStream[TransactionEvent]] = []
         self.subscription: Subscription | None = None
 
-    def open(self, max_buffer_size: float) -> EventStream:
+    def open(self, max_buffer_size: float) -> EventStream[TransactionEvent]:
         require_anyio()
         from anyio import create_memory_object_stream
 
@@ -280,7 +287,7 @@ class EventFanout:
         self.streams.append(send)
         return EventStream(self, send, receive)
 
-    def remove(self, send: MemoryObjectSendStream[TransactionEvent]) -> None:
+    def remove(self, send: MemoryObjectSendStream[Any]) -> None:
         send.close()
         if send in self.streams:
             self.streams.remove(send)
@@ -305,3 +312,56 @@ class EventFanout:
                 await send.send(event)  # back-pressure on the async transaction
             except (BrokenResourceError, ClosedResourceError):
                 self.remove(send)
+
+
+# -- type.events() ---------------------------------------------------------------------
+
+
+class TypeEventSource:
+    """The ``observe`` (or ``observe_deep``) subscription behind one ``type.events()`` stream.
+
+    One subscription per stream: closing the stream unsubscribes it. Items are what the
+    callback gets (an event, or with ``deep`` the list of events of one transaction).
+    """
+
+    __slots__ = ("deep", "send_stream", "subscription", "target")
+
+    def __init__(self, target: BaseType, deep: bool) -> None:
+        self.target = target
+        self.deep = deep
+        self.send_stream: MemoryObjectSendStream[Any] | None = None
+        self.subscription: EventSubscription | None = None
+
+    def open(self, max_buffer_size: float) -> EventStream[Any]:
+        require_anyio()
+        from anyio import create_memory_object_stream
+
+        send, receive = create_memory_object_stream[Any](max_buffer_size=max_buffer_size)
+        observe = self.target.observe_deep if self.deep else self.target.observe
+        try:
+            self.subscription = observe(self.send)
+        except BaseException:
+            send.close()
+            receive.close()
+            raise
+        self.send_stream = send
+        return EventStream(self, send, receive)
+
+    def remove(self, send: MemoryObjectSendStream[Any]) -> None:
+        send.close()
+        subscription, self.subscription = self.subscription, None
+        if subscription is not None:
+            with contextlib.suppress(ValueError):  # the type's subscriptions were dropped
+                self.target.unobserve(subscription)
+
+    def send(self, item: Any) -> None:
+        from anyio import BrokenResourceError
+
+        if self.send_stream is None:
+            return
+        for event in item if isinstance(item, list) else (item,):
+            event._keep()
+        try:
+            self.send_stream.send_nowait(item)  # anyio.WouldBlock when the buffer is full
+        except BrokenResourceError:  # the receiving side was dropped without close()
+            self.remove(self.send_stream)

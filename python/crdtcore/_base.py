@@ -13,12 +13,14 @@ editing methods implemented in C++ are called with no Python frame in between.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _core
 
 if TYPE_CHECKING:
+    from ._async import EventStream
     from ._doc import Doc
     from ._events import EventSubscription
 
@@ -192,6 +194,40 @@ class BaseType:
         from ._events import unsubscribe
 
         unsubscribe(self, subscription)
+
+    def events(self, deep: bool = False, max_buffer_size: float = math.inf) -> EventStream[Any]:
+        """An async stream of this type's events (pycrdt's ``events``).
+
+        Without ``deep`` each item is one event (``TextEvent``, ``ArrayEvent`` or
+        ``MapEvent``), as ``observe`` gets it; with ``deep`` each item is the list of
+        events of one transaction, as ``observe_deep`` gets it. Events are buffered from
+        the moment the stream is made, with their deltas computed at the commit; closing
+        the stream (leaving its ``async with``) unsubscribes it. Needs anyio
+        (``pip install 'crdtcore[async]'``).
+
+        Args:
+            deep: Stream the events of this type and of every type below it.
+            max_buffer_size: How many items may wait; a transaction that finds the buffer
+                full raises ``anyio.WouldBlock`` (in an ``ExceptionGroup``) after its
+                commit.
+
+        Raises:
+            RuntimeError: The type is not integrated into a document yet.
+
+        Example:
+            >>> import asyncio
+            >>> async def main():
+            ...     doc = Doc({"t": Text("a")})
+            ...     async with doc["t"].events() as events:
+            ...         doc["t"] += "b"
+            ...         event = await events.receive()
+            ...     return event.delta
+            >>> asyncio.run(main())
+            [{'retain': 1}, {'insert': 'b'}]
+        """
+        from ._async import TypeEventSource
+
+        return TypeEventSource(self, deep).open(max_buffer_size)
 
     def to_py(self) -> Any:
         """The content as plain Python values (nested shared types converted too).

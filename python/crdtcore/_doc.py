@@ -493,7 +493,7 @@ class Doc:
         subdocs: bool = False,
         max_buffer_size: float = math.inf,
         async_transactions: bool = False,
-    ) -> _async.EventStream:
+    ) -> _async.EventStream[TransactionEvent]:
         """An async stream of this document's TransactionEvents (pycrdt's ``events``).
 
         Events are buffered from the moment the stream is made; closing it (leaving its

@@ -67,13 +67,14 @@ class BaseEvent:
         transaction: The committed transaction (``origin``, ``local``).
     """
 
-    __slots__ = ("_doc", "_native")
+    __slots__ = ("_doc", "_native", "_txn")
 
     def __init__(self, native: _core.Event, doc: Doc) -> None:
         # Everything is read from the native event on access: an observer that only
         # counts events pays for nothing else.
         self._native = native
         self._doc = doc
+        self._txn: EventTransaction | None = None
 
     @property
     def target(self) -> Any:
@@ -93,22 +94,46 @@ class BaseEvent:
     @property
     def transaction(self) -> EventTransaction:
         """The committed transaction (``origin``, ``local``)."""
+        if self._txn is not None:
+            return self._txn
         txn = self._native.transaction
         return EventTransaction(None if txn is None else txn.origin, self._native.local)
 
+    def _keep(self) -> None:
+        # The native event finds its transaction only while the commit runs: an event
+        # kept for later (type.events()) records it during the callback.
+        self._txn = self.transaction
+
     @property
     def changes(self) -> dict[str, Any]:
-        """Yjs's ``event.changes``: ``{"delta": [...], "keys": {...}}``.
+        """Yjs's ``event.changes``: ``{"added", "deleted", "delta", "keys"}``.
+
+        ``added`` and ``deleted`` are Yjs's sets of items as lists of id ranges
+        ``(client, clock, length)`` in document order: the items of the target's list this
+        transaction inserted and did not delete, and those it deleted that existed before
+        it (lengths and clocks in Yjs units, UTF-16 for strings). As in Yjs they are empty
+        for a Text (its delta tells the changes) and for map keys (see ``keys``).
 
         Example:
-            >>> doc = Doc({"a": Array([1])})
+            >>> doc = Doc({"a": Array([1, 2])}, client_id=7)
             >>> events = []
             >>> sub = doc["a"].observe(events.append)
-            >>> doc["a"].append(2)
-            >>> events[0].changes
-            {'delta': [{'retain': 1}, {'insert': [2]}], 'keys': {}}
+            >>> with doc.transaction():
+            ...     doc["a"].append(3)
+            ...     del doc["a"][0]
+            >>> changes = events[0].changes
+            >>> changes["added"], changes["deleted"], changes["keys"]
+            ([(7, 2, 1)], [(7, 0, 1)], {})
+            >>> changes["delta"]
+            [{'delete': 1}, {'retain': 1}, {'insert': [3]}]
         """
-        return {"delta": self._delta(), "keys": self._keys()}
+        native = self._native
+        return {
+            "added": native.added,
+            "deleted": native.deleted,
+            "delta": self._delta(),
+            "keys": self._keys(),
+        }
 
     def _delta(self) -> list[dict[str, Any]]:
         doc = self._doc

@@ -122,6 +122,32 @@ TEST(Events, ArrayDeltaAndNestedTypes) {
   EXPECT_EQ(events[0].delta()[4].values[0].value(), Value::integer(4));
 }
 
+TEST(Events, ChangesAddedAndDeletedItems) {
+  Doc d = make_doc(4);
+  Array a = d.get_array("a");
+  a.insert(0, {Value::integer(1), Value::integer(2), Value::integer(3)});  // (4,0) len 3
+  Text t = d.get_text("t");
+  t.insert(0, "ab");
+  std::vector<Event> events;
+  a.observe([&](const Event& e) { events.push_back(e); });
+  t.observe([&](const Event& e) { events.push_back(e); });
+  {
+    Transaction txn(d);
+    a.remove_range(1, 1);              // splits: (4,1) len 1 deleted
+    a.insert(0, {Value::integer(9)});  // (4,5) added
+    a.insert(3, {Value::integer(8)});  // added and deleted here: neither
+    a.remove_range(3, 1);
+    t.insert(1, "x");
+  }
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].added(), (std::vector<ItemRange>{{Id{4, 5}, 1}}));
+  EXPECT_EQ(events[0].deleted(), (std::vector<ItemRange>{{Id{4, 1}, 1}}));
+  // A Text reports its changes as the delta only (Yjs YTextEvent.changes).
+  EXPECT_TRUE(events[1].added().empty());
+  EXPECT_TRUE(events[1].deleted().empty());
+  EXPECT_EQ(events[1].delta().size(), 2u);
+}
+
 TEST(Events, MapKeys) {
   Doc d = make_doc(1);
   Map m = d.get_map("m");

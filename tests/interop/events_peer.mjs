@@ -6,7 +6,8 @@
 //   apply {doc, update}         -> {calls}   Y.applyUpdate; the deep-observer calls it caused
 //   ping                        -> {}
 //   shutdown                    -> {} then exit
-// A call is {root, events: [{path, kind, delta, keys}]}, in the order Yjs made them; deltas
+// A call is {root, events: [{path, kind, delta, keys, added, deleted}]}, in the order Yjs made
+// them (added/deleted: changes.added/.deleted as [client, clock, length]); deltas, changes
 // and keys are read inside the callback (Yjs computes them lazily, before GC). Values:
 // plain JSON, shared types as {"$type": "text"|"array"|"map"}. Text deltas are in UTF-16
 // units, as Yjs counts; the Python side converts.
@@ -51,7 +52,17 @@ const eventView = (e) => {
     keys[key] = k
   })
   const kind = kindOf(e.target)
-  return { path: e.path, kind, delta: kind === 'map' ? [] : deltaView(e.delta), keys }
+  // changes.added / .deleted: Sets of Items, in insertion (document) order.
+  const ids = (items) => Array.from(items).map((item) => [item.id.client, item.id.clock, item.length])
+  const { added, deleted } = e.changes
+  return {
+    path: e.path,
+    kind,
+    delta: kind === 'map' ? [] : deltaView(e.delta),
+    keys,
+    added: ids(added),
+    deleted: ids(deleted)
+  }
 }
 
 const handlers = {

@@ -6,7 +6,8 @@ types, edited too), syncing now and then so that edits are concurrent. Every upd
 produce goes, shuffled and with duplicates (so that updates arrive before their
 dependencies and later unlock pending structs), to one crdtcore document and one Yjs
 document, each observing its three roots with observe_deep. After every update the two
-must report the same calls: same roots, events, paths, deltas and map key changes.
+must report the same calls: same roots, events, paths, deltas, map key changes and the
+items of changes.added / changes.deleted.
 
 Yjs counts text in UTF-16 units, crdtcore in code points (or UTF-8 bytes: the receiving
 document runs once in each unit): crdtcore's text deltas are converted with the text as it
@@ -220,7 +221,17 @@ def crdtcore_calls(
             else:
                 delta = []
             keys = e.keys if kind == "map" else {}
-            views.append({"path": e.path, "kind": kind, "delta": delta, "keys": keys})
+            changes = e.changes
+            views.append(
+                {
+                    "path": e.path,
+                    "kind": kind,
+                    "delta": delta,
+                    "keys": keys,
+                    "added": changes["added"],
+                    "deleted": changes["deleted"],
+                }
+            )
         result.append({"root": root, "events": views})
     return norm_calls(result)
 
@@ -240,7 +251,14 @@ def norm_calls(calls: list[Any]) -> list[Any]:
                 delta.append(op)
             keys = {k: {f: norm_value(x) for f, x in ch.items()} for k, ch in e["keys"].items()}
             events.append(
-                {"path": list(e["path"]), "kind": e["kind"], "delta": delta, "keys": keys}
+                {
+                    "path": list(e["path"]),
+                    "kind": e["kind"],
+                    "delta": delta,
+                    "keys": keys,
+                    "added": [list(r) for r in e["added"]],
+                    "deleted": [list(r) for r in e["deleted"]],
+                }
             )
         out.append({"root": call["root"], "events": events})
     return out

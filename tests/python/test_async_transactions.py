@@ -1,4 +1,5 @@
-"""Async transactions, async observer callbacks, new_transaction() and Doc.events().
+"""Async transactions, async observer callbacks, new_transaction(), Doc.events() and
+type.events().
 
 Behaviours ported from pycrdt's tests/test_transaction.py and tests/test_doc.py (async
 parts); anyio's pytest plugin runs the async tests on asyncio.
@@ -9,7 +10,7 @@ import gc
 import anyio
 import pytest
 
-from crdtcore import Doc, Map, Text, TransactionEvent
+from crdtcore import Array, ArrayEvent, Doc, Map, MapEvent, Text, TextEvent, TransactionEvent
 
 pytestmark = pytest.mark.anyio
 
@@ -442,3 +443,87 @@ async def test_dropped_stream_is_removed_on_next_event():
     events.close()
     del events
     gc.collect()
+
+
+# -- type.events() ------------------------------------------------------------------------
+
+
+async def test_type_events_stream_events_with_their_deltas():
+    doc = Doc({"t": Text("a")})
+    t = doc["t"]
+    async with t.events() as events:
+        t += "b"
+        with doc.transaction(origin="me"):
+            t.insert(0, "x")
+            del t[1]
+        first = await events.receive()
+        second = await events.receive()
+        with pytest.raises(anyio.WouldBlock):
+            events.receive_nowait()
+    assert isinstance(first, TextEvent)
+    assert first.delta == [{"retain": 1}, {"insert": "b"}]
+    assert second.delta == [{"insert": "x"}, {"delete": 1}]
+    assert second.transaction.origin == "me"
+    assert doc._event_subscriptions == {}  # leaving the block unsubscribed it
+    t += "c"  # nobody listens any more
+
+
+async def test_type_events_deep_streams_lists_of_events():
+    doc = Doc({"m": Map({"list": Array([1])})})
+    m = doc["m"]
+    received = []
+
+    async def consume(done, *, task_status=anyio.TASK_STATUS_IGNORED):
+        async with m.events(deep=True) as events:
+            task_status.started()
+            async for batch in events:
+                received.append([(type(e), e.path, e.changes["delta"]) for e in batch])
+                if len(received) == 2:
+                    done.set()
+                    return
+
+    async with anyio.create_task_group() as tg:
+        done = anyio.Event()
+        await tg.start(consume, done)
+        m["list"].append(2)
+        m["k"] = "v"
+        await done.wait()
+    assert received == [
+        [(ArrayEvent, ["list"], [{"retain": 1}, {"insert": [2]}])],
+        [(MapEvent, [], [])],  # the map's own change: a key, no delta
+    ]
+    assert doc._event_subscriptions == {}
+
+
+async def test_type_events_full_buffer_raises_after_commit():
+    doc = Doc({"a": Array()})
+    a = doc["a"]
+    async with a.events(max_buffer_size=1) as events:
+        a.append(1)
+        with pytest.raises(ExceptionGroup) as excinfo:
+            a.append(2)
+        assert excinfo.group_contains(anyio.WouldBlock)
+        assert list(a) == [1, 2]  # committed all the same
+        event = await events.receive()
+        assert event.delta == [{"insert": [1]}]
+
+
+async def test_type_events_streams_are_independent():
+    doc = Doc({"t": Text()})
+    t = doc["t"]
+    one = t.events()
+    two = t.events()
+    t += "a"
+    one.close()
+    t += "b"
+    assert (await two.receive()).delta == [{"insert": "a"}]
+    assert (await two.receive()).delta == [{"retain": 1}, {"insert": "b"}]
+    with pytest.raises(anyio.ClosedResourceError):
+        await one.receive()
+    await two.aclose()
+    assert doc._event_subscriptions == {}
+
+
+def test_type_events_need_an_integrated_type():
+    with pytest.raises(RuntimeError):
+        Text("prelim").events()

@@ -79,7 +79,57 @@ def test_text_event_changes():
     events = []
     doc["t"].observe(events.append)
     doc["t"].insert(2, "c")
-    assert events[0].changes == {"delta": [{"retain": 2}, {"insert": "c"}], "keys": {}}
+    # As in Yjs, a Text reports its changes as the delta only: added/deleted stay empty.
+    assert events[0].changes == {
+        "added": [],
+        "deleted": [],
+        "delta": [{"retain": 2}, {"insert": "c"}],
+        "keys": {},
+    }
+
+
+# -- changes.added / changes.deleted -------------------------------------------------------
+
+
+def test_array_changes_added_and_deleted_items():
+    doc = Doc({"a": Array([1, 2, 3])}, client_id=4)  # one item: (4, 0, 3)
+    a = doc["a"]
+    events = []
+    a.observe(events.append)
+    with doc.transaction():
+        del a[1]  # splits it: (4, 1, 1) deleted
+        a.insert(0, "x")  # (4, 3, 1) added
+        a.append("tmp")  # added and deleted in the same transaction: neither
+        del a[len(a) - 1]
+    changes = events[0].changes
+    assert changes["added"] == [(4, 3, 1)]
+    assert changes["deleted"] == [(4, 1, 1)]
+    assert changes["delta"] == [{"insert": ["x"]}, {"retain": 1}, {"delete": 1}]
+
+
+def test_changes_of_remote_transactions_and_maps():
+    src = Doc({"a": Array(), "m": Map()}, client_id=9)
+    dst = Doc({"a": Array(), "m": Map()}, client_id=1)
+    seen = []
+    dst["a"].observe(lambda e: seen.append(("a", e.changes["added"], e.changes["deleted"])))
+    dst["m"].observe(lambda e: seen.append(("m", e.changes["added"], e.changes["deleted"])))
+    src["a"].extend([1, 2])
+    src["m"]["k"] = 1
+    sync(src, dst)
+    del src["a"][0]
+    sync(src, dst)
+    # Map changes are keyed (event.keys); the sets hold list items only, as in Yjs.
+    assert seen == [("a", [(9, 0, 2)], []), ("m", [], []), ("a", [], [(9, 0, 1)])]
+
+
+def test_changes_kept_after_the_callback():
+    doc = Doc({"a": Array([1])}, client_id=3)
+    events = []
+    doc["a"].observe(events.append)
+    doc["a"].append(2)
+    doc["a"].clear()
+    assert [e.changes["added"] for e in events] == [[(3, 1, 1)], []]
+    assert [e.changes["deleted"] for e in events] == [[], [(3, 0, 2)]]
 
 
 # -- Array and Map ----------------------------------------------------------------------

@@ -59,6 +59,15 @@ struct DeltaOp {
   bool is_text_insert() const { return kind == Kind::Insert && values.empty(); }
 };
 
+// The ids of one Yjs Item: `len` clocks from `id`.
+struct ItemRange {
+  Id id;
+  uint64_t len = 0;
+  friend bool operator==(const ItemRange& a, const ItemRange& b) {
+    return a.id == b.id && a.len == b.len;
+  }
+};
+
 // How one map key changed (Yjs event.keys entry, plus the new value as yrs gives it).
 struct KeyChange {
   enum class Action : uint8_t { Add, Update, Delete };
@@ -83,6 +92,13 @@ struct Event {
   // before it cleans up. Copies share one delta. For a Text it may delete redundant
   // format items, in a transaction of its own, as Yjs does.
   const std::vector<DeltaOp>& delta() const;
+  // Yjs event.changes.added / .deleted: the items of the target's list that this
+  // transaction inserted and did not delete / deleted and had not inserted, in document
+  // order (ids in Yjs units: UTF-16 for strings). Computed together with delta(), with
+  // the same laziness. As in Yjs, always empty for a Text (YTextEvent reports its
+  // changes as the delta only) and for keyed content (see `keys`).
+  const std::vector<ItemRange>& added() const;
+  const std::vector<ItemRange>& deleted() const;
 
   std::shared_ptr<detail::EventDelta> delta_state;  // internal
 };

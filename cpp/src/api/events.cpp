@@ -73,8 +73,10 @@ class EventContext {
   mutable std::vector<Id> redundant_;
 };
 
-// Yjs YEvent.changes.delta (arrays and every non-text type).
-std::vector<DeltaOp> list_delta(const EventContext& cx, const Branch* b) {
+// Yjs YEvent.changes (arrays and every non-text type): the delta, and the items added and
+// deleted.
+std::vector<DeltaOp> list_delta(const EventContext& cx, const Branch* b,
+                                std::vector<ItemRange>& added, std::vector<ItemRange>& deleted) {
   std::vector<DeltaOp> delta;
   DeltaOp op;
   bool open = false;
@@ -90,10 +92,12 @@ std::vector<DeltaOp> list_delta(const EventContext& cx, const Branch* b) {
       if (cx.deletes(item) && !cx.adds(item)) {
         start(DeltaOp::Kind::Delete);
         op.len += cx.units(item);
+        deleted.push_back(ItemRange{item->id, item->length});
       }
     } else if (cx.adds(item)) {
       start(DeltaOp::Kind::Insert);
       cx.outs(item, op.values);
+      added.push_back(ItemRange{item->id, item->length});
     } else {
       start(DeltaOp::Kind::Retain);
       op.len += cx.units(item);
@@ -315,11 +319,13 @@ struct EventDelta {
   const Branch* branch = nullptr;
   bool done = false;
   std::vector<DeltaOp> ops;
+  std::vector<ItemRange> added;
+  std::vector<ItemRange> deleted;
 
   void compute() {
     if (done || cx == nullptr) return;
     const bool text = branch->kind == TypeKind::Text || branch->kind == TypeKind::XmlText;
-    ops = text ? text_delta(*cx, branch) : list_delta(*cx, branch);
+    ops = text ? text_delta(*cx, branch) : list_delta(*cx, branch, added, deleted);
     done = true;
   }
 };
@@ -517,6 +523,20 @@ const std::vector<DeltaOp>& Event::delta() const {
   if (!delta_state) return kNone;
   delta_state->compute();
   return delta_state->ops;
+}
+
+const std::vector<ItemRange>& Event::added() const {
+  static const std::vector<ItemRange> kNone;
+  if (!delta_state) return kNone;
+  delta_state->compute();
+  return delta_state->added;
+}
+
+const std::vector<ItemRange>& Event::deleted() const {
+  static const std::vector<ItemRange> kNone;
+  if (!delta_state) return kNone;
+  delta_state->compute();
+  return delta_state->deleted;
 }
 
 SubscriptionId Shared::observe(std::function<void(const Event&)> fn) {
