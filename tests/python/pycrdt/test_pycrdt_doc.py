@@ -266,3 +266,18 @@ def test_docstring_examples_run(module: str) -> None:
 
     result = doctest.testmod(importlib.import_module("crdtcore.pycrdt" + module))
     assert result.failed == 0 and result.attempted > 0
+
+
+async def test_type_events_stream_layer_events() -> None:
+    doc = Doc()
+    doc["text"] = text = Text()
+    deltas: list[Any] = []
+    async with text.events() as events:
+        text += "é"
+        text += "!"
+        async for event in events:
+            assert isinstance(event.target, Text)
+            deltas.append(event.delta)
+            if len(deltas) == 2:
+                break
+    assert deltas == [[{"insert": "é"}], [{"retain": 2}, {"insert": "!"}]]  # UTF-8 bytes
