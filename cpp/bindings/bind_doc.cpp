@@ -50,6 +50,10 @@ void bind_transaction_result(py::module_& m) {
           "The crdtcore.Transaction that was committed, or None when no transaction object "
           "was opened (a single editing call, apply_update, a clean-up transaction).")
       .def_property_readonly(
+          "origin", [](const PyTransactionResult& r) { return origin_value(r.result->origin); },
+          "The origin value (a Transaction's origin, the UndoManager of an undo/redo), or "
+          "None.")
+      .def_property_readonly(
           "local", [](const PyTransactionResult& r) { return r.result->local; },
           "False when the transaction applied a remote update.")
       .def_property_readonly(

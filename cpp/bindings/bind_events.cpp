@@ -137,6 +137,10 @@ void bind_events(py::module_& m) {
       .def_property_readonly(
           "transaction", [](const Event& e) { return transaction_object(e.origin); },
           "The crdtcore.Transaction that was committed, or None.")
+      .def_property_readonly(
+          "origin", [](const Event& e) { return origin_value(e.origin); },
+          "The origin value (a Transaction's origin, the UndoManager of an undo/redo), or "
+          "None.")
       .def_readonly("local", &Event::local, "False when the transaction applied a remote update.")
       .def_property_readonly("delta", &delta_list, "The change as a delta (Text and Array).")
       .def_property_readonly("keys", &keys_dict, "The changed keys (Map).")

@@ -59,6 +59,10 @@ py::object from_out(const Out& out);
 // The crdtcore.Transaction a document was given as `origin` (fast_calls.cpp), or None
 // (no origin, or one that is not a live Transaction object).
 py::object transaction_object(Origin origin);
+// The Python origin value of a core origin (bind_undo.cpp): None for no origin, the
+// user's origin of a live crdtcore.Transaction, or the Python UndoManager whose
+// undo()/redo() made the transaction; None for anything else.
+py::object origin_value(Origin origin);
 // The core Origin naming `txn`, a crdtcore.Transaction (null for None); TypeError otherwise.
 Origin transaction_origin(py::handle txn);
 

@@ -25,6 +25,10 @@ from ._transaction import NewTransaction as NewTransaction
 from ._transaction import Subscription as Subscription
 from ._transaction import Transaction as Transaction
 from ._transaction import TransactionEvent as TransactionEvent
+from ._undo import StackItem as StackItem
+from ._undo import StackItemEvent as StackItemEvent
+from ._undo import UndoItem as UndoItem
+from ._undo import UndoManager as UndoManager
 from ._update import decode_delete_set as decode_delete_set
 from ._update import decode_state_vector as decode_state_vector
 from ._update import get_state as get_state
@@ -74,6 +78,8 @@ __all__ = [
     "ProtocolClosedError",
     "ProtocolError",
     "SliceStepError",
+    "StackItem",
+    "StackItemEvent",
     "StickyIndex",
     "Subscription",
     "SyncProtocol",
@@ -81,6 +87,8 @@ __all__ = [
     "TextEvent",
     "Transaction",
     "TransactionEvent",
+    "UndoItem",
+    "UndoManager",
     "YMessageType",
     "YSyncMessageType",
     "create_awareness_message",

@@ -537,9 +537,12 @@ class Doc:
     def _dispatch(self, result: _core.TransactionResult) -> None:
         # The core hands over the committed Transaction; transactions no Transaction object
         # opened (one editing call, apply_update, the formatting clean-up Yjs announces
-        # after a remote transaction) get a fresh origin-less one.
+        # after a remote transaction, an undo/redo) get a fresh one with their origin.
         txn = result.transaction
-        event = TransactionEvent(result, txn if txn is not None else Transaction(self))
+        if txn is None:
+            origin = result.origin  # an undo/redo names its UndoManager
+            txn = Transaction(self) if origin is None else Transaction(self, origin)
+        event = TransactionEvent(result, txn)
         error: Exception | None = None
         for callback in list(self._observers.values()):
             try:

@@ -34,7 +34,8 @@ class EventTransaction:
     """The committed transaction an event belongs to (read-only).
 
     Attributes:
-        origin: The origin given to ``Doc.transaction(origin=...)``, or None.
+        origin: The origin given to ``Doc.transaction(origin=...)`` or
+            ``Doc.apply_update(..., origin=...)``, the UndoManager for its undo/redo, or None.
         local: False when the transaction applied a remote update.
 
     Example:
@@ -96,8 +97,7 @@ class BaseEvent:
         """The committed transaction (``origin``, ``local``)."""
         if self._txn is not None:
             return self._txn
-        txn = self._native.transaction
-        return EventTransaction(None if txn is None else txn.origin, self._native.local)
+        return EventTransaction(self._native.origin, self._native.local)
 
     def _keep(self) -> None:
         # The native event finds its transaction only while the commit runs: an event

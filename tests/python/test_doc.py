@@ -257,6 +257,7 @@ def test_repr_mentions_client_and_roots():
         "crdtcore._transaction",
         "crdtcore._async",
         "crdtcore._update",
+        "crdtcore._undo",
         "crdtcore.errors",
     ],
 )

@@ -13,5 +13,6 @@
 #include "crdtcore/state_vector.h"
 #include "crdtcore/sticky_index.h"
 #include "crdtcore/text.h"
+#include "crdtcore/undo_manager.h"
 #include "crdtcore/update.h"
 #include "crdtcore/value.h"

@@ -35,9 +35,18 @@ class DeleteSet {
   // REQUIRES: sort_and_merge() was called since the last add().
   bool contains(const Id& id) const;
   bool empty() const;
-  void merge_from(const DeleteSet& other);  // union; call sort_and_merge() afterwards
+  // Union; call sort_and_merge() afterwards. Clients new to this set follow its own in
+  // `other`'s client_order() (Yjs mergeDeleteSets).
+  void merge_from(const DeleteSet& other);
+  void clear();
+  // The clients in the order add() first saw them (Yjs's DeleteSet is a Map in insertion
+  // order; the UndoManager iterates in that order), then any others ascending.
+  std::vector<ClientId> client_order() const;
   const std::map<ClientId, std::vector<DeleteRange>>& clients() const { return clients_; }
-  std::map<ClientId, std::vector<DeleteRange>>& clients() { return clients_; }
+  std::map<ClientId, std::vector<DeleteRange>>& clients() {
+    last_ = {};  // the caller may erase entries
+    return clients_;
+  }
 
   // Writes the v1 form (clients descending, ranges as stored).
   Bytes encode() const;
@@ -50,6 +59,20 @@ class DeleteSet {
 
  private:
   std::map<ClientId, std::vector<DeleteRange>> clients_;
+  std::vector<ClientId> order_;  // first add() of each client (may list removed ones)
+  // add()'s last client and its ranges (map nodes are stable); never copied, reset by
+  // anything that may erase entries. Deletions come in runs of one client.
+  struct LastClient {
+    std::vector<DeleteRange>* ranges = nullptr;
+    ClientId client = 0;
+    LastClient() = default;
+    LastClient(const LastClient&) {}
+    LastClient& operator=(const LastClient&) {
+      ranges = nullptr;
+      return *this;
+    }
+  };
+  LastClient last_;
 };
 
 }  // namespace crdtcore

@@ -47,6 +47,9 @@ struct Branch {
   bool has_formatting = false;  // a ContentFormat was ever integrated (markers off)
   Item* start = nullptr;
   std::map<std::string_view, Item*> map;  // keys view interned strings
+  // The keys of `map` in the order they first got a value (a JS Map's order: Yjs visits
+  // a deleted type's entries in this order, which decides its delete set's order).
+  std::vector<std::string_view> key_order;
   uint64_t length = 0;
   uint64_t offset_length = 0;
   std::vector<SearchMarker> markers;

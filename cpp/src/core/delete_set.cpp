@@ -23,10 +23,17 @@ namespace crdtcore {
 
 void DeleteSet::add(ClientId client, Clock clock, uint64_t len) {
   if (len == 0) return;
-  clients_[client].push_back(DeleteRange{clock, len});
+  if (last_.ranges == nullptr || last_.client != client) {
+    auto [it, inserted] = clients_.try_emplace(client);
+    if (inserted) order_.push_back(client);
+    last_.ranges = &it->second;
+    last_.client = client;
+  }
+  last_.ranges->push_back(DeleteRange{clock, len});
 }
 
 void DeleteSet::sort_and_merge() {
+  last_ = {};  // empty clients are erased
   for (auto it = clients_.begin(); it != clients_.end();) {
     auto& ranges = it->second;
     if (ranges.empty()) {
@@ -70,11 +77,35 @@ bool DeleteSet::empty() const {
 }
 
 void DeleteSet::merge_from(const DeleteSet& other) {
-  for (const auto& [client, ranges] : other.clients_) {
+  for (ClientId client : other.client_order()) {
+    const auto& ranges = other.clients_.at(client);
     if (ranges.empty()) continue;
-    auto& mine = clients_[client];
-    mine.insert(mine.end(), ranges.begin(), ranges.end());
+    auto [it, inserted] = clients_.try_emplace(client);
+    if (inserted) order_.push_back(client);
+    it->second.insert(it->second.end(), ranges.begin(), ranges.end());
   }
+}
+
+void DeleteSet::clear() {
+  last_ = {};
+  clients_.clear();
+  order_.clear();
+}
+
+std::vector<ClientId> DeleteSet::client_order() const {
+  std::vector<ClientId> out;
+  out.reserve(clients_.size());
+  for (ClientId c : order_) {
+    if (clients_.count(c) != 0 && std::find(out.begin(), out.end(), c) == out.end()) {
+      out.push_back(c);
+    }
+  }
+  if (out.size() != clients_.size()) {
+    for (const auto& entry : clients_) {
+      if (std::find(out.begin(), out.end(), entry.first) == out.end()) out.push_back(entry.first);
+    }
+  }
+  return out;
 }
 
 }  // namespace crdtcore

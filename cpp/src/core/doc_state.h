@@ -43,6 +43,20 @@ struct CommitHooks {
                                                std::vector<std::exception_ptr>& errors) = nullptr;
 };
 
+// Something that reacts to every committed transaction at Yjs's 'afterTransaction'
+// point: after the type observers, before the formatting clean-up and GC (the
+// UndoManager, txn/undo.h). Registered in DocImpl::txn_listeners only while it exists,
+// so a document without one pays nothing.
+class TxnListener {
+ public:
+  virtual ~TxnListener() = default;
+  // May change the document only in a transaction of its own, returned to be finished
+  // after `t` (as Yjs queues transactions opened during clean-up); appends the
+  // exceptions of user callbacks to `errors` instead of throwing.
+  virtual std::unique_ptr<TxnState> after_transaction(DocImpl& doc, TxnState& t,
+                                                      std::vector<std::exception_ptr>& errors) = 0;
+};
+
 class DocImpl : public std::enable_shared_from_this<DocImpl> {
  public:
   explicit DocImpl(DocOptions options);
@@ -76,6 +90,8 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
   // Types with at least one type-level observer (Branch::observers non-empty): zero
   // means commits skip events entirely. Subscription ids come from next_observer_id.
   uint64_t observed_types = 0;
+  // Yjs 'afterTransaction' listeners (UndoManagers), in registration order.
+  std::vector<std::weak_ptr<TxnListener>> txn_listeners;
 
   OffsetKind offset_kind() const { return options.offset_kind; }
   const std::string* intern(std::string_view key);

@@ -122,7 +122,12 @@ Item* integrate_item(DocImpl& doc, TxnState& txn, std::unique_ptr<Item> owned) {
   if (x->right != nullptr) {
     x->right->left = x;
   } else if (x->parent_sub != nullptr) {
-    parent->map[*x->parent_sub] = x;
+    auto [slot, inserted] = parent->map.try_emplace(*x->parent_sub, x);
+    if (inserted) {
+      parent->key_order.push_back(slot->first);
+    } else {
+      slot->second = x;
+    }
     delete_left = x->left != nullptr;
   }
   if (x->parent_sub == nullptr && x->countable() && !x->deleted()) {

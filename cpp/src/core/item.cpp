@@ -3,6 +3,7 @@
 // src/structs/ContentType.js (delete).
 #include "core/item.h"
 
+#include <string_view>
 #include <vector>
 
 #include "core/branch.h"
@@ -66,6 +67,12 @@ Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff) {
   r->flags = static_cast<uint8_t>(
       Item::kHasOrigin |
       (item->flags & (Item::kHasRightOrigin | Item::kDeleted | Item::kKeep | Item::kCountable)));
+  // Yjs splitItem: the right part was redone as the same offset of the copy.
+  if (item->has_redone()) {
+    if (const Id* redone = doc.store.redone(item)) {
+      doc.store.set_redone(r, Id{redone->client, redone->clock + diff});
+    }
+  }
   // A cut inside a surrogate pair turns one character into two U+FFFD.
   if (item->visible() && item->parent_sub == nullptr && item->parent != nullptr) {
     item->parent->offset_length += item->offset_length() + r->offset_length() - old_units;
@@ -88,6 +95,7 @@ static bool same_opt_id(bool has_a, const Id& a, bool has_b, const Id& b) {
 
 bool item_can_merge(const Item* left, const Item* right) {
   if (left->deleted() != right->deleted()) return false;
+  if ((left->flags | right->flags) & Item::kRedone) return false;  // Yjs: redone === null
   if (left->is_gc() || right->is_gc()) return left->is_gc() && right->is_gc();
   if (!right->has_origin() || right->origin != left->last_id()) return false;
   if (left->right != right) return false;
@@ -115,6 +123,13 @@ void item_merge(Item* left, Item* right, OffsetKind kind) {
   // and UTF-8 bytes).
   if (left->visible() && left->parent_sub == nullptr && left->parent != nullptr) {
     left->parent->offset_length -= units - left->offset_length();
+  }
+}
+
+void keep_item(Item* item, bool keep) {
+  while (item != nullptr && item->keep() != keep) {
+    item->set_flag(Item::kKeep, keep);
+    item = item->parent == nullptr ? nullptr : item->parent->item;
   }
 }
 
@@ -149,8 +164,8 @@ void item_delete(DocImpl& doc, TxnState& txn, Item* item) {
           txn.merge_structs.push_back(c->id);
         }
       }
-      for (auto& kv : b->map) {
-        Item* c = kv.second;
+      for (std::string_view key : b->key_order) {  // Yjs: _map.forEach (insertion order)
+        Item* c = b->map.find(key)->second;
         if (!c->deleted()) {
           children.push_back(c);
         } else if (c->id.clock < before_clock(doc, txn, c->id.client)) {

@@ -32,6 +32,9 @@ struct Item {
   static constexpr uint8_t kCountable = 16;
   static constexpr uint8_t kMarker = 32;  // a search marker points here
   static constexpr uint8_t kGc = 64;
+  // An UndoManager redid this item: StructStore's side table maps its id to the id of
+  // the copy (Yjs Item.redone; kept out of Item so that items stay small).
+  static constexpr uint8_t kRedone = 128;
 
   Id id;
   uint64_t length = 0;  // Yjs units (UTF-16 for strings)
@@ -53,6 +56,7 @@ struct Item {
   bool deleted() const { return flags & kDeleted; }
   bool countable() const { return flags & kCountable; }
   bool keep() const { return flags & kKeep; }
+  bool has_redone() const { return flags & kRedone; }
   bool has_origin() const { return flags & kHasOrigin; }
   bool has_right_origin() const { return flags & kHasRightOrigin; }
   bool visible() const { return (flags & (kDeleted | kCountable)) == kCountable; }
@@ -79,6 +83,10 @@ bool item_can_merge(const Item* left, const Item* right);
 // REQUIRES: item_can_merge(left, right). `right`'s content is moved out. `kind`: the
 // document's offset unit.
 void item_merge(Item* left, Item* right, OffsetKind kind);
+
+// Yjs keepItem: sets (or clears) kKeep on `item` and its ancestors' items, stopping at
+// the first one that already has that value. Kept items are never garbage-collected.
+void keep_item(Item* item, bool keep);
 
 // Yjs Item.delete: marks deleted, updates the parent's length, records the range in
 // the transaction's delete set, deletes the children of a type.

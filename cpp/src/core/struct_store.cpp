@@ -65,7 +65,10 @@ StateVector StructStore::state_vector() const {
 
 void StructStore::add(std::unique_ptr<Item> item) {
   ItemList* l = list(item->id.client);
-  if (l == nullptr) l = &clients_[item->id.client];
+  if (l == nullptr) {
+    l = &clients_[item->id.client];
+    client_order_.push_back(item->id.client);
+  }
   l->push_back(item.release());
 }
 
@@ -74,12 +77,16 @@ void StructStore::insert_split(ItemList& list, size_t pos, std::unique_ptr<Item>
 }
 
 void StructStore::replace(ItemList& list, size_t pos, std::unique_ptr<Item> replacement) {
+  if (list[pos]->has_redone()) redone_.erase(list[pos]->id);
   delete list[pos];
   list[pos] = replacement.release();
 }
 
 void StructStore::erase_merged(ItemList& list, size_t first, size_t last) {
-  for (size_t k = first; k < last; ++k) delete list[k];
+  for (size_t k = first; k < last; ++k) {
+    if (list[k]->has_redone()) redone_.erase(list[k]->id);  // (merging refuses them)
+    delete list[k];
+  }
   list.erase(first, last);
 }
 
@@ -112,6 +119,30 @@ Item* StructStore::find(const Id& id) const {
   const ItemList* l = list(id.client);
   if (l == nullptr || l->empty() || id.clock >= l->back()->end()) return nullptr;
   return (*l)[find_index(*l, id.clock)];
+}
+
+const Id* StructStore::redone(const Item* item) const {
+  if (!item->has_redone()) return nullptr;
+  auto it = redone_.find(item->id);
+  return it == redone_.end() ? nullptr : &it->second;
+}
+
+void StructStore::set_redone(Item* item, const Id& copy) {
+  redone_[item->id] = copy;
+  item->set_flag(Item::kRedone, true);
+}
+
+Followed follow_redone(const StructStore& store, Id id) {
+  Followed f;
+  while (true) {
+    f.item = store.find(id);
+    if (f.item == nullptr) throw InvalidState("redone item missing from the store");
+    f.diff = id.clock - f.item->id.clock;
+    if (f.item->is_gc()) return f;
+    const Id* next = store.redone(f.item);
+    if (next == nullptr) return f;
+    id = Id{next->client, next->clock + f.diff};
+  }
 }
 
 ItemList* StructStore::list(ClientId client) {

@@ -81,14 +81,33 @@ class StructStore {
   Item* find(const Id& id) const;
   ItemList* list(ClientId client);
   const ItemList* list(ClientId client) const;
+  // Yjs Item.redone, as a side table (only items an UndoManager redid have an entry;
+  // Item::kRedone marks them). redone(item): the id of the copy, or null.
+  const Id* redone(const Item* item) const;
+  // Records that `item` was redone as `copy` and sets its kRedone flag.
+  void set_redone(Item* item, const Id& copy);
+
+  // Clients in the order the store first saw them (Yjs store.clients' Map order).
+  const std::vector<ClientId>& client_order() const { return client_order_; }
   const std::unordered_map<ClientId, ItemList>& clients() const { return clients_; }
   std::unordered_map<ClientId, ItemList>& clients() { return clients_; }
 
  private:
   std::unordered_map<ClientId, ItemList> clients_;
+  std::unordered_map<Id, Id, IdHash> redone_;
+  std::vector<ClientId> client_order_;  // clients in the order their first struct came
   // Cache of the last looked-up list (lists never move: unordered_map nodes are stable).
   mutable ClientId cached_client_ = 0;
   mutable ItemList* cached_list_ = nullptr;
 };
+
+// Yjs followRedone: the item holding `id`, following redone copies (with the offset
+// of `id` inside each item) until an item that was not redone or a GC struct; `diff`
+// is the offset of the followed id in the returned struct. REQUIRES: the store has `id`.
+struct Followed {
+  Item* item = nullptr;
+  uint64_t diff = 0;
+};
+Followed follow_redone(const StructStore& store, Id id);
 
 }  // namespace crdtcore::detail

@@ -50,7 +50,7 @@ struct TxnState {
     remote_applied = false;
     own_client_from_remote = false;
     before_clocks.clear();
-    delete_set.clients().clear();
+    delete_set.clear();
     merge_structs.clear();
     changed.clear();
     changed_order.clear();

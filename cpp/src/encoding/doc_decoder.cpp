@@ -59,6 +59,7 @@ std::optional<ClientId> missing_dependency(const DocImpl& doc, const DecodedStru
 // Neighbours and parent of an item whose dependencies exist.
 struct Resolved {
   Item* left = nullptr;
+  Id left_last;  // left's last id when it was found (before the right lookup may split it)
   Item* right = nullptr;
   Branch* parent = nullptr;  // null: the item becomes a GC struct
   const std::string* parent_sub = nullptr;
@@ -69,6 +70,9 @@ struct Resolved {
 Resolved resolve(DocImpl& doc, TxnState& txn, const DecodedStruct& s) {
   Resolved r;
   r.left = s.has_origin ? get_item_clean_end(doc, &txn, s.origin) : nullptr;
+  // Yjs sets origin = left.lastId here; finding the right neighbour may then split `left`
+  // (when both origins name the same unit, as redone items can), which keeps the origin.
+  if (r.left != nullptr) r.left_last = r.left->last_id();
   r.right = s.has_right_origin ? get_item_clean_start(doc, &txn, s.right_origin) : nullptr;
   if ((r.left != nullptr && r.left->is_gc()) || (r.right != nullptr && r.right->is_gc())) {
     r.parent = nullptr;
@@ -107,7 +111,7 @@ void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Res
   uint64_t length = s.length;
   bool has_origin = s.has_origin;
   Item* left = r.left;
-  Id origin = left != nullptr ? left->last_id() : s.origin;
+  Id origin = left != nullptr ? r.left_last : s.origin;
   Content content = std::move(s.content);
   if (offset > 0) {
     id.clock += offset;

@@ -40,6 +40,7 @@ void gc_type_subtree(DocImpl& doc, Branch* root) {
   for (Branch* b : branches) {
     b->start = nullptr;
     b->map.clear();
+    b->key_order.clear();
     b->markers.clear();
     b->length = 0;
     b->offset_length = 0;

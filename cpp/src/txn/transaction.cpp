@@ -97,6 +97,20 @@ void finish(DocImpl& doc, TxnState& t, std::vector<std::exception_ptr>& event_er
     t.delete_set.sort_and_merge();
     delta_cleanup = doc.hooks.dispatch_events(doc, t, event_errors);
   }
+  // Yjs 'afterTransaction' (UndoManagers): after the type observers, before the
+  // formatting clean-up; what they change is a transaction of its own, finished after.
+  std::vector<std::unique_ptr<TxnState>> listener_txns;
+  if (!doc.txn_listeners.empty()) {
+    Committing committing(doc, t.origin);
+    t.delete_set.sort_and_merge();
+    const auto listeners = doc.txn_listeners;  // listeners may come and go meanwhile
+    for (const auto& weak : listeners) {
+      if (std::shared_ptr<TxnListener> l = weak.lock()) {
+        if (auto x = l->after_transaction(doc, t, event_errors))
+          listener_txns.push_back(std::move(x));
+      }
+    }
+  }
   // Yjs runs the formatting clean-up of a remote transaction before its GC step and
   // announces it as a transaction of its own (no origin) afterwards.
   std::unique_ptr<TxnState> followup;
@@ -112,6 +126,7 @@ void finish(DocImpl& doc, TxnState& t, std::vector<std::exception_ptr>& event_er
     if (!first) first = e;
   }
   if (delta_cleanup) finish(doc, *delta_cleanup, event_errors, first);
+  for (auto& x : listener_txns) finish(doc, *x, event_errors, first);
   if (followup) finish(doc, *followup, event_errors, first);
 }
 

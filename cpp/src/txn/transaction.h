@@ -6,10 +6,12 @@
 // AutoTxn inside an editing call or by apply_update, ends in commit(), which
 //   1. calls the type-level observers (CommitHooks::dispatch_events; only while some
 //      type is observed), on the content before GC, as Yjs does,
+//   1b. calls the 'afterTransaction' listeners (DocImpl::txn_listeners: UndoManagers;
+//      only while one exists), with the delete set sorted and merged,
 //   2. runs the type layer's clean-up after remote updates (CommitHooks::after_remote),
 //   3. cleans up (txn/cleanup.h: GC, struct merging),
 //   4. announces it to the observers (TransactionResult with the transaction's origin),
-//   5. then finishes the same way the transactions steps 1 and 2 made, in that order
+//   5. then finishes the same way the transactions steps 1, 1b and 2 made, in that order
 //      (Yjs's queue of transactions opened during clean-up): step 1's deletes the format
 //      items Yjs's text delta computation deletes, step 2's is the formatting clean-up.
 // Exceptions: when type-level callbacks threw, ObserverErrors (crdtcore/events.h) with

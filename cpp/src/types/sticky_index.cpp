@@ -7,6 +7,7 @@
 #include "core/branch.h"
 #include "core/doc_state.h"
 #include "core/item.h"
+#include "core/struct_store.h"
 #include "crdtcore/error.h"
 #include "types/list.h"
 #include "util/lib0_reader.h"
@@ -61,15 +62,15 @@ StickyIndex sticky_from_index(DocImpl& doc, Branch* b, uint64_t index, Assoc ass
 std::optional<StickyTarget> sticky_resolve(const DocImpl& doc, const StickyIndex& pos) {
   const bool before = pos.assoc() == Assoc::Before;
   if (pos.item()) {
-    const Item* right = doc.store.find(*pos.item());
-    if (right == nullptr || right->is_gc() || right->parent == nullptr) return std::nullopt;
+    if (doc.store.find(*pos.item()) == nullptr) return std::nullopt;
+    // Undone deletions are followed to the content an UndoManager re-created.
+    const Followed followed = follow_redone(doc.store, *pos.item());
+    const Item* right = followed.item;
+    if (right->is_gc() || right->parent == nullptr) return std::nullopt;
     Branch* type = right->parent;
     if (type->deleted()) return std::nullopt;
     uint64_t index = 0;
-    if (right->visible()) {
-      const uint64_t diff = pos.item()->clock - right->id.clock;
-      index = units_of_prefix(doc, right, diff + (before ? 1 : 0));
-    }
+    if (right->visible()) index = units_of_prefix(doc, right, followed.diff + (before ? 1 : 0));
     for (const Item* n = right->left; n != nullptr; n = n->left) index += item_units(n);
     return StickyTarget{type, index};
   }
@@ -79,8 +80,9 @@ std::optional<StickyTarget> sticky_resolve(const DocImpl& doc, const StickyIndex
     if (it == doc.roots.end()) return std::nullopt;
     type = it->second;
   } else if (pos.type_id()) {
-    const Item* item = doc.store.find(*pos.type_id());
-    if (item == nullptr || item->is_gc()) return std::nullopt;
+    if (doc.store.find(*pos.type_id()) == nullptr) return std::nullopt;
+    const Item* item = follow_redone(doc.store, *pos.type_id()).item;
+    if (item->is_gc()) return std::nullopt;
     auto* ct = std::get_if<ContentType>(&item->content);
     if (ct == nullptr || ct->branch == nullptr) return std::nullopt;
     type = ct->branch;

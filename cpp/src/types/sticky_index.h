@@ -29,7 +29,8 @@ struct StickyTarget {
   Branch* branch = nullptr;
   uint64_t index = 0;
 };
-// Yjs createAbsolutePositionFromRelativePosition (followUndoneDeletions = false) with
+// Yjs createAbsolutePositionFromRelativePosition (followUndoneDeletions = true: ids of
+// content an UndoManager re-created resolve to the copy, Yjs followRedone) with
 // nullopt for a deleted type and for a root that does not exist (Yjs would create it).
 std::optional<StickyTarget> sticky_resolve(const DocImpl& doc, const StickyIndex& pos);
 

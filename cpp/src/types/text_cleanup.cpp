@@ -96,8 +96,10 @@ std::unique_ptr<TxnState> format_cleanup_after_remote(DocImpl& doc, TxnState& re
   }
   auto t = std::make_unique<TxnState>();
   t->local = true;
-  for (const auto& [client, ranges] : remote.delete_set.clients()) {
-    for (const DeleteRange& r : ranges) {
+  // Clients in the order Yjs's delete set lists them (first deletion first): which of two
+  // duplicate formats the contextless clean-up deletes depends on where it starts.
+  for (ClientId client : remote.delete_set.client_order()) {
+    for (const DeleteRange& r : remote.delete_set.clients().at(client)) {
       iterate_structs(doc, remote, client, r.clock, r.len, [&](Item* it) {
         if (it->is_gc() || it->parent == nullptr || !it->parent->has_formatting ||
             has_full(it->parent))
