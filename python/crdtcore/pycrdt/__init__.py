@@ -56,6 +56,8 @@ from ._transaction import TransactionEvent as TransactionEvent
 from ._typed import TypedArray as TypedArray
 from ._typed import TypedDoc as TypedDoc
 from ._typed import TypedMap as TypedMap
+from ._undo import StackItem as StackItem
+from ._undo import UndoManager as UndoManager
 
 __version__ = "0.14.13"
 """The pycrdt version whose API this layer follows."""
@@ -74,6 +76,7 @@ __all__ = [
     "NewTransaction",
     "Provider",
     "ReadTransaction",
+    "StackItem",
     "StickyIndex",
     "Subscription",
     "Text",
@@ -83,6 +86,7 @@ __all__ = [
     "TypedArray",
     "TypedDoc",
     "TypedMap",
+    "UndoManager",
     "YMessageType",
     "YSyncMessageType",
     "create_awareness_message",

@@ -258,7 +258,18 @@ def test_doc_observer_errors_raise_together_after_the_commit() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["", "._array", "._awareness", "._doc", "._install", "._map", "._sync", "._text", "._typed"],
+    [
+        "",
+        "._array",
+        "._awareness",
+        "._doc",
+        "._install",
+        "._map",
+        "._sync",
+        "._text",
+        "._typed",
+        "._undo",
+    ],
 )
 def test_docstring_examples_run(module: str) -> None:
     import doctest

@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pytest
 
-import crdtcore
-
 HERE = Path(__file__).parent
 TIMEOUT = 60
 
@@ -202,14 +200,10 @@ def test_pycrdt_websocket_exchange(server: str, client: str) -> None:
 
 # -- jupyter_ydoc -------------------------------------------------------------------------
 
-# jupyter_ydoc creates a pycrdt.UndoManager in every document (YBaseDoc.__init__).
-needs_undo = pytest.mark.skipif(
-    not hasattr(crdtcore, "UndoManager"),
-    reason="crdtcore.UndoManager (branch h-undo) is not merged yet",
-)
+# jupyter_ydoc creates a pycrdt.UndoManager in every document (YBaseDoc.__init__), before
+# it has a scope: crdtcore.pycrdt.UndoManager binds to the first expand_scope.
 
 
-@needs_undo
 def test_jupyter_ydoc_notebook_edit_observe_undo_and_sync() -> None:
     out = run_installed(
         """
@@ -267,7 +261,6 @@ def test_jupyter_ydoc_notebook_edit_observe_undo_and_sync() -> None:
     }
 
 
-@needs_undo
 def test_jupyter_ydoc_unicode_and_blob() -> None:
     out = run_installed(
         """
