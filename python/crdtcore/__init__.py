@@ -23,6 +23,7 @@ from ._offset_kind import OffsetKind as OffsetKind
 from ._sticky_index import Assoc as Assoc
 from ._sticky_index import StickyIndex as StickyIndex
 from ._text import Text as Text
+from ._transaction import NewTransaction as NewTransaction
 from ._transaction import Subscription as Subscription
 from ._transaction import Transaction as Transaction
 from ._transaction import TransactionEvent as TransactionEvent
@@ -36,8 +37,12 @@ from ._update import get_state as get_state
 from ._update import get_update as get_update
 from ._update import merge_updates as merge_updates
 from ._update import validate_update as validate_update
+from .errors import ArgumentTypeError as ArgumentTypeError
 from .errors import CrdtcoreError as CrdtcoreError
 from .errors import DecodeError as DecodeError
+from .errors import IndexTypeError as IndexTypeError
+from .errors import KeyTypeError as KeyTypeError
+from .errors import SliceStepError as SliceStepError
 
 # Last: crdtcore.sync imports the names above from this module (a partially initialised
 # one while this import runs), through crdtcore's public surface like every subpackage.
@@ -55,6 +60,7 @@ from .sync import read_message as read_message
 from .sync import write_message as write_message
 
 __all__ = [
+    "ArgumentTypeError",
     "Array",
     "ArrayEvent",
     "Assoc",
@@ -65,11 +71,15 @@ __all__ = [
     "Doc",
     "EventSubscription",
     "EventTransaction",
+    "IndexTypeError",
+    "KeyTypeError",
     "Map",
     "MapEvent",
+    "NewTransaction",
     "OffsetKind",
     "ProtocolClosedError",
     "ProtocolError",
+    "SliceStepError",
     "StackItem",
     "StackItemEvent",
     "StickyIndex",

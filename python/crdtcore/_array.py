@@ -9,6 +9,7 @@ from typing import Any
 from . import _core
 from ._base import _WRAPPERS, BaseType, check_prelim, to_json, wrap
 from ._sticky_index import Assoc, StickyIndex
+from .errors import IndexTypeError
 
 # Iteration reads slices that double from 64 to 65536 elements: the first element comes at
 # once, and a long iteration costs about what one copy of the whole array would.
@@ -59,7 +60,11 @@ class Array(BaseType, _core.Array):
             >>> a[-1], a[0:2]
             (3, [1, 2])
         """
-        value = self._get(key)
+        try:
+            value = self._get(key)
+        except TypeError:
+            _check_index(key, allow_slice=True)
+            raise
         doc = self._doc
         if isinstance(key, slice):
             return [wrap(v, doc) for v in value]
@@ -165,6 +170,7 @@ class Array(BaseType, _core.Array):
             >>> doc["a"].to_py()
             [1, 2, 3]
         """
+        _check_index(index)
         if index < 0:
             index += len(self)
         if isinstance(value, BaseType):
@@ -184,6 +190,7 @@ class Array(BaseType, _core.Array):
             >>> a.pop(), a.pop(0), a.to_py()
             (3, 1, [2])
         """
+        _check_index(index)
         with self.doc.transaction():
             n = len(self)
             i = index + n if index < 0 else index
@@ -241,6 +248,7 @@ class Array(BaseType, _core.Array):
                     self._remove(i, 1)
                     self._insert_values(i, [v])
                 return
+            _check_index(key)
             n = len(self)
             i = key + n if key < 0 else key
             if not 0 <= i < n:
@@ -274,8 +282,7 @@ class Array(BaseType, _core.Array):
                 for i in sorted(range(start, stop, step), reverse=True):
                     self._remove(i, 1)
             return
-        if not isinstance(key, int):
-            raise TypeError(f"Array indices must be int or slice, not '{type(key).__name__}'")
+        _check_index(key, allow_slice=True)
         i = key + n if key < 0 else key
         if not 0 <= i < n:
             raise IndexError("Array index out of range")
@@ -335,6 +342,14 @@ class Array(BaseType, _core.Array):
     def _replay(self, content: list[Any]) -> None:
         if content:
             self._insert_values(0, content)
+
+
+def _check_index(key: object, allow_slice: bool = False) -> None:
+    """Raises IndexTypeError unless ``key`` is an int (or, with ``allow_slice``, a slice)."""
+    if isinstance(key, int) or (allow_slice and isinstance(key, slice)):
+        return
+    kinds = "int or slice" if allow_slice else "int"
+    raise IndexTypeError(f"Array indices must be {kinds}, not '{type(key).__name__}'")
 
 
 _WRAPPERS[_core.Array] = Array

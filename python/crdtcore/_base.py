@@ -24,13 +24,18 @@ if TYPE_CHECKING:
     from ._doc import Doc
     from ._events import EventSubscription
 
-# Native handle class -> Python class wrapping it; filled by _text, _array, _map.
+# Native handle class -> Python class wrapping it; filled by _text, _array, _map. A Doc
+# subclass may map to other classes (its ``_type_classes``, e.g. crdtcore.pycrdt's).
 _WRAPPERS: dict[type, type[BaseType]] = {}
 
 
 def wrap(value: Any, doc: Doc | None) -> Any:
-    """Returns ``value`` with a native shared-type handle replaced by its Python class."""
-    cls = _WRAPPERS.get(type(value))
+    """Returns ``value`` with a native shared-type handle replaced by its Python class.
+
+    The class is the one ``doc`` uses for that kind of type (``Doc._type_classes``).
+    """
+    classes = _WRAPPERS if doc is None else doc._type_classes
+    cls = classes.get(type(value))
     if cls is None:
         return value
     return cls._from_handle(value, doc)

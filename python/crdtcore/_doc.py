@@ -7,21 +7,21 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from inspect import iscoroutinefunction
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from . import _async, _core
 from ._array import Array
-from ._base import BaseType, check_prelim
+from ._base import _WRAPPERS, BaseType, check_prelim, wrap
 from ._events import EventSubscription
 from ._map import Map
 from ._offset_kind import _FROM_NATIVE, OffsetKind
 from ._text import Text
 from ._transaction import NewTransaction, Subscription, Transaction, TransactionEvent
+from .errors import ArgumentTypeError, KeyTypeError
 
 T = TypeVar("T", Text, Array, Map)
 
 _MAX_CLIENT_ID = 2**53 - 1
-_ROOT_CLASSES = (Text, Array, Map)
 
 
 class Doc:
@@ -52,10 +52,15 @@ class Doc:
             same in every unit.
 
     Raises:
-        TypeError: ``client_id`` is not an int, ``guid`` not a str, or ``offset_kind``
-            neither an OffsetKind nor a str.
+        ArgumentTypeError: ``client_id`` is not an int, ``guid`` not a str or ``skip_gc``
+            not a bool (a TypeError, and a ValueError as in pycrdt).
+        TypeError: ``offset_kind`` is neither an OffsetKind nor a str.
         ValueError: ``client_id`` is negative or exceeds 53 bits, or ``offset_kind``
             names no unit.
+
+    Attributes:
+        _type_classes: Native handle class -> the Python class this document's shared types
+            are read as (``crdtcore.pycrdt.Doc`` maps them to its own classes).
 
     Example:
         >>> a = Doc({"text": Text("hello")}, client_id=1)
@@ -64,6 +69,8 @@ class Doc:
         >>> str(b["text"])
         'hello'
     """
+
+    _type_classes: ClassVar[Mapping[type, type[BaseType]]] = _WRAPPERS
 
     def __init__(
         self,
@@ -78,13 +85,17 @@ class Doc:
         kind = OffsetKind.parse(offset_kind)
         if client_id is not None:
             if isinstance(client_id, bool) or not isinstance(client_id, int):
-                raise TypeError(f"client_id must be an int, not '{type(client_id).__name__}'")
+                raise ArgumentTypeError(
+                    f"client_id must be an int, not '{type(client_id).__name__}'"
+                )
             if client_id > _MAX_CLIENT_ID:
                 raise ValueError("client_id cannot overflow 53 bits")
             if client_id < 0:
                 raise ValueError("client_id must not be negative")
         if guid is not None and not isinstance(guid, str):
-            raise TypeError(f"guid must be a str, not '{type(guid).__name__}'")
+            raise ArgumentTypeError(f"guid must be a str, not '{type(guid).__name__}'")
+        if not isinstance(skip_gc, bool):
+            raise ArgumentTypeError(f"skip_gc must be a bool, not '{type(skip_gc).__name__}'")
         self._native = _core.Doc(client_id, not skip_gc, guid, kind._native)
         # Reused for every origin-less transaction. The transaction state itself (open
         # or not, depth, which one is committing) is the native document's.
@@ -194,8 +205,8 @@ class Doc:
         if handle is None:
             raise KeyError(name)
         if type(handle) is _core.Shared:
-            return self.get(name, type=_guess_type(name, handle))
-        return _wrap_root(handle, self)
+            return self.get(name, type=self._guess_type(name, handle))
+        return wrap(handle, self)
 
     def get(self, name: str, *, type: type[T]) -> T:
         """The root ``name`` as ``type``, created empty when absent.
@@ -214,7 +225,7 @@ class Doc:
             'hi'
         """
         _check_name(name)
-        if type not in _ROOT_CLASSES:
+        if type not in self._type_classes.values():
             raise TypeError(f"type must be Text, Array or Map, not {type!r}")
         return type._from_handle(self._native_root(name, type), self)
 
@@ -556,13 +567,28 @@ class Doc:
 
     # -- helpers -----------------------------------------------------------------
 
-    def _native_root(self, name: str, cls: type) -> Any:
+    def _native_root(self, name: str, cls: type[BaseType]) -> Any:
         native = self._native
-        if cls is Text:
+        kind = cls._type_kind
+        if kind == _core.TypeKind.Text:
             return native.get_text(name)
-        if cls is Array:
+        if kind == _core.TypeKind.Array:
             return native.get_array(name)
         return native.get_map(name)
+
+    def _guess_type(self, name: str, handle: _core.Shared) -> type:
+        # A root that arrived untyped: typed from its content, as this document's class.
+        native: type | None = {
+            _core.TypeKind.Map: _core.Map,
+            _core.TypeKind.Text: _core.Text,
+            _core.TypeKind.Array: _core.Array,
+        }.get(handle._guess_kind())
+        if native is None:
+            raise TypeError(
+                f"root {name!r} arrived without a type and holds no content to guess it from; "
+                f"use doc.get({name!r}, type=Text | Array | Map)"
+            )
+        return self._type_classes[native]
 
     def __repr__(self) -> str:
         """``Doc(client_id=..., roots=[...])`` with at most five root names."""
@@ -589,28 +615,7 @@ def _check_origin(origin: object) -> None:
 
 def _check_name(name: object) -> None:
     if not isinstance(name, str):
-        raise TypeError(f"root names must be str, not '{type(name).__name__}'")
-
-
-def _wrap_root(handle: Any, doc: Doc) -> Any:
-    for cls in _ROOT_CLASSES:
-        if type(handle) is cls._native:
-            return cls._from_handle(handle, doc)
-    return handle
-
-
-def _guess_type(name: str, handle: _core.Shared) -> type:
-    kind = handle._guess_kind()
-    if kind == _core.TypeKind.Map:
-        return Map
-    if kind == _core.TypeKind.Text:
-        return Text
-    if kind == _core.TypeKind.Array:
-        return Array
-    raise TypeError(
-        f"root {name!r} arrived without a type and holds no content to guess it from; "
-        f"use doc.get({name!r}, type=Text | Array | Map)"
-    )
+        raise KeyTypeError(f"root names must be str, not '{type(name).__name__}'")
 
 
 def _dispatcher(doc_ref: weakref.ref[Doc]) -> Callable[[_core.TransactionResult], None]:

@@ -7,13 +7,14 @@ from typing import Any
 
 from . import _core
 from ._base import _WRAPPERS, BaseType, check_prelim, to_json, wrap
+from .errors import KeyTypeError
 
 _MISSING: Any = object()
 
 
 def _check_key(key: object) -> None:
     if not isinstance(key, str):
-        raise TypeError(f"Map keys must be str, not '{type(key).__name__}'")
+        raise KeyTypeError(f"Map keys must be str, not '{type(key).__name__}'")
 
 
 class Map(BaseType, _core.Map):

@@ -17,6 +17,7 @@ from typing import Any
 from . import _core
 from ._base import _WRAPPERS, BaseType, wrap
 from ._sticky_index import Assoc, StickyIndex
+from .errors import SliceStepError
 
 
 class Text(BaseType, _core.Text):
@@ -137,7 +138,7 @@ class Text(BaseType, _core.Text):
             if isinstance(key, slice):
                 start, _, step = key.indices(len(self))
                 if step != 1:
-                    raise ValueError("Text slices cannot have a step")
+                    raise SliceStepError("Text slices cannot have a step")
                 start_at = start
             else:
                 start_at = key + len(self) if isinstance(key, int) and key < 0 else key
