@@ -4,7 +4,8 @@
 # The C++-consumer checks (registered as CTest tests by tests/CMakeLists.txt, Release build only):
 #
 #   readme        README.md's C++ quickstart (the first ```cpp block) is byte for byte
-#                 tests/cmake_consumer/main.cpp, so the program built below is the documented one.
+#                 tests/cmake_consumer/main.cpp, so the program built below is the documented one,
+#                 and every code line of README's ```cmake blocks is in its CMakeLists.txt.
 #   find_package  configure + build crdtcore alone (Release, tests/benchmarks/Python off), install
 #                 component crdtcore_dev into a fresh WORK_DIR/prefix, check what was installed
 #                 (exactly the public headers, libcrdtcore.a, the CMake package with the project
@@ -87,6 +88,35 @@ if(MODE STREQUAL "readme")
                         "(the README's block is in ${WORK_DIR}/readme_snippet.cpp); keep them equal")
   endif()
   message(STATUS "README.md's C++ quickstart is tests/cmake_consumer/main.cpp")
+  # README's CMake snippets: each code line (comments dropped, my_app read as consumer) is a
+  # line of tests/cmake_consumer/CMakeLists.txt, so the documented commands are the tested ones.
+  string(REGEX MATCHALL "\n```cmake\n[^`]*```" cmake_blocks "${readme}")
+  if(NOT cmake_blocks)
+    message(FATAL_ERROR "README.md has no ```cmake block")
+  endif()
+  file(STRINGS "${CONSUMER_DIR}/CMakeLists.txt" consumer_lines)
+  set(consumer_code "")
+  foreach(line IN LISTS consumer_lines)
+    string(REGEX REPLACE "#.*" "" line "${line}")
+    string(STRIP "${line}" line)
+    string(APPEND consumer_code "\n${line}\n")
+  endforeach()
+  string(REPLACE "\n" ";" readme_cmake_lines "${cmake_blocks}")
+  set(checked 0)
+  foreach(line IN LISTS readme_cmake_lines)
+    string(REGEX REPLACE "#.*" "" line "${line}")
+    string(STRIP "${line}" line)
+    string(REPLACE "my_app" "consumer" line "${line}")
+    if(line STREQUAL "" OR line MATCHES "^```|^(cmake_minimum_required|project)\\(")
+      continue()
+    endif()
+    string(FIND "${consumer_code}" "\n${line}\n" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "README.md's CMake line `${line}` is not in tests/cmake_consumer/CMakeLists.txt")
+    endif()
+    math(EXPR checked "${checked} + 1")
+  endforeach()
+  message(STATUS "README.md's CMake snippets: ${checked} lines, all in tests/cmake_consumer/CMakeLists.txt")
 
 elseif(MODE STREQUAL "find_package")
   set(build "${WORK_DIR}/crdtcore-build")
