@@ -267,7 +267,10 @@ void bind_map(py::module_& m) {
            [](const Map& mp, py::handle key) -> py::object {
              std::string k(str_view(key, "Map key"));
              std::optional<Out> out = integrated(mp, "Map").get(k);
-             if (!out) throw py::key_error(py::repr(key).cast<std::string>());
+             if (!out) {
+               PyErr_SetObject(PyExc_KeyError, key.ptr());  // KeyError(key), as a dict
+               throw py::error_already_set();
+             }
              return from_out(*out);
            })
       .def("_set",

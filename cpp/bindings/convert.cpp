@@ -76,6 +76,12 @@ Value to_value_at(py::handle obj, int depth) {
     return Value::array(std::move(items));
   }
   if (PyDict_Check(p)) return Value::object(dict_entries(obj, depth));
+  // Integers of other libraries (numpy.int64, ...): what operator.index() gives.
+  if (PyIndex_Check(p)) {
+    py::object as_int = py::reinterpret_steal<py::object>(PyNumber_Index(p));
+    if (!as_int) throw py::error_already_set();
+    return to_value_at(as_int, depth);
+  }
   throw_unstorable(obj);
 }
 

@@ -31,6 +31,14 @@ def test_missing_key_raises_keyerror(m):
         del m["missing"]
 
 
+def test_keyerror_carries_the_key_itself_as_a_dict_does(m):
+    for op in (lambda: m["missing"], lambda: m.pop("missing"), lambda: m.__delitem__("missing")):
+        with pytest.raises(KeyError) as info:
+            op()
+        assert info.value.args == ("missing",)
+        assert str(info.value) == str(KeyError("missing"))
+
+
 @pytest.mark.parametrize("key", [1, None, b"k", ("t",)])
 def test_non_str_keys_raise_typeerror(m, key):
     with pytest.raises(TypeError):

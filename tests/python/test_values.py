@@ -106,6 +106,37 @@ def test_unstorable_values_raise_typeerror_naming_the_type(value, type_name):
     assert "v" not in m
 
 
+class _Index:
+    """An int-like object of another library: only __index__."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __index__(self) -> int:
+        return self.value
+
+
+def test_int_like_values_are_stored_as_ints():
+    m = Doc().get("m", type=Map)
+    m["i"] = _Index(7)
+    m["l"] = [_Index(-3), {"k": _Index(2**40)}]
+    assert m["i"] == 7 and type(m["i"]) is int
+    assert m["l"] == [-3, {"k": 2**40}]
+    with pytest.raises(TypeError, match="64 bits"):
+        m["big"] = _Index(2**70)
+    assert "big" not in m
+
+
+def test_numpy_scalars_are_stored_as_python_numbers():
+    np = pytest.importorskip("numpy")
+    m = Doc().get("m", type=Map)
+    m["i"] = np.int64(3)
+    m["u"] = np.uint8(200)
+    m["f"] = np.float64(1.5)
+    assert (m["i"], m["u"], m["f"]) == (3, 200, 1.5)
+    assert (type(m["i"]), type(m["u"]), type(m["f"])) == (int, int, float)
+
+
 def test_dict_with_non_str_keys_raises_typeerror():
     m = Doc().get("m", type=Map)
     with pytest.raises(TypeError, match="int"):
