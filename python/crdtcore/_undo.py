@@ -182,11 +182,23 @@ class UndoManager:
         self._tracked.add(self)
         self._items: dict[int, StackItem] = {}
         self._callbacks: dict[int, tuple[str, Callable[[StackItemEvent], Any]]] = {}
+        # The native manager holds only these wrappers, which reach the user's callables
+        # through a weak reference to this object: a callable that refers back to the
+        # manager then forms a cycle Python's GC can collect (none runs through C++).
+        self._timestamp = timestamp
+        self._delete_filter = delete_filter
         ref = weakref.ref(self)
 
         def origin_filter(origin: Any) -> bool:
             manager = ref()
             return manager is not None and manager._tracks(origin)
+
+        native_timestamp = None
+        if timestamp is not None:
+
+            def native_timestamp() -> int:
+                manager = ref()
+                return 0 if manager is None or manager._timestamp is None else manager._timestamp()
 
         native_filter = None
         if delete_filter is not None:
@@ -194,13 +206,20 @@ class UndoManager:
             def native_filter(
                 id: tuple[int, int], length: int, parent: Any, key: Any, type: Any
             ) -> bool:
-                item = UndoItem(id, length, wrap(parent, doc), key, wrap(type, doc))
-                return bool(delete_filter(item))
+                manager = ref()
+                if manager is None or manager._delete_filter is None:
+                    return True
+                d = manager._doc
+                return bool(
+                    manager._delete_filter(
+                        UndoItem(id, length, wrap(parent, d), key, wrap(type, d))
+                    )
+                )
 
         self._native = _core.UndoManager(
             doc._native,
             capture_timeout_millis,
-            timestamp,
+            native_timestamp,
             native_filter,
             origin_filter,
             ignore_remote_map_changes,
@@ -307,14 +326,16 @@ class UndoManager:
         if kind is None:
             raise ValueError(f"unknown UndoManager event {event!r}; one of {list(_EVENT_KINDS)}")
         ref = weakref.ref(self)
+        subscription: list[int] = []  # filled in below; `call` must not hold `callback`
 
         def call(item_id: int, stack: str, origin: Any) -> None:
             manager = ref()
-            if manager is None:
-                return
-            callback(StackItemEvent(manager._item_by_id(item_id), stack, origin))
+            entry = None if manager is None else manager._callbacks.get(subscription[0])
+            if manager is not None and entry is not None:
+                entry[1](StackItemEvent(manager._item_by_id(item_id), stack, origin))
 
         sub = self._native.on(kind, call)
+        subscription.append(sub)
         self._callbacks[sub] = (event, callback)
         return sub
 

@@ -6,6 +6,7 @@ Randomized byte-for-byte comparison with Yjs's UndoManager: tests/interop/test_u
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 
@@ -538,3 +539,42 @@ def test_observers_see_the_undo_manager_as_the_origin_of_undo_and_redo():
         ("text", True, True),
         ("doc", True, True),
     ] * 2
+
+
+def test_a_manager_referenced_by_its_own_callbacks_is_collected():
+    # Callbacks, the delete filter and the clock are held on the Python side; the native
+    # manager reaches them weakly, so a cycle through them is Python's GC to collect.
+    # (Default arguments bind the manager itself, not the test's variable.)
+    doc = Doc({"text": Text()})
+    text = doc["text"]
+    um = UndoManager(scopes=[text], capture_timeout_millis=0)
+    um._timestamp = lambda m=um: len(m.undo_stack)  # what UndoManager(timestamp=) stores
+    seen: list[object] = []
+    um.on("stack-item-added", lambda e, m=um, seen=seen: seen.append((m, e.type)))
+    text += "a"
+    assert um.undo() and str(text) == "" and seen[0] == (um, "undo")
+    alive = weakref.ref(um)
+    del um, seen
+    gc.collect()
+    assert alive() is None
+    text += "b"  # no manager any more: nothing records, nothing crashes
+    assert str(text) == "b"
+
+
+def test_delete_filter_and_clock_referring_to_the_manager_do_not_keep_it_alive():
+    doc = Doc({"text": Text()})
+    text = doc["text"]
+    holder: dict[str, object] = {}
+    um = UndoManager(
+        scopes=[text],
+        capture_timeout_millis=0,
+        timestamp=lambda h=holder: len(h),
+        delete_filter=lambda item, h=holder: "um" in h,
+    )
+    holder["um"] = um  # the callables reach the manager through `holder`
+    text += "a"
+    assert um.undo() and str(text) == ""
+    alive = weakref.ref(um)
+    del um, holder
+    gc.collect()
+    assert alive() is None
