@@ -146,5 +146,26 @@ TEST(DeleteSet, RandomAgainstNaiveModel) {
   }
 }
 
+TEST(DeleteSet, ClientOrderIsFirstAddOrderThenOthersAscending) {
+  DeleteSet ds;
+  ds.add(9, 0, 1);
+  ds.add(3, 0, 1);
+  ds.add(9, 5, 1);  // not listed twice
+  ds.add(5, 0, 1);
+  EXPECT_EQ(ds.client_order(), (std::vector<ClientId>{9, 3, 5}));
+  ds.clients()[1].push_back(DeleteRange{0, 1});  // a decoder's client: after the others
+  ds.clients()[7].push_back(DeleteRange{0, 1});
+  EXPECT_EQ(ds.client_order(), (std::vector<ClientId>{9, 3, 5, 1, 7}));
+  ds.clients()[3].clear();
+  ds.sort_and_merge();  // drops client 3 from the order too
+  ds.add(3, 4, 1);      // added again: now last among the added ones
+  EXPECT_EQ(ds.client_order(), (std::vector<ClientId>{9, 5, 3, 1, 7}));
+  DeleteSet other;
+  other.merge_from(ds);  // keeps ds's order
+  EXPECT_EQ(other.client_order(), (std::vector<ClientId>{9, 5, 3, 1, 7}));
+  ds.clear();
+  EXPECT_TRUE(ds.client_order().empty());
+}
+
 }  // namespace
 }  // namespace crdtcore

@@ -43,8 +43,10 @@ class DeleteSet {
   // order; the UndoManager iterates in that order), then any others ascending.
   std::vector<ClientId> client_order() const;
   const std::map<ClientId, std::vector<DeleteRange>>& clients() const { return clients_; }
+  // For decoders and merges: the caller may add clients and ranges, never erase a client
+  // (client_order() relies on it); clients added here come last in client_order().
   std::map<ClientId, std::vector<DeleteRange>>& clients() {
-    last_ = {};  // the caller may erase entries
+    last_ = {};
     return clients_;
   }
 
@@ -59,7 +61,7 @@ class DeleteSet {
 
  private:
   std::map<ClientId, std::vector<DeleteRange>> clients_;
-  std::vector<ClientId> order_;  // first add() of each client (may list removed ones)
+  std::vector<ClientId> order_;  // distinct clients of clients_, in first-add() order
   // add()'s last client and its ranges (map nodes are stable); never copied, reset by
   // anything that may erase entries. Deletions come in runs of one client.
   struct LastClient {

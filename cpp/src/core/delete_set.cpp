@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <unordered_set>
 
 #include "crdtcore/error.h"
 #include "util/lib0_reader.h"
@@ -37,6 +38,7 @@ void DeleteSet::sort_and_merge() {
   for (auto it = clients_.begin(); it != clients_.end();) {
     auto& ranges = it->second;
     if (ranges.empty()) {
+      order_.erase(std::remove(order_.begin(), order_.end(), it->first), order_.end());
       it = clients_.erase(it);
       continue;
     }
@@ -93,16 +95,13 @@ void DeleteSet::clear() {
 }
 
 std::vector<ClientId> DeleteSet::client_order() const {
-  std::vector<ClientId> out;
-  out.reserve(clients_.size());
-  for (ClientId c : order_) {
-    if (clients_.count(c) != 0 && std::find(out.begin(), out.end(), c) == out.end()) {
-      out.push_back(c);
-    }
-  }
-  if (out.size() != clients_.size()) {
+  // order_ lists distinct clients of clients_ (add, merge_from and sort_and_merge keep
+  // it so); only clients added through the mutable clients() (decoders) are missing.
+  std::vector<ClientId> out = order_;
+  if (out.size() != clients_.size()) {  // rare: no nested search on the common path
+    const std::unordered_set<ClientId> listed(order_.begin(), order_.end());
     for (const auto& entry : clients_) {
-      if (std::find(out.begin(), out.end(), entry.first) == out.end()) out.push_back(entry.first);
+      if (listed.count(entry.first) == 0) out.push_back(entry.first);
     }
   }
   return out;
