@@ -4,7 +4,7 @@
   blocks see what earlier ones defined), cwd a temporary directory; a ``text`` block right after
   a Python block must equal what that block printed. ``docs-test: serve`` starts the documented
   sync server on loopback first, so the client example talks to a real server.
-* ``sh``: each command must exist: ``./run SUB`` is a subcommand of ./run, ``python -m MOD SUB
+* ``sh`` (or ``bash``, ``shell``): each command must exist: ``./run SUB`` is a subcommand of ./run, ``python -m MOD SUB
   --flag`` and ``python SCRIPT --flag`` have those flags in their ``--help``, ``pip install``
   names extras that pyproject.toml defines, ``cmake -DCRDTCORE_X`` names a CMake option.
 * ``cpp``: the C++ quickstart is tests/cmake_consumer/main.cpp, byte for byte; CTest's
@@ -32,7 +32,8 @@ import pytest
 from markdown_blocks import ROOT, Block, read_blocks
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
-LANGUAGES = {"python", "text", "sh", "cpp", "cmake"}
+LANGUAGES = {"python", "text", "sh", "bash", "shell", "cpp", "cmake"}
+SHELLS = ("sh", "bash", "shell")
 CONSUMER = ROOT / "tests" / "cmake_consumer"
 SEPARATOR = "----- docs-test: next block -----"
 # Runs the blocks (a JSON list of [file, line, code]) in one namespace, a separator before each,
@@ -52,7 +53,8 @@ def _page_id(path: Path) -> str:
 
 
 def _blocks(page: Path, lang: str) -> list[Block]:
-    return [b for b in read_blocks(page) if b.lang == lang and b.directive != "skip"]
+    langs = SHELLS if lang == "sh" else (lang,)
+    return [b for b in read_blocks(page) if b.lang in langs and b.directive != "skip"]
 
 
 def _pages_with(lang: str) -> list[Path]:
@@ -262,7 +264,7 @@ def _check_command(command: str) -> None:
 
 @pytest.mark.parametrize("page", _pages_with("sh"), ids=_page_id)
 def test_shell_commands_exist(page: Path) -> None:
-    """The commands of the page's ``sh`` blocks exist and accept the flags shown."""
+    """The commands of the page's shell blocks exist and accept the flags shown."""
     for block in _blocks(page, "sh"):
         for command in _command_lines(block.code):
             _check_command(command)
