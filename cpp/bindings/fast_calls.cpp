@@ -2,7 +2,8 @@
 // instead of pybind11's generic dispatcher:
 //
 //   _core.TransactionBase   the context manager behind `with doc.transaction():`
-//                           (crdtcore.Transaction subclasses it)
+//                           (crdtcore.Transaction subclasses it); its __enter__/__exit__
+//                           are cached-method descriptors (cached_method.h)
 //   _core.Doc.open_transaction  the open transaction (Doc.transaction() joins it)
 //   _core.Text.insert       added to the pybind11 class as a METH_FASTCALL method
 //   _core.Text.__delitem__  likewise (serves `del text[i]` and `del text[a:b]`)
@@ -15,6 +16,7 @@
 //
 // Errors: C++ exceptions are translated by pybind11's registered translators
 // (bind_errors.cpp), so the Python-visible behaviour matches the pybind11 methods.
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -25,6 +27,7 @@
 #include "crdtcore/text.h"
 
 #include "args.h"
+#include "cached_method.h"
 #include "convert.h"
 
 namespace crdtcore::bindings {
@@ -156,6 +159,8 @@ struct TxnObject {
   PyObject_HEAD PyObject* native;  // the _core.Doc; keeps `doc` alive
   Doc* doc;
   PyObject* origin;
+  PyObject* bound_enter;  // the bound __enter__/__exit__ (cached_method.h), made on first use
+  PyObject* bound_exit;
 };
 
 PyTypeObject* g_txn_type = nullptr;
@@ -202,6 +207,8 @@ int txn_traverse(PyObject* obj, visitproc visit, void* arg) {
   Py_VISIT(Py_TYPE(obj));
   Py_VISIT(self->native);
   Py_VISIT(self->origin);
+  Py_VISIT(self->bound_enter);
+  Py_VISIT(self->bound_exit);
   return 0;
 }
 
@@ -210,6 +217,8 @@ int txn_clear(PyObject* obj) {
   Py_CLEAR(self->native);
   Py_CLEAR(self->origin);
   self->doc = nullptr;
+  release_cached_method(&self->bound_enter);
+  release_cached_method(&self->bound_exit);
   return 0;
 }
 
@@ -230,8 +239,12 @@ bool txn_ready(TxnObject* self) {
 
 // Opens the transaction, or joins it when it is this one; the core refuses to open it
 // while another transaction is open. The outermost block holds a reference for the core.
-PyObject* txn_enter(PyObject* obj, PyObject* /*unused*/) {
+PyObject* txn_enter(PyObject* obj, PyObject* const* /*args*/, Py_ssize_t nargs) {
   auto* self = reinterpret_cast<TxnObject*>(obj);
+  if (nargs != 0) {
+    PyErr_Format(PyExc_TypeError, "__enter__() takes no arguments (%zd given)", nargs);
+    return nullptr;
+  }
   if (!txn_ready(self)) return nullptr;
   const bool outermost = self->doc->transaction_depth() == 0;
   PyObject* ok = guarded([&]() -> PyObject* {
@@ -277,11 +290,14 @@ PyObject* txn_native_doc(PyObject* obj, void* /*closure*/) {
   return native;
 }
 
-PyMethodDef kTxnMethods[] = {
-    {"__enter__", txn_enter, METH_NOARGS, "Opens the transaction (or joins it when nested)."},
-    {"__exit__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(txn_exit)),
-     METH_FASTCALL, "Commits when the outermost block exits; observers run then."},
-    {nullptr, nullptr, 0, nullptr}};
+// __enter__/__exit__ are cached-method descriptors: a `with` block then allocates no bound
+// method objects (cached_method.h).
+const CachedMethodDef kTxnEnterDef = {"__enter__", "($self, /)",
+                                      "Opens the transaction (or joins it when nested).", txn_enter,
+                                      offsetof(TxnObject, bound_enter)};
+const CachedMethodDef kTxnExitDef = {"__exit__", "($self, exc_type, exc_value, traceback, /)",
+                                     "Commits when the outermost block exits; observers run then.",
+                                     txn_exit, offsetof(TxnObject, bound_exit)};
 
 PyGetSetDef kTxnGetSet[] = {
     {"origin", txn_origin, nullptr,
@@ -295,7 +311,6 @@ PyType_Slot kTxnSlots[] = {
     {Py_tp_dealloc, reinterpret_cast<void*>(txn_dealloc)},
     {Py_tp_traverse, reinterpret_cast<void*>(txn_traverse)},
     {Py_tp_clear, reinterpret_cast<void*>(txn_clear)},
-    {Py_tp_methods, kTxnMethods},
     {Py_tp_getset, kTxnGetSet},
     {Py_tp_doc, const_cast<char*>("TransactionBase(doc, origin=None): native part of "
                                   "crdtcore.Transaction.")},
@@ -341,6 +356,8 @@ void bind_fast_calls(py::module_& m) {
   if (type == nullptr) throw py::error_already_set();
   g_txn_type = reinterpret_cast<PyTypeObject*>(type);
   Py_INCREF(type);  // g_txn_type: a strong reference for the interpreter's lifetime
+  add_cached_method(g_txn_type, &kTxnEnterDef);
+  add_cached_method(g_txn_type, &kTxnExitDef);
   m.add_object("TransactionBase", py::reinterpret_steal<py::object>(type));
   add_method(m.attr("Doc"), &kDocOpenTransactionDef);
 
