@@ -5,6 +5,8 @@
 //                           (crdtcore.Transaction subclasses it); its __enter__/__exit__
 //                           are cached-method descriptors (cached_method.h)
 //   _core.Doc.open_transaction  the open transaction (Doc.transaction() joins it)
+//   _core.transaction_method    wraps crdtcore.Doc.transaction: `doc.transaction()` with
+//                               no transaction open returns doc._plain_txn natively
 //   _core.Text.insert       added to the pybind11 class as a METH_FASTCALL method
 //   _core.Text.__delitem__  likewise (serves `del text[i]` and `del text[a:b]`)
 //
@@ -16,6 +18,9 @@
 //
 // Errors: C++ exceptions are translated by pybind11's registered translators
 // (bind_errors.cpp), so the Python-visible behaviour matches the pybind11 methods.
+#include <Python.h>
+#include <structmember.h>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -333,6 +338,113 @@ PyMethodDef kDocOpenTransactionDef = {
     "open_transaction", doc_open_transaction, METH_NOARGS,
     "The open transaction (a crdtcore.Transaction), or None (no transaction is open)."};
 
+// -- Doc.transaction ----------------------------------------------------------------
+
+// Wraps the Python Doc.transaction (crdtcore/_doc.py) in a method descriptor that answers
+// the common call, `doc.transaction()` with no transaction open, without running Python
+// code: it returns the document's reusable `_plain_txn`, as the Python method would. Every
+// other call (an origin, an open transaction to join, no `_plain_txn`) goes to the Python
+// method, which keeps the checks and the error messages.
+struct TxnMethodObject {
+  PyObject_HEAD vectorcallfunc vectorcall;
+  PyObject* func;  // the Python function
+};
+
+PyObject* g_str_plain_txn = nullptr;  // "_plain_txn"
+
+PyObject* txn_method_vectorcall(PyObject* callable, PyObject* const* args, size_t nargsf,
+                                PyObject* kwnames) {
+  auto* self = reinterpret_cast<TxnMethodObject*>(callable);
+  if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == nullptr) {
+    PyObject* plain = PyObject_GetAttr(args[0], g_str_plain_txn);
+    if (plain == nullptr) {
+      PyErr_Clear();  // not set up by Doc.__init__: the Python method decides
+    } else {
+      if (PyObject_TypeCheck(plain, g_txn_type)) {
+        const Doc* doc = reinterpret_cast<TxnObject*>(plain)->doc;
+        if (doc != nullptr && !doc->in_transaction()) return plain;
+      }
+      Py_DECREF(plain);
+    }
+  }
+  return PyObject_Vectorcall(self->func, args, nargsf, kwnames);
+}
+
+PyObject* txn_method_get(PyObject* descr, PyObject* obj, PyObject* /*type*/) {
+  if (obj == nullptr || obj == Py_None) return Py_NewRef(descr);
+  return PyMethod_New(descr, obj);
+}
+
+int txn_method_traverse(PyObject* obj, visitproc visit, void* arg) {
+  Py_VISIT(Py_TYPE(obj));
+  Py_VISIT(reinterpret_cast<TxnMethodObject*>(obj)->func);
+  return 0;
+}
+
+int txn_method_clear(PyObject* obj) {
+  Py_CLEAR(reinterpret_cast<TxnMethodObject*>(obj)->func);
+  return 0;
+}
+
+void txn_method_dealloc(PyObject* obj) {
+  PyTypeObject* type = Py_TYPE(obj);
+  PyObject_GC_UnTrack(obj);
+  txn_method_clear(obj);
+  type->tp_free(obj);
+  Py_DECREF(type);
+}
+
+// __doc__, __name__, __qualname__, __module__, __wrapped__ (inspect.signature follows it)
+// and everything else not on the descriptor itself: the Python function's.
+PyObject* txn_method_getattro(PyObject* obj, PyObject* name) {
+  PyObject* func = reinterpret_cast<TxnMethodObject*>(obj)->func;
+  if (PyUnicode_Check(name) && PyUnicode_CompareWithASCIIString(name, "__wrapped__") == 0) {
+    return Py_NewRef(func);
+  }
+  PyObject* own = PyObject_GenericGetAttr(obj, name);
+  if (own != nullptr || !PyErr_ExceptionMatches(PyExc_AttributeError)) return own;
+  PyErr_Clear();
+  return PyObject_GetAttr(func, name);
+}
+
+PyObject* txn_method_doc(PyObject* obj, void* /*closure*/) {
+  return PyObject_GetAttrString(reinterpret_cast<TxnMethodObject*>(obj)->func, "__doc__");
+}
+
+PyGetSetDef kTxnMethodGetSet[] = {{"__doc__", txn_method_doc, nullptr, nullptr, nullptr},
+                                  {nullptr, nullptr, nullptr, nullptr, nullptr}};
+
+PyMemberDef kTxnMethodMembers[] = {
+    {"__vectorcalloffset__", T_PYSSIZET, offsetof(TxnMethodObject, vectorcall), READONLY, nullptr},
+    {nullptr, 0, 0, 0, nullptr}};
+
+PyType_Slot kTxnMethodSlots[] = {{Py_tp_dealloc, reinterpret_cast<void*>(txn_method_dealloc)},
+                                 {Py_tp_traverse, reinterpret_cast<void*>(txn_method_traverse)},
+                                 {Py_tp_clear, reinterpret_cast<void*>(txn_method_clear)},
+                                 {Py_tp_descr_get, reinterpret_cast<void*>(txn_method_get)},
+                                 {Py_tp_call, reinterpret_cast<void*>(PyVectorcall_Call)},
+                                 {Py_tp_getattro, reinterpret_cast<void*>(txn_method_getattro)},
+                                 {Py_tp_getset, kTxnMethodGetSet},
+                                 {Py_tp_members, kTxnMethodMembers},
+                                 {0, nullptr}};
+
+PyType_Spec kTxnMethodSpec = {"crdtcore._core.transaction_method", sizeof(TxnMethodObject), 0,
+                              Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC |
+                                  Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_HAVE_VECTORCALL |
+                                  Py_TPFLAGS_DISALLOW_INSTANTIATION,
+                              kTxnMethodSlots};
+
+PyTypeObject* g_txn_method_type = nullptr;
+
+py::object transaction_method(py::function func) {
+  auto* obj = PyObject_GC_New(TxnMethodObject, g_txn_method_type);
+  if (obj == nullptr) throw py::error_already_set();
+  obj->vectorcall = txn_method_vectorcall;
+  obj->func = Py_NewRef(func.ptr());
+  PyObject_GC_Track(obj);
+  return py::reinterpret_steal<py::object>(reinterpret_cast<PyObject*>(obj));
+}
+
 }  // namespace
 
 py::object transaction_object(Origin origin) {
@@ -359,6 +471,12 @@ void bind_fast_calls(py::module_& m) {
   add_cached_method(g_txn_type, &kTxnEnterDef);
   add_cached_method(g_txn_type, &kTxnExitDef);
   m.add_object("TransactionBase", py::reinterpret_steal<py::object>(type));
+  g_str_plain_txn = PyUnicode_InternFromString("_plain_txn");
+  if (g_str_plain_txn == nullptr) throw py::error_already_set();
+  g_txn_method_type = reinterpret_cast<PyTypeObject*>(PyType_FromSpec(&kTxnMethodSpec));
+  if (g_txn_method_type == nullptr) throw py::error_already_set();
+  m.def("transaction_method", &transaction_method, py::arg("func"),
+        "Doc.transaction's native fast path around the Python method ``func`` (fast_calls.cpp).");
   add_method(m.attr("Doc"), &kDocOpenTransactionDef);
 
   py::object text_cls = m.attr("Text");

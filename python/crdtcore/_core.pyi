@@ -136,6 +136,9 @@ class TransactionResult:
     @property
     def delete_set(self) -> bytes: ...
 
+def transaction_method(func: Callable[..., Any]) -> Any:
+    """Doc.transaction's native fast path around the Python method ``func``."""
+
 class TransactionBase:
     """Native part of crdtcore.Transaction (a context manager; see fast_calls.cpp)."""
 

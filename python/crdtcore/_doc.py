@@ -603,6 +603,12 @@ class Doc:
         return doc_html(self)
 
 
+# `doc.transaction()` with no transaction open (one block per keystroke in an editor) is
+# answered natively: the descriptor returns ``_plain_txn`` without running the method above,
+# and calls it for everything else (cpp/bindings/fast_calls.cpp).
+Doc.transaction = _core.transaction_method(Doc.transaction)  # type: ignore[method-assign]
+
+
 def _check_origin(origin: object) -> None:
     if origin is not None:
         try:

@@ -108,3 +108,28 @@ def test_introspection_like_builtin_methods() -> None:
     assert bound.__name__ == "__enter__" and "Opens" in bound.__doc__
     assert repr(bound).startswith("<built-in method __enter__ of Transaction object")
     assert repr(descr) == "<method '__exit__' of 'crdtcore._core.TransactionBase' objects>"
+
+
+def test_doc_transaction_fast_path_returns_the_plain_transaction() -> None:
+    doc = Doc({"t": Text()})
+    assert type(Doc.__dict__["transaction"]).__name__ == "transaction_method"
+    plain = doc.transaction()
+    assert plain is doc.transaction() and plain.origin is None
+    with doc.transaction() as outer:
+        assert doc.transaction() is outer  # joins (the Python method answers)
+        with pytest.raises(RuntimeError, match="differs from the open"):
+            doc.transaction("other")
+    with doc.transaction("me") as mine:  # an origin: a fresh Transaction
+        assert mine is not plain and doc.transaction() is mine
+    with pytest.raises(TypeError, match="hashable"):
+        doc.transaction([])
+
+
+def test_doc_transaction_fast_path_keeps_the_python_method_visible() -> None:
+    method = Doc.transaction
+    assert method.__wrapped__.__qualname__ == "Doc.transaction"
+    assert method.__doc__.startswith("A context manager grouping changes")
+    assert list(inspect.signature(method).parameters) == ["self", "origin"]
+    assert list(inspect.signature(Doc().transaction).parameters) == ["origin"]
+    threaded = Doc(allow_multithreading=True)  # its instance attribute still wins
+    assert threaded.transaction.__func__ is Doc._thread_transaction
