@@ -78,6 +78,21 @@ void parse_args(const char* fname, const char* const* names, int n_required, int
   }
 }
 
+// `self` of a method that add_method() put on the pybind11 class of T: the method
+// descriptor has checked that `self` is an instance of that class. An initialised instance
+// with pybind11's simple layout (one bound C++ type in its bases, as crdtcore.Text) holds
+// the value pointer inline: read it there instead of py::cast's type lookup (about 300
+// instructions a call). Anything else goes through py::cast, which raises its errors.
+template <class T>
+T& method_self(PyObject* self) {
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  if (inst->simple_layout && inst->simple_holder_constructed &&
+      inst->simple_value_holder[0] != nullptr) {
+    return *static_cast<T*>(inst->simple_value_holder[0]);
+  }
+  return py::cast<T&>(py::handle(self));
+}
+
 // -- Text --------------------------------------------------------------------------
 
 PyObject* text_insert(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
@@ -85,7 +100,7 @@ PyObject* text_insert(PyObject* self, PyObject* const* args, Py_ssize_t nargs, P
     static const char* const kNames[] = {"index", "value", "attrs"};
     PyObject* a[3];
     parse_args("insert", kNames, 2, 3, args, nargs, kwnames, a);
-    Text& t = py::cast<Text&>(py::handle(self));
+    Text& t = method_self<Text>(self);
     int64_t index = int_arg(a[0], "index");
     std::string_view s = str_view(a[1], "inserted text");
     if (!s.empty()) {
@@ -97,7 +112,7 @@ PyObject* text_insert(PyObject* self, PyObject* const* args, Py_ssize_t nargs, P
 
 PyObject* text_delitem(PyObject* self, PyObject* key) {
   return guarded([&]() -> PyObject* {
-    Text& t = integrated(py::cast<Text&>(py::handle(self)), "Text");
+    Text& t = integrated(method_self<Text>(self), "Text");
     if (PySlice_Check(key)) {
       SliceRange r = slice_range(key, t.length());
       if (r.step != 1) throw py::value_error("Text slices cannot have a step");

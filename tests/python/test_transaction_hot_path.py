@@ -133,3 +133,24 @@ def test_doc_transaction_fast_path_keeps_the_python_method_visible() -> None:
     assert list(inspect.signature(Doc().transaction).parameters) == ["origin"]
     threaded = Doc(allow_multithreading=True)  # its instance attribute still wins
     assert threaded.transaction.__func__ is Doc._thread_transaction
+
+
+def test_text_fast_methods_on_uninitialised_and_prelim_handles() -> None:
+    # insert/__delitem__ read the native handle straight from the pybind11 instance; an
+    # instance whose __init__ never ran still gets pybind11's own error.
+    class Uninitialised(_core.Text):
+        def __init__(self) -> None:
+            pass
+
+    with pytest.raises(TypeError, match="__init__"):
+        Uninitialised().insert(0, "x")
+    with pytest.raises(TypeError, match="__init__"):
+        del Uninitialised()[0]
+    with pytest.raises(RuntimeError, match="not integrated"):
+        Text("ab").insert(0, "x")
+    with pytest.raises(RuntimeError, match="not integrated"):
+        del Text("ab")[0:1]
+    doc = Doc({"t": Text("abc")})
+    doc["t"].insert(1, "X")
+    del doc["t"][0:2]
+    assert str(doc["t"]) == "bc"
