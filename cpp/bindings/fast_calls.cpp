@@ -15,6 +15,10 @@
 //
 // Errors: C++ exceptions are translated by pybind11's registered translators
 // (bind_errors.cpp), so the Python-visible behaviour matches the pybind11 methods.
+//
+// Docstrings start with a "name($self, ...)\n--\n\n" line: CPython turns it into the
+// method's __text_signature__, so inspect.signature() and help() show the parameters
+// (tests/python/test_api_signatures.py); __doc__ is the text after it.
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -104,7 +108,9 @@ PyObject* text_delitem(PyObject* self, PyObject* key) {
 PyMethodDef kTextInsertDef = {
     "insert", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(text_insert)),
     METH_FASTCALL | METH_KEYWORDS,
-    R"doc(insert(index, value, attrs=None)
+    R"doc(insert($self, /, index, value, attrs=None)
+--
+
 Inserts a string.
 
 Args:
@@ -126,9 +132,11 @@ Example:
     '😀 hi!'
 )doc"};
 
-PyMethodDef kTextDelitemDef = {
-    "__delitem__", text_delitem, METH_O,
-    R"doc(Deletes one unit (``del t[i]``) or a slice (``del t[a:b]``), in the document's offset
+PyMethodDef kTextDelitemDef = {"__delitem__", text_delitem, METH_O,
+                               R"doc(__delitem__($self, key, /)
+--
+
+Deletes one unit (``del t[i]``) or a slice (``del t[a:b]``), in the document's offset
 unit (code points by default: one character).
 
 Raises:
@@ -278,9 +286,12 @@ PyObject* txn_native_doc(PyObject* obj, void* /*closure*/) {
 }
 
 PyMethodDef kTxnMethods[] = {
-    {"__enter__", txn_enter, METH_NOARGS, "Opens the transaction (or joins it when nested)."},
+    {"__enter__", txn_enter, METH_NOARGS,
+     "__enter__($self, /)\n--\n\nOpens the transaction (or joins it when nested)."},
     {"__exit__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(txn_exit)),
-     METH_FASTCALL, "Commits when the outermost block exits; observers run then."},
+     METH_FASTCALL,
+     "__exit__($self, exc_type, exc_value, traceback, /)\n--\n\n"
+     "Commits when the outermost block exits; observers run then."},
     {nullptr, nullptr, 0, nullptr}};
 
 PyGetSetDef kTxnGetSet[] = {
@@ -297,8 +308,8 @@ PyType_Slot kTxnSlots[] = {
     {Py_tp_clear, reinterpret_cast<void*>(txn_clear)},
     {Py_tp_methods, kTxnMethods},
     {Py_tp_getset, kTxnGetSet},
-    {Py_tp_doc, const_cast<char*>("TransactionBase(doc, origin=None): native part of "
-                                  "crdtcore.Transaction.")},
+    {Py_tp_doc, const_cast<char*>("TransactionBase(doc, origin=None)\n--\n\n"
+                                  "The native part of crdtcore.Transaction.")},
     {0, nullptr}};
 
 PyType_Spec kTxnSpec = {"crdtcore._core.TransactionBase", sizeof(TxnObject), 0,
@@ -314,9 +325,9 @@ PyObject* doc_open_transaction(PyObject* self, PyObject* /*unused*/) {
   });
 }
 
-PyMethodDef kDocOpenTransactionDef = {
-    "open_transaction", doc_open_transaction, METH_NOARGS,
-    "The open transaction (a crdtcore.Transaction), or None (no transaction is open)."};
+PyMethodDef kDocOpenTransactionDef = {"open_transaction", doc_open_transaction, METH_NOARGS,
+                                      "open_transaction($self, /)\n--\n\nThe open transaction (a "
+                                      "crdtcore.Transaction), or None (no transaction is open)."};
 
 }  // namespace
 
