@@ -1,17 +1,16 @@
 // bind_types.cpp — native handle classes _core.Shared, _core.Text, _core.Array, _core.Map.
 //
 // crdtcore.Text / Array / Map (python/crdtcore/_text.py, ...) subclass these, so editing
-// calls dispatch straight into C++ with no Python frame in between (Text.insert and
-// Text.__delitem__, the per-keystroke calls, are added by fast_calls.cpp without pybind11's
-// dispatcher). Users never reach a pybind11 function directly: pybind11 3 gives them a
-// __qualname__ of "pybind11_detail_function_record_v1_....name" and no __text_signature__
-// (pybind11 issues 2059, 5774), so the public methods (len(), t[i], format, ...) are
-// defined in Python over these and documented there. A default-constructed handle is a
+// calls dispatch straight into C++ with no Python frame in between. The methods users call
+// directly (Text.insert, del t[...], len(), t[i], key in m) are added by fast_calls.cpp
+// without pybind11's dispatcher, which also keeps pybind11's internals out of their
+// __qualname__ (pybind11 issues 2059, 5774); Text.format and Text.insert_embed are Python
+// methods over the private _format and _insert_embed here. A default-constructed handle is a
 // prelim (not integrated): every call on it raises RuntimeError, and _bind() attaches it to a
-// shared type once the Python layer has inserted it somewhere. Methods whose name starts with "_"
-// are private helpers of the Python layer. Text indices are in the document's offset unit (code
-// points unless the Doc was made with another OffsetKind) and elements for Array; no CRDT logic
-// lives here.
+// shared type once the Python layer has inserted it somewhere. Methods whose name starts with
+// "_" are private helpers of the Python layer. Text indices are in the document's offset unit
+// (code points unless the Doc was made with another OffsetKind) and elements for Array; no
+// CRDT logic lives here.
 #include <string>
 #include <utility>
 #include <vector>
@@ -104,9 +103,6 @@ void bind_text(py::module_& m) {
       .def(
           "_bind", [](Text& self, const Shared& other) { self = other.as_text(); },
           py::arg("other"))
-      .def(
-          "__len__", [](const Text& t) { return integrated(t, "Text").length(); },
-          "Length in the document's offset unit (code points by default).")
       .def("_str", [](const Text& t) { return text_str(integrated(t, "Text")); })
       .def(
           "_insert_embed",
@@ -134,19 +130,6 @@ void bind_text(py::module_& m) {
           },
           py::arg("start"), py::arg("stop"), py::arg("attrs"),
           "Formats [start, stop); see crdtcore.Text.format (internal).")
-      .def(
-          "__getitem__",
-          [](const Text& t, py::handle key) -> py::object {
-            integrated(t, "Text");
-            if (PySlice_Check(key.ptr())) {
-              SliceRange r = slice_range(key, t.length());
-              if (r.step != 1) return utf8_str(t.to_string())[key];
-              return utf8_str(t.slice(r.start, r.stop));
-            }
-            uint64_t i = element_index(int_key(key, "Text"), t.length(), "Text");
-            return utf8_str(t.slice(i, i + 1));
-          },
-          py::arg("key"), "t[i] and t[a:b]; see crdtcore.Text.__getitem__.")
       .def("_diff", [](const Text& t) {
         std::vector<TextChunk> chunks = integrated(t, "Text").to_delta();
         py::list out;
@@ -170,9 +153,6 @@ void bind_array(py::module_& m) {
       .def(
           "_bind", [](Array& self, const Shared& other) { self = other.as_array(); },
           py::arg("other"))
-      .def(
-          "__len__", [](const Array& a) { return integrated(a, "Array").length(); },
-          "Number of elements.")
       .def(
           "_get",
           [](const Array& a, py::handle key) -> py::object {
@@ -229,15 +209,6 @@ void bind_map(py::module_& m) {
       .def(py::init<const Map&>(), py::arg("other"))
       .def(
           "_bind", [](Map& self, const Shared& other) { self = other.as_map(); }, py::arg("other"))
-      .def(
-          "__len__", [](const Map& mp) { return integrated(mp, "Map").size(); }, "Number of keys.")
-      .def(
-          "__contains__",
-          [](const Map& mp, py::handle key) {
-            if (!PyUnicode_Check(key.ptr())) return false;
-            return integrated(mp, "Map").contains(std::string(str_view(key, "Map key")));
-          },
-          py::arg("key"), "Whether ``key`` is in the map (False for keys that are not str).")
       .def(
           "_get",
           [](const Map& mp, py::handle key) -> py::object {

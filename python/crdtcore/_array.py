@@ -48,18 +48,6 @@ class Array(BaseType, _core.Array):
 
     # -- reading -----------------------------------------------------------------
 
-    def __len__(self) -> int:
-        """The number of elements.
-
-        Raises:
-            RuntimeError: The array is not integrated into a document yet.
-
-        Example:
-            >>> len(Doc({"a": Array([1, "two", [3]])})["a"])
-            3
-        """
-        return _core.Array.__len__(self)
-
     def __getitem__(self, key: int | slice) -> Any:
         """``a[i]`` (negative counts from the end) or ``a[i:j]`` (a list).
 

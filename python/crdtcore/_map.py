@@ -49,31 +49,6 @@ class Map(BaseType, _core.Map):
 
     # -- reading -----------------------------------------------------------------
 
-    def __len__(self) -> int:
-        """The number of keys.
-
-        Raises:
-            RuntimeError: The map is not integrated into a document yet.
-
-        Example:
-            >>> len(Doc({"m": Map({"a": 1, "b": 2})})["m"])
-            2
-        """
-        return _core.Map.__len__(self)
-
-    def __contains__(self, key: object) -> bool:
-        """Whether ``key`` is in the map (False for keys that are not str).
-
-        Raises:
-            RuntimeError: The map is not integrated into a document yet.
-
-        Example:
-            >>> m = Doc({"m": Map({"a": 1})})["m"]
-            >>> "a" in m, "b" in m, 1 in m
-            (True, False, False)
-        """
-        return _core.Map.__contains__(self, key)
-
     def __getitem__(self, key: str) -> Any:
         """``m[key]``.
 

@@ -3,12 +3,11 @@
 Every index and length is in the document's offset unit (``Doc(offset_kind=...)``,
 _offset_kind.py): by default a Python ``str`` index (Unicode code points), also for
 emoji and other characters outside the BMP; UTF-8 bytes or UTF-16 units when the
-document was made so. On the wire they are UTF-16 units, as in Yjs. ``insert`` and
-``del t[...]`` (the per-keystroke calls) are the native base class's own methods
-(cpp/bindings/fast_calls.cpp); ``insert_embed``, ``format``, ``len`` and ``t[i]``,
-``t[a:b]`` are thin methods here over native helpers (see _core.pyi), so each has a
-signature and a docstring. ``t[i]`` and ``del t[i]`` take one unit, which with UTF-8 or
-UTF-16 offsets can be part of a character (IndexError).
+document was made so. On the wire they are UTF-16 units, as in Yjs. ``insert``,
+``len``, ``t[i]``, ``t[a:b]`` and ``del t[...]`` are methods of the native base class
+(cpp/bindings/fast_calls.cpp, typed in _core.pyi); ``insert_embed`` and ``format`` are
+thin methods here over native helpers. ``t[i]`` and ``del t[i]`` take one unit, which with
+UTF-8 or UTF-16 offsets can be part of a character (IndexError).
 """
 
 from __future__ import annotations
@@ -48,36 +47,6 @@ class Text(BaseType, _core.Text):
             raise TypeError(f"Text() takes a str, not '{type(init).__name__}'")
         self._prelim = init or ""
         self._doc = None
-
-    def __len__(self) -> int:
-        """The length in the document's offset unit (code points by default).
-
-        Raises:
-            RuntimeError: The text is not integrated into a document yet.
-
-        Example:
-            >>> len(Doc({"t": Text("a😀")})["t"])
-            2
-        """
-        return _core.Text.__len__(self)
-
-    def __getitem__(self, key: int | slice) -> str:
-        """One character (``t[i]``) or a substring (``t[a:b]``), in the document's offset unit.
-
-        ``t[i]`` is ``t[i:i + 1]``: with UTF-8 or UTF-16 offsets that is one unit, so it
-        fails for a character that takes more than one.
-
-        Raises:
-            IndexError: The index is outside the text, or a bound falls inside a character
-                (UTF-8).
-            RuntimeError: The text is not integrated into a document yet.
-
-        Example:
-            >>> t = Doc({"t": Text("hello")})["t"]
-            >>> t[1], t[1:4], t[-1]
-            ('e', 'ell', 'o')
-        """
-        return _core.Text.__getitem__(self, key)
 
     def insert_embed(self, index: int, value: Any, attrs: dict[str, Any] | None = None) -> None:
         """Inserts an embed (for example an image as a dict), one character long.
