@@ -132,7 +132,7 @@ class Report:
             import matplotlib.pyplot as plt
         except ImportError:
             raise RuntimeError(
-                "plotting needs matplotlib: pip install matplotlib (or crdtcore[test])"
+                'plotting needs matplotlib: pip install "crdtcore[plot]" (or pip install matplotlib)'
             ) from None
         times = [s.time / 1000 for s in self.samples]
         fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(8, 6))
