@@ -67,6 +67,18 @@ def test_notebook_has_no_outputs(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_notebook_imports_only_installed_packages(path: Path) -> None:
+    """Code from the repository (bench/harness, tests) is not importable where crdtcore is
+    merely installed: a notebook may read data files but must not extend sys.path."""
+    notebook = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        for module in ("sys.path", "import harness", "from harness", "PYTHONPATH"):
+            assert module not in cell.source, f"{path.name}: cell {index} uses {module}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 def test_notebook_runs_without_errors(path: Path, tmp_path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     kernel = venv_kernel(tmp_path / "kernels")
