@@ -407,6 +407,8 @@ class UpdateSummary:
         deletes: The delete set as ``{client: [(clock, length), ...]}``.
         delete_count: The number of units the delete set deletes.
         state: ``get_state(update)`` decoded, ``{client: clock}``.
+        trailing_bytes: Bytes after the delete set, which decoders ignore (Yjs writes
+            none; a Yjs v2 update read as v1 typically leaves some).
         missing: ``{client: [(start, end), ...]}``, the clocks the update's structs
             depend on (their own client's earlier clocks, origins, parents) that it does
             not carry: a document that lacks them holds those structs back as pending.
@@ -435,6 +437,7 @@ class UpdateSummary:
         self.missing: dict[int, list[tuple[int, int]]] = scan.missing()
         self.roots: dict[str, str] = dict(sorted(scan.roots.items()))
         self.size = len(data)
+        self.trailing_bytes = len(data) - scan.end
         self.clock_ranges = {c: ranges[c] for c in sorted(ranges, reverse=True)}
         self.state: dict[int, int] = _core.decode_state_vector(
             _core.encode_state_vector_from_update(data)

@@ -182,6 +182,7 @@ class UpdateScan:
     structs: int = 0
     skips: int = 0
     delete_set_offset: int = 0
+    end: int = 0
     kinds: dict[str, int] = field(default_factory=dict)
     needed: dict[int, int] = field(default_factory=dict)
     roots: dict[str, str] = field(default_factory=dict)
@@ -216,7 +217,8 @@ def scan_update(update: bytes) -> UpdateScan:
     Returns:
         An ``UpdateScan``: ``ranges`` ``{client: [(start, end), ...]}`` of the structs it
         carries (GC included, Skips not; end exclusive), ``structs``/``skips`` counts,
-        ``delete_set_offset`` (where the delete set starts), ``kinds`` (struct counts by
+        ``delete_set_offset`` (where the delete set starts), ``end`` (where it ends;
+        Yjs ignores any bytes after it), ``kinds`` (struct counts by
         content kind; types as ``"type:map"`` etc.), ``needed`` (``{client: clock}``, the
         state each client must reach for every struct to integrate: own predecessors,
         origins and parents) and ``roots`` (each root named in the update with the type
@@ -283,6 +285,11 @@ def scan_update(update: bytes) -> UpdateScan:
         if not runs:
             del scan.ranges[client]
     scan.delete_set_offset = r.pos
+    for _ in range(r.uint()):  # the delete set: client, ranges, (clock, length) per range
+        r.uint()
+        for _ in range(2 * r.uint()):
+            r.uint()
+    scan.end = r.pos
     for item in _resolve(items):
         if item.root is not None:
             seen = evidence.setdefault(item.root, set())

@@ -126,6 +126,8 @@ def inspect_bytes(
     if kind in ("auto", "update"):
         try:
             report = _update_report(data)
+            if fmt == "auto" and report["trailing_bytes"] and data[0] == 0:
+                raise DecodeError(f"{report['trailing_bytes']} bytes after the delete set")
         except DecodeError as exc:
             update_error = str(exc)
         else:
@@ -151,7 +153,8 @@ def inspect_bytes(
 
 def _v2_hint(data: bytes) -> str:
     # A v2 update starts with a zero (its feature flags) followed by length-prefixed
-    # column buffers; a v1 update starting with a zero has no structs, only deletes.
+    # column buffers; a v1 update starting with a zero has no structs, only deletes, and
+    # (from a Yjs writer) nothing after them, while v2 bytes read as v1 leave a tail.
     if len(data) > 2 and data[0] == 0:
         return "; it may be a Yjs v2 update, which crdtcore cannot read yet"
     return ""
@@ -209,6 +212,7 @@ def _update_report(data: bytes) -> dict[str, Any]:
         "kind": "update",
         "format": "v1",
         "size": summary.size,
+        "trailing_bytes": summary.trailing_bytes,
         "clients": [
             {"client": client, "clocks": _ranges(runs)}
             for client, runs in summary.clock_ranges.items()
@@ -262,6 +266,8 @@ def render(report: dict[str, Any], *, max_chars: int = 2000) -> str:
     lines = [f"Yjs update ({report['format']}), {_plural(report['size'], 'byte')}"]
     if "note" in report:
         lines.append(f"note: {report['note']}")
+    if report["trailing_bytes"]:
+        lines.append(f"note: {report['trailing_bytes']} bytes after the update (ignored)")
     lines.append(f"clients: {len(report['clients'])}")
     lines += [f"  {c['client']}: clocks {_clocks(c['clocks'])}" for c in report["clients"]]
     kinds = ", ".join(f"{k} {n}" for k, n in report["kinds"].items())

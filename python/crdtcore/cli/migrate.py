@@ -232,5 +232,5 @@ def render(moved: list[Migrated], *, dry_run: bool, target: str) -> str:
     """One line per document and a total, for a terminal."""
     verb = "would copy" if dry_run else "copied"
     lines = [f"{m.path!r} → room {m.room!r}: {m.records} records, {m.bytes} bytes" for m in moved]
-    lines.append(f"{verb} {len(moved)} documents to {target}")
+    lines.append(f"{verb} {len(moved)} document{'' if len(moved) == 1 else 's'} to {target}")
     return "\n".join(lines)
