@@ -8,9 +8,9 @@ import json
 import subprocess
 
 import pytest
+from yjs_peer import INTEROP_DIR, NODE
 
 from crdtcore.__main__ import main
-from yjs_peer import INTEROP_DIR, NODE
 
 
 @pytest.fixture(scope="module")
