@@ -414,8 +414,8 @@ class UpdateSummary:
             not carry: a document that lacks them holds those structs back as pending.
         roots: ``{name: "map" | "text" | "array"}``, the roots the update's structs
             belong to, each with the type its content suggests (the wire format does not
-            carry root types): keyed entries make a map, strings, embeds or formats a
-            text, anything else an array.
+            carry root types): strings, embeds or formats make a text, else keyed
+            entries a map, anything else an array.
 
     Raises:
         DecodeError: The update is malformed.

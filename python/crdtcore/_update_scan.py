@@ -222,8 +222,9 @@ def scan_update(update: bytes) -> UpdateScan:
         content kind; types as ``"type:map"`` etc.), ``needed`` (``{client: clock}``, the
         state each client must reach for every struct to integrate: own predecessors,
         origins and parents) and ``roots`` (each root named in the update with the type
-        its content suggests: ``"map"`` if it has keyed entries, ``"text"`` if it holds
-        strings, embeds or formats, else ``"array"``).
+        its content suggests: ``"text"`` if its sequence holds strings, embeds or formats
+        (a text's attributes are keyed entries too), else ``"map"`` if it has keyed
+        entries, else ``"array"``).
     """
     r = Reader(update)
     scan = UpdateScan()
@@ -298,7 +299,7 @@ def scan_update(update: bytes) -> UpdateScan:
             elif item.ref in _TEXT_KINDS:
                 seen.add("text")
     for name, seen in evidence.items():
-        scan.roots[name] = "map" if "map" in seen else "text" if "text" in seen else "array"
+        scan.roots[name] = "text" if "text" in seen else "map" if "map" in seen else "array"
     return scan
 
 

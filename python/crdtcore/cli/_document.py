@@ -2,8 +2,8 @@
 
 The Yjs wire format does not say whether a root is a Text, an Array or a Map (each peer
 names the type when it first asks for the root). ``inspect_update`` infers it from the
-structs: a root with keyed entries is a map, one holding strings, embeds or formats a text,
-any other an array. A root without live content reads as an empty array.
+structs: a root holding strings, embeds or formats is a text, else one with keyed entries a
+map, any other an array. A root without live content reads as an empty array.
 """
 
 from __future__ import annotations

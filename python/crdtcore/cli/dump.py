@@ -21,7 +21,7 @@ Print the document of ROOM in the store at LOCATION (what `crdtcore serve --stor
 writes: an SQLite file, or a directory for the file store) as JSON, or with --update as
 one Yjs v1 update (binary; to -o FILE or to a pipe). Room names are URL paths without
 the leading slash: ws://host:1234/notes is room "notes". Root types are inferred from
-the content (keyed entries: map; strings or formatting: text; else array).
+the content (strings or formatting: text; else keyed entries: map; else array).
 """
 EPILOG = """\
 examples:

@@ -30,8 +30,8 @@ Decode a Yjs v1 update or state vector read from FILE (or standard input for -) 
 show what it holds. For an update: size, clients and their clock ranges, structs by
 content kind, deletes, pending dependencies (what a fresh document would hold back, and
 the clocks it waits for) and the JSON of the resulting document. Root types are not part
-of the update format, so they are inferred: roots with keyed entries are maps, roots
-holding strings or formatting are texts, any other is an array. Exits with status 1 and
+of the update format, so they are inferred: roots holding strings or formatting are
+texts, else roots with keyed entries maps, any other an array. Exits with status 1 and
 the decoder's message when the bytes are neither an update nor a state vector.
 """
 EPILOG = """\
