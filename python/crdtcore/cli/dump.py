@@ -68,6 +68,12 @@ def run(args: argparse.Namespace) -> int:
         doc, skipped = load_records(records)
         for index, message in skipped:
             warn("dump", f"record {index} of room {args.room!r} is unreadable ({message}); skipped")
+        if doc.has_pending:
+            warn(
+                "dump",
+                f"room {args.room!r} holds updates that wait for missing ones; the JSON shows "
+                "only what integrates (--update keeps them all)",
+            )
         update = doc.get_update()
         if args.update:
             write_bytes(update, args.output)

@@ -159,3 +159,22 @@ def test_a_room_that_keeps_changing_is_reported_busy(tmp_path):
             result = compact_room(tool, "a")
         assert result.status == "busy" and "is a server writing it?" in result.detail
         assert len(server.read("a")) == 3 + 3  # nothing was swapped
+
+
+def test_pending_updates_survive_compaction(cli, tmp_path):
+    doc, updates = Doc(client_id=5), []
+    doc.observe(lambda event: updates.append(event.update))
+    doc["t"] = Text("a")
+    for ch in "bcd":
+        doc["t"] += ch
+    with SqliteStore(tmp_path / "s.sqlite") as store:
+        for update in (updates[0], updates[2], updates[3]):  # updates[1] is missing
+            store.append("r", update)
+    assert cli("compact", "--store", "s.sqlite").status == 0
+    with SqliteStore(tmp_path / "s.sqlite") as store:
+        (record,) = store.read("r")
+    later = Doc()
+    later.apply_update(record)
+    assert str(later["t"]) == "a" and later.has_pending
+    later.apply_update(updates[1])  # the missing update arrives after the compaction
+    assert str(later["t"]) == "abcd" and not later.has_pending

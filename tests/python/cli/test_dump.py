@@ -124,3 +124,22 @@ def test_binary_output_refuses_a_terminal(cli, location, monkeypatch):
     assert (
         result.status == 1 and "refusing to write binary update bytes to a terminal" in result.err
     )
+
+
+def test_pending_updates_are_warned_about_and_kept_in_the_bytes(cli, tmp_path):
+    doc, updates = Doc(client_id=5), []
+    doc.observe(lambda event: updates.append(event.update))
+    doc["t"] = Text("a")
+    doc["t"] += "b"
+    doc["t"] += "c"
+    with SqliteStore(tmp_path / "s.sqlite") as store:
+        store.append("r", updates[0])
+        store.append("r", updates[2])  # updates[1] never arrived
+    result = cli("dump", "--store", "s.sqlite", "r")
+    assert json.loads(result.out) == {"t": "a"}
+    assert "holds updates that wait for missing ones" in result.err
+    assert cli("dump", "--store", "s.sqlite", "--update", "-o", "r.bin", "r").status == 0
+    whole = Doc()
+    whole.apply_update((tmp_path / "r.bin").read_bytes())
+    whole.apply_update(updates[1])
+    assert str(whole["t"]) == "abc"

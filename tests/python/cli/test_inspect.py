@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import random
+from pathlib import Path
 
 import pytest
 
 from crdtcore import Doc, Map, Text, merge_updates
+from crdtcore.cli._io import CliError, dump_json
+from crdtcore.cli.inspect import inspect_bytes, render
 
 
 def write(tmp_path, name, data):
@@ -175,3 +179,28 @@ def test_update_of_nested_map_entries_and_deletes(cli, tmp_path):
     assert report["roots"] == {"m": "map"}
     assert report["deletes"]["units"] == 2
     assert report["deletes"]["by_client"] == [{"client": 4, "ranges": [[0, 2]]}]
+
+
+CORPUS = sorted((Path(__file__).resolve().parents[2] / "cpp" / "fixtures" / "corpus").glob("*.bin"))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_damaged_yjs_updates_give_a_report_or_a_clear_error(seed):
+    # Yjs-written updates with a few bytes changed: whatever the decoder accepts is
+    # reported (text and JSON), everything else is a CliError, never another exception.
+    originals = [path.read_bytes() for path in CORPUS]
+    assert len(originals) >= 20
+    rng = random.Random(seed)
+    reported = 0
+    for _ in range(500):
+        data = bytearray(rng.choice(originals))
+        for _ in range(rng.randint(1, 3)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            report = inspect_bytes(bytes(data))
+        except CliError:
+            continue
+        render(report)
+        json.loads(dump_json(report))
+        reported += 1
+    assert reported > 20
