@@ -178,3 +178,28 @@ def test_pending_updates_survive_compaction(cli, tmp_path):
     assert str(later["t"]) == "a" and later.has_pending
     later.apply_update(updates[1])  # the missing update arrives after the compaction
     assert str(later["t"]) == "abcd" and not later.has_pending
+
+
+def test_compacting_under_a_running_sqlite_server_loses_nothing(cli, tmp_path, caplog):
+    # The server's side of a room (crdtcore.sync.Hub, as crdtcore serve runs it) keeps
+    # appending while compact rewrites the room from another store object. The data stays
+    # whole; the hub's own compaction then fails on its stale record count (logged), as
+    # docs/cli.md says, until the room is loaded again.
+    from crdtcore.sync import Hub, load_document
+
+    with SqliteStore(tmp_path / "s.sqlite") as server_store:
+        doc, records = load_document(server_store, "r")
+        hub = Hub(doc, store=server_store, room="r", records=records)
+        doc["t"] = text = Text()
+        for ch in "abc":
+            text += ch
+        assert cli("compact", "--store", "s.sqlite").status == 0
+        text += "d"
+        assert len(server_store.read("r")) == 2
+        with caplog.at_level("ERROR"):
+            assert hub.compact() is False
+        assert "compaction failed" in caplog.text
+        reloaded, count = load_document(server_store, "r")
+        assert str(reloaded["t"]) == "abcd" and count == 2
+        assert Hub(reloaded, store=server_store, room="r", records=count).compact() is True
+        assert len(server_store.read("r")) == 1
