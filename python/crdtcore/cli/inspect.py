@@ -110,7 +110,7 @@ def inspect_bytes(
         CliError: The bytes are not what ``kind`` asks for (or neither, for ``"auto"``).
 
     Example:
-        >>> from crdtcore import Text
+        >>> from crdtcore import Doc, Text
         >>> doc = Doc({"t": Text("hi")}, client_id=1)
         >>> report = inspect_bytes(doc.get_update())
         >>> report["kind"], report["clients"], report["document"]
@@ -124,13 +124,15 @@ def inspect_bytes(
         raise CliError(f"{name} is empty: an update has at least 2 bytes, a state vector 1")
     update_error = state_error = None
     if kind in ("auto", "update"):
+        report: dict[str, Any] | None = None
         try:
             report = _update_report(data)
-            if fmt == "auto" and report["trailing_bytes"] and data[0] == 0:
-                raise DecodeError(f"{report['trailing_bytes']} bytes after the delete set")
         except DecodeError as exc:
             update_error = str(exc)
-        else:
+        if report is not None and fmt == "auto" and report["trailing_bytes"] and data[0] == 0:
+            update_error = f"{report['trailing_bytes']} bytes after its delete set"
+            report = None  # no Yjs writer leaves a tail; v2 bytes read as v1 do
+        if report is not None:
             if kind == "auto" and _state_vector(data) is not None:
                 report["note"] = "the bytes also read as a state vector (--kind state)"
             return report
@@ -176,7 +178,7 @@ def _read_state_vector(data: bytes) -> dict[int, int]:
 def _state_vector(data: bytes) -> dict[int, int] | None:
     try:
         return _read_state_vector(data)
-    except (ShortInput, DecodeError):
+    except ShortInput:
         return None
 
 

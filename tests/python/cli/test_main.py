@@ -64,3 +64,21 @@ def test_help_reads_as_plain_text(capsys, command):
     assert "examples:\n  crdtcore " in text
     for markup in ("``", ":class:", ":func:", ".. "):
         assert markup not in text
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "crdtcore.cli._io",
+        "crdtcore.cli._document",
+        "crdtcore.cli._stores",
+        "crdtcore.cli._varint",
+        "crdtcore.cli.inspect",
+    ],
+)
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0 and result.attempted > 0
