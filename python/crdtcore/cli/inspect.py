@@ -133,9 +133,7 @@ def inspect_bytes(
             update_error = f"{report['trailing_bytes']} bytes after its delete set"
             report = None  # no Yjs writer leaves a tail; v2 bytes read as v1 do
         if report is not None:
-            if kind == "auto" and _state_vector(data) is not None:
-                report["note"] = "the bytes also read as a state vector (--kind state)"
-            return report
+            return report  # bytes that read as both are an update (--kind state forces)
     if kind in ("auto", "state"):
         try:
             clocks = _read_state_vector(data)
@@ -173,13 +171,6 @@ def _read_state_vector(data: bytes) -> dict[int, int]:
     if not r.at_end():
         raise ShortInput(f"{r.remaining()} bytes after the last of {count} entries")
     return clocks
-
-
-def _state_vector(data: bytes) -> dict[int, int] | None:
-    try:
-        return _read_state_vector(data)
-    except ShortInput:
-        return None
 
 
 def _state_report(data: bytes, clocks: dict[int, int]) -> dict[str, Any]:
@@ -266,8 +257,6 @@ def render(report: dict[str, Any], *, max_chars: int = 2000) -> str:
         lines += [f"  {e['client']}: clock {e['clock']}" for e in report["state"]]
         return "\n".join(lines)
     lines = [f"Yjs update ({report['format']}), {_plural(report['size'], 'byte')}"]
-    if "note" in report:
-        lines.append(f"note: {report['note']}")
     if report["trailing_bytes"]:
         lines.append(f"note: {report['trailing_bytes']} bytes after the update (ignored)")
     lines.append(f"clients: {len(report['clients'])}")
