@@ -10,8 +10,10 @@ name without its suffix, or ``--room``).
 
 Everything is read and decoded before anything is written; a room that already has a log
 in the target store stops the migration unless ``--merge`` (the migrated update is then
-appended, and the room holds both documents merged, as CRDTs merge). After writing, each
-room is read back and compared with the source document (state vector and JSON).
+appended, and the room holds both documents merged, as CRDTs merge; applying an update
+twice changes nothing, so re-running with ``--merge`` after an interrupted migration is
+safe). After writing, each room is read back and compared with the source document (state
+vector and JSON).
 """
 
 from __future__ import annotations
