@@ -1,13 +1,14 @@
 """Command line: ``python -m crdtcore demo [--seed N]``, ``python -m crdtcore simulate ...``
 (see ``crdtcore.sim.cli`` for the simulator's options) and ``python -m crdtcore serve ...``
-(the sync server, see ``crdtcore.asyncio._cli``; needs the ``net`` extra)."""
+(the sync server, see ``crdtcore.asyncio._cli``; needs the ``net`` extra), and the
+inspection commands ``inspect``, ``dump``, ``compact`` and ``migrate`` (``crdtcore.cli``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from . import _demo
+from . import _demo, cli
 from .asyncio import _cli as serve_cli
 from .sim import cli as sim_cli
 
@@ -20,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=7, help="shuffling seed of the last step")
     sim_cli.add_parser(commands)
     serve_cli.add_parser(commands)
+    cli.add_parsers(commands)
     args = parser.parse_args(argv)
     if args.command == "demo":
         return _demo.run(sys.stdout, seed=args.seed)
@@ -27,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         return sim_cli.run(args)
     if args.command == "serve":
         return serve_cli.run(args)
+    if args.command in cli.COMMANDS:
+        return cli.run(args)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 
