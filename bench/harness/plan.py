@@ -166,14 +166,11 @@ class Selection:
 
 def traces_dir(kind: str) -> Path:
     """The traces of ``kind`` ("sequential" or "concurrent"): $CRDTCORE_TRACES/<kind>, else
-    bench/traces/sequential or python/crdtcore/sim/concurrent_traces (the runners read the same
-    directories)."""
+    bench/traces/sequential or python/crdtcore/sim/concurrent_traces, the package data of the
+    simulator (the runners read the same directories: bench/python/bench_traces.py)."""
     override = os.environ.get("CRDTCORE_TRACES")
-    if override:
-        return Path(override) / kind
-    if kind == "concurrent":
-        return ROOT / "python" / "crdtcore" / "sim" / "concurrent_traces"
-    return ROOT / "bench" / "traces" / kind
+    vendored = {"concurrent": ROOT / "python/crdtcore/sim/concurrent_traces"}
+    return Path(override) / kind if override else vendored.get(kind, ROOT / "bench/traces" / kind)
 
 
 def trace_names(kind: str) -> list[str]:

@@ -28,12 +28,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def traces_dir(kind: str) -> Path:
     """The traces of ``kind`` ("sequential" or "concurrent"): ``$CRDTCORE_TRACES/<kind>``,
     else bench/traces/sequential or python/crdtcore/sim/concurrent_traces."""
-    override = os.environ.get("CRDTCORE_TRACES")
-    if override:
-        return Path(override) / kind
-    if kind == "concurrent":
-        return ROOT / "python" / "crdtcore" / "sim" / "concurrent_traces"
-    return ROOT / "bench" / "traces" / kind
+    if os.environ.get("CRDTCORE_TRACES"):
+        return Path(os.environ["CRDTCORE_TRACES"]) / kind
+    packaged = ROOT / "python" / "crdtcore" / "sim" / "concurrent_traces"
+    return packaged if kind == "concurrent" else ROOT / "bench" / "traces" / kind
 
 
 def sequential_dir() -> Path:
