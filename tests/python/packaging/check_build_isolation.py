@@ -68,21 +68,22 @@ def main() -> int:
     parser.add_argument("--venv", type=Path, required=True, help="the venv to (re)create")
     args = parser.parse_args()
     repo = args.repo.resolve()
+    target = args.venv.resolve()  # the commands below run in other directories
     build_dir = repo / "build" / "py"
     if not (build_dir / "CMakeCache.txt").is_file():
         fail(f"{build_dir} is not configured: run ./run first (the dev venv's editable build)")
     before = fingerprint(build_dir)
 
-    venv.EnvBuilder(clear=True, with_pip=True).create(args.venv)
-    python = str(args.venv / "bin" / "python")
+    venv.EnvBuilder(clear=True, with_pip=True).create(target)
+    python = str(target / "bin" / "python")
     pyproject = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))
     requires = pyproject["build-system"]["requires"]
     run([python, "-m", "pip", "install", "-q", *requires])
     run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(repo)])
 
-    where = run([python, "-c", "import crdtcore; print(crdtcore.__file__)"], cwd=args.venv)
+    where = run([python, "-c", "import crdtcore; print(crdtcore.__file__)"], cwd=target)
     installed = Path(where.stdout.strip()).resolve()
-    if not installed.is_relative_to(args.venv.resolve()):
+    if not installed.is_relative_to(target):
         fail(f"the new venv imports crdtcore from {installed}, not from its site-packages")
 
     after = fingerprint(build_dir)
