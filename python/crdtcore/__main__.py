@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import _demo, cli
+from . import __version__, _demo, cli
 from .asyncio import _cli as serve_cli
 from .sim import cli as sim_cli
 
@@ -16,6 +16,7 @@ from .sim import cli as sim_cli
 def main(argv: list[str] | None = None) -> int:
     """Parses ``argv`` and runs the chosen command; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m crdtcore", description="crdtcore tools")
+    parser.add_argument("--version", action="version", version=f"crdtcore {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="three peers edit concurrently and converge")
     demo.add_argument("--seed", type=int, default=7, help="shuffling seed of the last step")

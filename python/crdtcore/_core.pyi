@@ -13,6 +13,8 @@ from ._transaction import Transaction
 
 Buffer = bytes | bytearray | memoryview
 
+__version__: str  # pyproject.toml's [project] version, compiled in (cpp/CMakeLists.txt)
+
 class TypeKind(enum.IntEnum):
     """Kind of a shared type (Yjs type ref numbers)."""
 
