@@ -12,6 +12,7 @@
 #include "crdtcore/delete_set.h"
 #include "crdtcore/doc.h"
 #include "crdtcore/id.h"
+#include "util/node_pool.h"
 
 namespace crdtcore::detail {
 
@@ -39,23 +40,48 @@ struct TxnState {
   std::unordered_map<Branch*, std::unordered_set<const std::string*>> changed_keys;
 
   void note_changed(Branch* b, const std::string* key) {
-    if (changed.insert(b).second) changed_order.push_back(b);
+    if (changed.find(b) == changed.end()) {
+      if (auto node = changed_pool_.take(); !node.empty()) {
+        node.value() = b;
+        changed.insert(std::move(node));
+      } else {
+        changed.insert(b);
+      }
+      changed_order.push_back(b);
+    }
     if (key != nullptr) changed_keys[b].insert(key);
   }
 
-  // Makes the state reusable for the next transaction (keeps allocations).
+  // Records `clock` as `client`'s clock before this transaction. REQUIRES: the client
+  // has no entry in before_clocks yet.
+  void set_before_clock(ClientId client, Clock clock) {
+    if (auto node = before_pool_.take(); !node.empty()) {
+      node.key() = client;
+      node.mapped() = clock;
+      before_clocks.insert(std::move(node));
+    } else {
+      before_clocks.emplace(client, clock);
+    }
+  }
+
+  // Makes the state reusable for the next transaction (keeps allocations, including a
+  // few nodes of the node-based containers: a transaction allocates nothing for them).
   void reset() {
     origin = nullptr;
     local = true;
     remote_applied = false;
     own_client_from_remote = false;
-    before_clocks.clear();
+    before_pool_.clear(before_clocks);
     delete_set.clear();
     merge_structs.clear();
-    changed.clear();
+    changed_pool_.clear(changed);
     changed_order.clear();
     if (!changed_keys.empty()) changed_keys.clear();  // clear() walks the buckets
   }
+
+ private:
+  NodePool<std::map<ClientId, Clock>> before_pool_;
+  NodePool<std::unordered_set<Branch*>> changed_pool_;
 };
 
 }  // namespace crdtcore::detail
