@@ -23,6 +23,11 @@ struct TxnState {
   bool local = true;            // false when apply_update opened the transaction itself
   bool remote_applied = false;  // an update was applied in this transaction
   bool own_client_from_remote = false;  // remote data advanced our own client's clock
+  // Clocks of `appended_client` where text was appended to an existing item
+  // (core/local_append.h): each is where Yjs's item for that insertion starts, and
+  // split_local_appends() splits there to restore Yjs's structs.
+  std::vector<Clock> append_seams;
+  ClientId appended_client = 0;
   // Clock of each client at its first change in this transaction (clients that
   // changed state). Clients never seen before start at 0.
   std::map<ClientId, Clock> before_clocks;
@@ -71,6 +76,7 @@ struct TxnState {
     local = true;
     remote_applied = false;
     own_client_from_remote = false;
+    append_seams.clear();
     before_pool_.clear(before_clocks);
     delete_set.clear();
     merge_structs.clear();
