@@ -25,8 +25,19 @@ namespace crdtcore {
 void DeleteSet::add(ClientId client, Clock clock, uint64_t len) {
   if (len == 0) return;
   if (last_.ranges == nullptr || last_.client != client) {
-    auto [it, inserted] = clients_.try_emplace(client);
-    if (inserted) order_.push_back(client);
+    auto it = clients_.find(client);
+    if (it == clients_.end()) {
+      if (!spare_.nodes.empty()) {
+        auto node = std::move(spare_.nodes.back());
+        spare_.nodes.pop_back();
+        node.key() = client;
+        node.mapped().clear();
+        it = clients_.insert(std::move(node)).position;
+      } else {
+        it = clients_.try_emplace(client).first;
+      }
+      order_.push_back(client);
+    }
     last_.ranges = &it->second;
     last_.client = client;
   }
@@ -95,7 +106,13 @@ void DeleteSet::merge_from(const DeleteSet& other) {
 }
 
 void DeleteSet::clear() {
+  constexpr size_t kMaxSpare = 4;
+  constexpr size_t kMaxSpareRanges = 256;  // a big transaction's ranges are not held on to
   last_ = {};
+  while (!clients_.empty() && spare_.nodes.size() < kMaxSpare &&
+         clients_.begin()->second.capacity() <= kMaxSpareRanges) {
+    spare_.nodes.push_back(clients_.extract(clients_.begin()));
+  }
   clients_.clear();
   order_.clear();
 }
