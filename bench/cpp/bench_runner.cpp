@@ -687,17 +687,14 @@ Result run_workload(const std::string& workload, const std::string& input) {
   throw Unsupported("workload '" + workload + "'");
 }
 
-// The version in the repository's top-level CMakeLists.txt (project(crdtcore VERSION x)).
+// crdtcore's version: pyproject.toml's, as the top-level CMakeLists.txt parses it (PROJECT_VERSION,
+// passed by bench/CMakeLists.txt).
 std::string crdtcore_version() {
-#ifdef CRDTCORE_SOURCE_DIR
-  std::ifstream in(std::string(CRDTCORE_SOURCE_DIR) + "/CMakeLists.txt");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::smatch m;
-  if (std::regex_search(text, m, std::regex(R"(project\(crdtcore VERSION ([0-9.]+))"))) {
-    return m[1].str();
-  }
-#endif
+#ifdef CRDTCORE_VERSION
+  return CRDTCORE_VERSION;
+#else
   return "unknown";
+#endif
 }
 
 void print_result(const std::string& lib, const std::string& workload, const std::string& input,

@@ -1,13 +1,14 @@
-// trace_loader.h — reading the editing traces of bench/traces/ for the C++ benchmarks.
+// trace_loader.h — reading the editing traces for the C++ benchmarks.
 //
 // Sequential traces (bench/traces/sequential/NAME.json.gz) flatten to a list of patches
 // [pos, n_deleted, inserted] whose positions count Unicode code points; concurrent
-// traces (bench/traces/concurrent/NAME.json.gz) keep their transactions with `parents`
-// and `agent`. The format is described in bench/traces/README.md. The data is
-// josephg/editing-traces (CC BY 4.0); see bench/traces/README.md for the attribution.
+// traces (python/crdtcore/sim/concurrent_traces/NAME.json.gz, package data of the simulator)
+// keep their transactions with `parents` and `agent`. The formats are described in the
+// README.md of those two directories. The data is josephg/editing-traces (CC BY 4.0); see
+// those READMEs for the attribution.
 //
-// The traces directory is $CRDTCORE_TRACES when set, else <repo>/bench/traces (the repo
-// root comes from CRDTCORE_SOURCE_DIR, which bench/CMakeLists.txt defines).
+// $CRDTCORE_TRACES, when set, is a directory with sequential/ and concurrent/ that replaces
+// both (the repo root comes from CRDTCORE_SOURCE_DIR, which bench/CMakeLists.txt defines).
 // Every loader throws std::runtime_error (or nlohmann::json's exceptions) on a missing
 // or malformed file.
 #pragma once
@@ -55,20 +56,28 @@ struct ConcurrentTrace {
   std::string end_content;  // UTF-8
 };
 
-// $CRDTCORE_TRACES, else the traces vendored in the repository, bench/traces.
-inline fs::path traces_dir() {
-  if (const char* env = std::getenv("CRDTCORE_TRACES"); env != nullptr && *env != '\0') {
-    return fs::path(env);
-  }
+// The root of the crdtcore repository.
+inline fs::path repo_root() {
 #ifdef CRDTCORE_SOURCE_DIR
-  return fs::path(CRDTCORE_SOURCE_DIR) / "bench" / "traces";
+  return fs::path(CRDTCORE_SOURCE_DIR);
 #else
-  return fs::path(__FILE__).parent_path().parent_path() / "traces";
+  return fs::path(__FILE__).parent_path().parent_path().parent_path();
 #endif
 }
 
-inline fs::path sequential_dir() { return traces_dir() / "sequential"; }
-inline fs::path concurrent_dir() { return traces_dir() / "concurrent"; }
+// $CRDTCORE_TRACES/<kind> when that is set, else the traces of the repository:
+// bench/traces/sequential and python/crdtcore/sim/concurrent_traces.
+inline fs::path traces_dir(const std::string& kind) {
+  if (const char* env = std::getenv("CRDTCORE_TRACES"); env != nullptr && *env != '\0') {
+    return fs::path(env) / kind;
+  }
+  if (kind == "concurrent")
+    return repo_root() / "python" / "crdtcore" / "sim" / "concurrent_traces";
+  return repo_root() / "bench" / "traces" / kind;
+}
+
+inline fs::path sequential_dir() { return traces_dir("sequential"); }
+inline fs::path concurrent_dir() { return traces_dir("concurrent"); }
 
 // An existing path as given, else NAME.json.gz under `dir`.
 inline fs::path resolve_trace(const std::string& arg, const fs::path& dir) {

@@ -6,5 +6,6 @@ progress  the progress bar (tqdm when installed)
 results   the results document (machine, versions, summaries, raw samples)
 targets   the issue's pass/fail performance targets
 report    bench/RESULTS.md
-plots     matplotlib figures (also used by notebooks/03_benchmarks.ipynb)
+plots     matplotlib figures for bench/results/*.png (colours from crdtcore.palette, which
+          notebooks/03_benchmarks.ipynb shares; the notebook reads the results file itself)
 """

@@ -9,7 +9,7 @@ bench/harness/execute.py runs it.
 Workload groups (the names ``--workloads`` accepts, besides single workload names):
 
   replay, encode, load, replay_sync   every sequential trace in bench/traces/sequential
-  concurrent                          every concurrent trace in bench/traces/concurrent
+  concurrent                          every concurrent trace (python/crdtcore/sim/concurrent_traces)
   crdt                                crdt-benchmarks B1.1-B3.4, B4 (N = 6000), and B4x10
   growth_history                      B4x10 with checkpoints (bench/harness/growth.py)
   growth_clients                      B3.1 with 10..1000 clients
@@ -164,14 +164,18 @@ class Selection:
     skipped_libs: dict[str, str] = field(default_factory=dict)
 
 
-def traces_dir() -> Path:
-    """$CRDTCORE_TRACES, else bench/traces (the runners read the same directory)."""
-    return Path(os.environ.get("CRDTCORE_TRACES") or ROOT / "bench" / "traces")
+def traces_dir(kind: str) -> Path:
+    """The traces of ``kind`` ("sequential" or "concurrent"): $CRDTCORE_TRACES/<kind>, else
+    bench/traces/sequential or python/crdtcore/sim/concurrent_traces, the package data of the
+    simulator (the runners read the same directories: bench/python/bench_traces.py)."""
+    override = os.environ.get("CRDTCORE_TRACES")
+    vendored = {"concurrent": ROOT / "python/crdtcore/sim/concurrent_traces"}
+    return Path(override) / kind if override else vendored.get(kind, ROOT / "bench/traces" / kind)
 
 
 def trace_names(kind: str) -> list[str]:
-    """Names of the traces in bench/traces/<kind> (kind: sequential or concurrent)."""
-    folder = traces_dir() / kind
+    """Names of the traces in traces_dir(kind) (kind: sequential or concurrent)."""
+    folder = traces_dir(kind)
     return sorted(p.name.removesuffix(".json.gz") for p in folder.glob("*.json.gz"))
 
 

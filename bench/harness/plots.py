@@ -5,8 +5,11 @@ tenth of the first pass and of each later pass, and memory against patches appli
 
 Every function returns a Figure (or None when the document has no data for it), so the notebook
 can show the same figures that ``save_all`` writes to bench/results/*.png. Figures are built
-without pyplot, so no GUI backend is involved. Each library keeps one colour everywhere; the two
-crdtcore rows are drawn with a black edge.
+without pyplot, so no GUI backend is involved. Each library keeps one colour everywhere (from
+crdtcore.palette, shared with notebooks/03_benchmarks.ipynb); the two crdtcore rows are drawn
+with a black edge. A memory figure that is not positive (a heap difference below the
+measurement's resolution) cannot be drawn on a log axis: it is a hollow triangle at the bottom
+of the panel, and the line is broken there.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import EngFormatter, NullFormatter
+
+from crdtcore.palette import LIBRARIES, OTHER
 
 from . import growth
 from .execute import timeout_of
@@ -28,25 +34,10 @@ COMPARISON_GROUPS = ("replay", "encode", "load", "replay_sync", "concurrent", "c
 PLOT_FILES = {g: f"{g}.png" for g in (*COMPARISON_GROUPS, "growth_history", "growth_clients")}
 
 
-COLOURS = {
-    "crdtcore-cpp": "#08306b",
-    "crdtcore-py": "#4292c6",
-    "pycrdt": "#ff7f0e",
-    "yjs": "#d62728",
-    "yjs-cjs": "#f4a582",
-    "ywasm": "#e377c2",
-    "loro-py": "#9467bd",
-    "loro": "#c5b0d5",
-    "automerge-py": "#2ca02c",
-    "automerge": "#98df8a",
-    "json-joy": "#8c564b",
-    "diamond-types": "#7f7f7f",
-}
-
-
 def colour(lib: str) -> str:
-    """The library's fixed colour: one hue per project, darker for its Python binding."""
-    return COLOURS.get(lib, "#bcbd22")
+    """The library's fixed colour (crdtcore.palette): one hue per project, a shade of it for
+    its Python binding; the same in the notebooks."""
+    return LIBRARIES.get(lib, OTHER)
 
 
 def comparison(doc: dict[str, Any], group: str) -> Figure | None:
@@ -170,20 +161,44 @@ def _growth(
         return None
     fig = Figure(figsize=(4.2 * len(panels), 3.8), layout="constrained")
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    unmeasurable: set[Any] = set()
     for lib in lib_order(doc):
         mine = sorted((c for c in cells if c["lib"] == lib), key=row_key)
         if not mine:
             continue
         for ax, (field, _) in zip(axes, panels, strict=True):
             scale = 1 / (1 << 20) if field == "mem_bytes" else 1
-            _line(ax, lib, [(c["x"], c[field] * scale) for c in mine if c.get(field) is not None])
+            pts = [(c["x"], c[field] * scale) for c in mine if c.get(field) is not None]
+            # NaN breaks the line where a value cannot be drawn on the log axis.
+            _line(ax, lib, [(x, y if y > 0 else float("nan")) for x, y in pts])
+            low = [x for x, y in pts if y <= 0]
+            if low:
+                unmeasurable.add(ax)
+                ax.plot(
+                    low,
+                    [0.0] * len(low),
+                    linestyle="none",
+                    marker="v",
+                    markersize=7,
+                    markerfacecolor="none",
+                    color=colour(lib),
+                    clip_on=False,
+                    transform=ax.get_xaxis_transform(),
+                )
             if field == "median_ms":
                 xs = [c["x"] for c in mine]
                 lo, hi = [c["min_ms"] for c in mine], [c["max_ms"] for c in mine]
                 ax.fill_between(xs, lo, hi, color=colour(lib), alpha=0.15, linewidth=0)
     for ax, (_, y_label) in zip(axes, panels, strict=True):
         _log_axes(ax, x_label, y_label)
-    axes[0].legend(fontsize=7, frameon=False)
+        if ax in unmeasurable:
+            handles, _ = ax.get_legend_handles_labels()
+            marker = Line2D([], [], linestyle="none", marker="v", markerfacecolor="none")
+            marker.set_color("0.3")
+            marker.set_label("not measurable (difference <= 0)")
+            ax.legend(handles=[*handles, marker], fontsize=7, frameon=False)
+    if axes[0] not in unmeasurable:
+        axes[0].legend(fontsize=7, frameon=False)
     fig.suptitle(TITLES.get(group, group), fontsize=10)
     return fig
 

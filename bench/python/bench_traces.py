@@ -1,11 +1,14 @@
-"""Loading the editing traces of bench/traces/ (format: bench/traces/README.md).
+"""Loading the editing traces (format: bench/traces/README.md and
+python/crdtcore/sim/concurrent_traces/README.md).
 
 Sequential traces flatten to patches ``(pos, n_deleted, inserted)`` with positions in
 Unicode code points (Python ``str`` indices); concurrent traces keep their transactions
-with ``parents`` and ``agent``. The directory is ``$CRDTCORE_TRACES`` when set, else
-bench/traces, as for ``crdtcore.sim.traces`` (not imported here: the other libraries'
-runners must not load crdtcore). The data is josephg/editing-traces (CC BY 4.0); see
-bench/traces/README.md for the attribution. Used by replay.py and runner.py.
+with ``parents`` and ``agent``. They are read from ``$CRDTCORE_TRACES/<kind>`` when that
+is set, else from bench/traces/sequential and from the concurrent traces shipped in the
+package, python/crdtcore/sim/concurrent_traces, as ``crdtcore.sim.traces`` does (not
+imported here: the other libraries' runners must not load crdtcore). The data is
+josephg/editing-traces (CC BY 4.0); see those READMEs for the attribution. Used by
+replay.py and runner.py.
 """
 
 from __future__ import annotations
@@ -19,13 +22,20 @@ from pathlib import Path
 Patch = tuple[int, int, str]
 
 
-def traces_dir() -> Path:
-    """``$CRDTCORE_TRACES`` or bench/traces."""
-    return Path(os.environ.get("CRDTCORE_TRACES") or Path(__file__).resolve().parents[1] / "traces")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def traces_dir(kind: str) -> Path:
+    """The traces of ``kind`` ("sequential" or "concurrent"): ``$CRDTCORE_TRACES/<kind>``,
+    else bench/traces/sequential or python/crdtcore/sim/concurrent_traces."""
+    if os.environ.get("CRDTCORE_TRACES"):
+        return Path(os.environ["CRDTCORE_TRACES"]) / kind
+    packaged = ROOT / "python" / "crdtcore" / "sim" / "concurrent_traces"
+    return packaged if kind == "concurrent" else ROOT / "bench" / "traces" / kind
 
 
 def sequential_dir() -> Path:
-    return traces_dir() / "sequential"
+    return traces_dir("sequential")
 
 
 def _resolve(name_or_path: str, directory: Path) -> Path:
@@ -42,7 +52,7 @@ def trace_path(name_or_path: str) -> Path:
 
 def concurrent_path(name_or_path: str) -> Path:
     """A concurrent trace file, found like ``trace_path``."""
-    return _resolve(name_or_path, traces_dir() / "concurrent")
+    return _resolve(name_or_path, traces_dir("concurrent"))
 
 
 def load(path: Path) -> tuple[list[Patch], str]:

@@ -94,9 +94,15 @@ void bind_doc(py::module_& m) {
       .def_property_readonly("guid", &Doc::guid)
       .def_property_readonly("gc_enabled", &Doc::gc_enabled)
       .def_property_readonly("offset_kind", &Doc::offset_kind)
-      .def("get_text", [](Doc& d, const std::string& name) { return d.get_text(name); })
-      .def("get_array", [](Doc& d, const std::string& name) { return d.get_array(name); })
-      .def("get_map", [](Doc& d, const std::string& name) { return d.get_map(name); })
+      .def(
+          "get_text", [](Doc& d, const std::string& name) { return d.get_text(name); },
+          py::arg("name"))
+      .def(
+          "get_array", [](Doc& d, const std::string& name) { return d.get_array(name); },
+          py::arg("name"))
+      .def(
+          "get_map", [](Doc& d, const std::string& name) { return d.get_map(name); },
+          py::arg("name"))
       .def(
           "root",
           [](const Doc& d, const std::string& name) -> py::object {
@@ -104,6 +110,7 @@ void bind_doc(py::module_& m) {
             if (!root) return py::none();
             return from_shared(*root);
           },
+          py::arg("name"),
           "The root named ``name`` as its native handle (Shared when untyped), or None.")
       .def("root_names", &Doc::root_names)
       .def("in_transaction", &Doc::in_transaction)

@@ -35,14 +35,20 @@ void bind_sticky_index(py::module_& m) {
             if (!r) return py::none();
             return py::make_tuple(from_shared(r->type), r->index);
           },
-          "(native handle, index) in `doc`, or None.")
-      .def("resolve_in", &StickyIndex::resolve_in, "The index in `sequence`, or None.")
+          py::arg("doc"), "(native handle, index) in `doc`, or None.")
+      .def("resolve_in", &StickyIndex::resolve_in, py::arg("sequence"),
+           "The index in `sequence`, or None.")
       .def("encode", [](const StickyIndex& s) { return as_py_bytes(s.encode()); })
-      .def_static("decode", [](py::handle data) { return StickyIndex::decode(to_bytes(data)); })
+      .def_static(
+          "decode", [](py::handle data) { return StickyIndex::decode(to_bytes(data)); },
+          py::arg("data"))
       .def("to_json", [](const StickyIndex& s) { return from_value(s.to_json()); })
-      .def_static("from_json",
-                  [](py::handle data) { return StickyIndex::from_json(to_value(data)); })
-      .def("__eq__", [](const StickyIndex& a, const StickyIndex& b) { return a == b; });
+      .def_static(
+          "from_json", [](py::handle data) { return StickyIndex::from_json(to_value(data)); },
+          py::arg("data"))
+      .def(
+          "__eq__", [](const StickyIndex& a, const StickyIndex& b) { return a == b; },
+          py::arg("other"));
 }
 
 }  // namespace crdtcore::bindings

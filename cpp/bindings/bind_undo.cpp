@@ -102,16 +102,24 @@ void bind_undo(py::module_& m) {
            }),
            py::arg("doc"), py::arg("capture_timeout_ms"), py::arg("clock"),
            py::arg("delete_filter"), py::arg("origin_filter"), py::arg("ignore_remote_map_changes"))
-      .def("set_owner",
-           [](PyUndoManager& self, py::object owner_ref) { self.owner = std::move(owner_ref); })
-      .def("expand_scope", [](PyUndoManager& self, const Shared& t) { self.um->expand_scope(t); })
+      .def(
+          "set_owner",
+          [](PyUndoManager& self, py::object owner_ref) { self.owner = std::move(owner_ref); },
+          py::arg("owner_ref"))
+      .def(
+          "expand_scope", [](PyUndoManager& self, const Shared& t) { self.um->expand_scope(t); },
+          py::arg("scope"))
       .def("undo", [](PyUndoManager& self) { return self.um->undo(); })
       .def("redo", [](PyUndoManager& self) { return self.um->redo(); })
       .def("can_undo", [](const PyUndoManager& self) { return self.um->can_undo(); })
       .def("can_redo", [](const PyUndoManager& self) { return self.um->can_redo(); })
       .def("stop_capturing", [](PyUndoManager& self) { self.um->stop_capturing(); })
-      .def("clear", [](PyUndoManager& self, bool undo_stack,
-                       bool redo_stack) { self.um->clear(undo_stack, redo_stack); })
+      .def(
+          "clear",
+          [](PyUndoManager& self, bool undo_stack, bool redo_stack) {
+            self.um->clear(undo_stack, redo_stack);
+          },
+          py::arg("undo_stack"), py::arg("redo_stack"))
       .def(
           "undo_stack",
           [](const PyUndoManager& self) { return stack_tuple(self.um->undo_stack()); },
@@ -130,8 +138,10 @@ void bind_undo(py::module_& m) {
                                     origin_value(e.origin));
                                });
           },
+          py::arg("kind"), py::arg("callback"),
           "kind: 0 added, 1 updated, 2 popped; fn(stack_item_id, 'undo'|'redo', origin).")
-      .def("off", [](PyUndoManager& self, uint64_t id) { return self.um->off(id); });
+      .def(
+          "off", [](PyUndoManager& self, uint64_t id) { return self.um->off(id); }, py::arg("id"));
 }
 
 }  // namespace crdtcore::bindings

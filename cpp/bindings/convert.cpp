@@ -82,6 +82,13 @@ Value to_value_at(py::handle obj, int depth) {
     if (!as_int) throw py::error_already_set();
     return to_value_at(as_int, depth);
   }
+  // Floats of other libraries (numpy.float32, ...): what float() gives.
+  const PyNumberMethods* number = Py_TYPE(p)->tp_as_number;
+  if (number != nullptr && number->nb_float != nullptr) {
+    const double v = PyFloat_AsDouble(p);  // calls __float__
+    if (v == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+    return Value::floating(v);
+  }
   throw_unstorable(obj);
 }
 

@@ -7,6 +7,9 @@
 //   int within int64 -> Int, beyond -> TypeError; float -> Float; str -> String;
 //   bytes / bytearray / memoryview -> Binary; list / tuple -> Array;
 //   dict with str keys -> Object (any other key type -> TypeError);
+//   other int-likes (__index__: numpy.int64, ...) -> as int(); other float-likes
+//   (__float__ without __index__: numpy.float32, Decimal, Fraction, ...) -> Float of
+//   float(), so a value float() rounds is stored rounded;
 //   anything else -> TypeError naming the type. Nesting deeper than kMaxDepth
 //   (a cyclic list or dict) -> ValueError.
 // Value -> Python:

@@ -9,6 +9,10 @@
 //                               no transaction open returns doc._plain_txn natively
 //   _core.Text.insert       added to the pybind11 class as a METH_FASTCALL method
 //   _core.Text.__delitem__  likewise (serves `del text[i]` and `del text[a:b]`)
+//   _core.Text.__len__, _core.Text.__getitem__, _core.Array.__len__, _core.Map.__len__,
+//   _core.Map.__contains__  the reads a loop makes (len(t), t[i], key in m); also here
+//                           because users call them directly, and a pybind11 function
+//                           would show them pybind11's internals (see below)
 //
 // Why: an editor-style replay does one transaction, one delete and one insert per
 // keystroke. pybind11's dispatcher (overload resolution, argument casters, kwargs
@@ -18,6 +22,10 @@
 //
 // Errors: C++ exceptions are translated by pybind11's registered translators
 // (bind_errors.cpp), so the Python-visible behaviour matches the pybind11 methods.
+//
+// Docstrings start with a "name($self, ...)\n--\n\n" line: CPython turns it into the
+// method's __text_signature__, so inspect.signature() and help() show the parameters
+// (tests/python/test_api_signatures.py); __doc__ is the text after it.
 #include <Python.h>
 #include <structmember.h>
 
@@ -28,7 +36,9 @@
 
 #include <pybind11/pybind11.h>
 
+#include "crdtcore/array.h"
 #include "crdtcore/doc.h"
+#include "crdtcore/map.h"
 #include "crdtcore/text.h"
 
 #include "args.h"
@@ -127,7 +137,9 @@ PyObject* text_delitem(PyObject* self, PyObject* key) {
 PyMethodDef kTextInsertDef = {
     "insert", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(text_insert)),
     METH_FASTCALL | METH_KEYWORDS,
-    R"doc(insert(index, value, attrs=None)
+    R"doc(insert($self, /, index, value, attrs=None)
+--
+
 Inserts a string.
 
 Args:
@@ -149,15 +161,143 @@ Example:
     '😀 hi!'
 )doc"};
 
-PyMethodDef kTextDelitemDef = {
-    "__delitem__", text_delitem, METH_O,
-    R"doc(Deletes one unit (``del t[i]``) or a slice (``del t[a:b]``), in the document's offset
+PyMethodDef kTextDelitemDef = {"__delitem__", text_delitem, METH_O,
+                               R"doc(__delitem__($self, key, /)
+--
+
+Deletes one unit (``del t[i]``) or a slice (``del t[a:b]``), in the document's offset
 unit (code points by default: one character).
 
 Raises:
     IndexError: The index is outside the text, or a bound falls inside a character (UTF-8).
     ValueError: The slice has a step other than 1.
     RuntimeError: The text is not integrated into a document yet.
+)doc"};
+
+// -- Reads: len(t), t[i], len(a), len(m), key in m --------------------------------
+// Users call these directly, so they are not pybind11 functions: pybind11 3 gives a
+// function the __qualname__ "pybind11_detail_function_record_v1_....name" and no
+// __text_signature__ (pybind11 issues 2059 and 5774).
+
+PyObject* text_len(PyObject* self, PyObject* /*unused*/) {
+  return guarded([&]() -> PyObject* {
+    const Text& t = integrated(py::cast<const Text&>(py::handle(self)), "Text");
+    return PyLong_FromUnsignedLongLong(t.length());
+  });
+}
+
+PyObject* text_getitem(PyObject* self, PyObject* key) {
+  return guarded([&]() -> PyObject* {
+    const Text& t = integrated(py::cast<const Text&>(py::handle(self)), "Text");
+    if (PySlice_Check(key)) {
+      SliceRange r = slice_range(key, t.length());
+      if (r.step != 1) {  // an extended slice: Python's own, over the whole string
+        py::object chars = utf8_str(t.to_string())[py::handle(key)];
+        return chars.release().ptr();
+      }
+      return utf8_str(t.slice(r.start, r.stop)).release().ptr();
+    }
+    uint64_t i = element_index(int_key(key, "Text"), t.length(), "Text");
+    return utf8_str(t.slice(i, i + 1)).release().ptr();
+  });
+}
+
+PyObject* array_len(PyObject* self, PyObject* /*unused*/) {
+  return guarded([&]() -> PyObject* {
+    const Array& a = integrated(py::cast<const Array&>(py::handle(self)), "Array");
+    return PyLong_FromUnsignedLongLong(a.length());
+  });
+}
+
+PyObject* map_len(PyObject* self, PyObject* /*unused*/) {
+  return guarded([&]() -> PyObject* {
+    const Map& mp = integrated(py::cast<const Map&>(py::handle(self)), "Map");
+    return PyLong_FromUnsignedLongLong(mp.size());
+  });
+}
+
+PyObject* map_contains(PyObject* self, PyObject* key) {
+  return guarded([&]() -> PyObject* {
+    if (!PyUnicode_Check(key)) Py_RETURN_FALSE;
+    const Map& mp = integrated(py::cast<const Map&>(py::handle(self)), "Map");
+    return PyBool_FromLong(mp.contains(std::string(str_view(key, "Map key"))) ? 1 : 0);
+  });
+}
+
+PyMethodDef kTextLenDef = {"__len__", text_len, METH_NOARGS,
+                           R"doc(__len__($self, /)
+--
+
+The length in the document's offset unit (code points by default).
+
+Raises:
+    RuntimeError: The text is not integrated into a document yet.
+
+Example:
+    >>> len(Doc({"t": Text("a😀")})["t"])
+    2
+)doc"};
+
+PyMethodDef kTextGetitemDef = {"__getitem__", text_getitem, METH_O,
+                               R"doc(__getitem__($self, key, /)
+--
+
+One character (``t[i]``) or a substring (``t[a:b]``), in the document's offset unit.
+
+``t[i]`` is ``t[i:i + 1]``: with UTF-8 or UTF-16 offsets that is one unit, so it fails for a
+character that takes more than one.
+
+Raises:
+    IndexError: The index is outside the text, or a bound falls inside a character (UTF-8).
+    RuntimeError: The text is not integrated into a document yet.
+
+Example:
+    >>> t = Doc({"t": Text("hello")})["t"]
+    >>> t[1], t[1:4], t[-1]
+    ('e', 'ell', 'o')
+)doc"};
+
+PyMethodDef kArrayLenDef = {"__len__", array_len, METH_NOARGS,
+                            R"doc(__len__($self, /)
+--
+
+The number of elements.
+
+Raises:
+    RuntimeError: The array is not integrated into a document yet.
+
+Example:
+    >>> len(Doc({"a": Array([1, "two", [3]])})["a"])
+    3
+)doc"};
+
+PyMethodDef kMapLenDef = {"__len__", map_len, METH_NOARGS,
+                          R"doc(__len__($self, /)
+--
+
+The number of keys.
+
+Raises:
+    RuntimeError: The map is not integrated into a document yet.
+
+Example:
+    >>> len(Doc({"m": Map({"a": 1, "b": 2})})["m"])
+    2
+)doc"};
+
+PyMethodDef kMapContainsDef = {"__contains__", map_contains, METH_O,
+                               R"doc(__contains__($self, key, /)
+--
+
+Whether ``key`` is in the map (False for keys that are not str).
+
+Raises:
+    RuntimeError: The map is not integrated into a document yet.
+
+Example:
+    >>> m = Doc({"m": Map({"a": 1})})["m"]
+    >>> "a" in m, "b" in m, 1 in m
+    (True, False, False)
 )doc"};
 
 void add_method(py::handle cls, PyMethodDef* def) {
@@ -332,8 +472,8 @@ PyType_Slot kTxnSlots[] = {
     {Py_tp_traverse, reinterpret_cast<void*>(txn_traverse)},
     {Py_tp_clear, reinterpret_cast<void*>(txn_clear)},
     {Py_tp_getset, kTxnGetSet},
-    {Py_tp_doc, const_cast<char*>("TransactionBase(doc, origin=None): native part of "
-                                  "crdtcore.Transaction.")},
+    {Py_tp_doc, const_cast<char*>("TransactionBase(doc, origin=None)\n--\n\n"
+                                  "The native part of crdtcore.Transaction.")},
     {0, nullptr}};
 
 PyType_Spec kTxnSpec = {"crdtcore._core.TransactionBase", sizeof(TxnObject), 0,
@@ -349,9 +489,9 @@ PyObject* doc_open_transaction(PyObject* self, PyObject* /*unused*/) {
   });
 }
 
-PyMethodDef kDocOpenTransactionDef = {
-    "open_transaction", doc_open_transaction, METH_NOARGS,
-    "The open transaction (a crdtcore.Transaction), or None (no transaction is open)."};
+PyMethodDef kDocOpenTransactionDef = {"open_transaction", doc_open_transaction, METH_NOARGS,
+                                      "open_transaction($self, /)\n--\n\nThe open transaction (a "
+                                      "crdtcore.Transaction), or None (no transaction is open)."};
 
 // -- Doc.transaction ----------------------------------------------------------------
 
@@ -497,6 +637,13 @@ void bind_fast_calls(py::module_& m) {
   py::object text_cls = m.attr("Text");
   add_method(text_cls, &kTextInsertDef);
   add_method(text_cls, &kTextDelitemDef);
+  add_method(text_cls, &kTextLenDef);
+  add_method(text_cls, &kTextGetitemDef);
+  py::object array_cls = m.attr("Array");
+  add_method(array_cls, &kArrayLenDef);
+  py::object map_cls = m.attr("Map");
+  add_method(map_cls, &kMapLenDef);
+  add_method(map_cls, &kMapContainsDef);
 }
 
 }  // namespace crdtcore::bindings

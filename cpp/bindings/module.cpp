@@ -19,6 +19,7 @@ void bind_fast_calls(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "Native core of crdtcore (a Yjs-compatible CRDT engine); use the crdtcore package.";
+  m.attr("__version__") = CRDTCORE_VERSION;  // pyproject.toml's version (cpp/CMakeLists.txt)
   crdtcore::bindings::bind_errors(m);
   crdtcore::bindings::bind_types(m);  // before bind_doc: Doc's signatures name these classes
   crdtcore::bindings::bind_doc(m);

@@ -6,9 +6,12 @@ Example:
     >>> b.apply_update(a.get_update())
     >>> str(b["text"])
     'hello'
+
+``crdtcore.__version__`` is the version of pyproject.toml, compiled into the native module.
 """
 
 from ._array import Array as Array
+from ._core import __version__ as __version__
 from ._display import UpdateSummary as UpdateSummary
 from ._display import inspect_update as inspect_update
 from ._doc import Doc as Doc

@@ -13,6 +13,8 @@ from ._transaction import Transaction
 
 Buffer = bytes | bytearray | memoryview
 
+__version__: str  # pyproject.toml's [project] version, compiled in (cpp/CMakeLists.txt)
+
 class TypeKind(enum.IntEnum):
     """Kind of a shared type (Yjs type ref numbers)."""
 
@@ -60,10 +62,10 @@ class Text(Shared):
     def _str(self) -> str: ...
     def insert(self, index: int, value: str, attrs: dict[str, Any] | None = None) -> None:
         """Inserts ``value`` at ``index``; without ``attrs`` it inherits the formatting there."""
-    def insert_embed(self, index: int, value: Any, attrs: dict[str, Any] | None = None) -> None:
-        """Inserts an embed (one character long) at ``index``."""
-    def format(self, start: int, stop: int, attrs: dict[str, Any]) -> None:
-        """Formats [start, stop); None values remove an attribute."""
+    def _insert_embed(self, index: int, value: Any, attrs: dict[str, Any] | None = None) -> None:
+        """Inserts an embed (one character long) at ``index`` (crdtcore.Text.insert_embed)."""
+    def _format(self, start: int, stop: int, attrs: dict[str, Any]) -> None:
+        """Formats [start, stop); None values remove an attribute (crdtcore.Text.format)."""
     def __delitem__(self, key: int | slice) -> None: ...
     def __getitem__(self, key: int | slice) -> str: ...
     def _diff(self) -> list[tuple[Any, dict[str, Any] | None]]: ...
@@ -77,7 +79,7 @@ class Array(Shared):
     def _get(self, key: int | slice) -> Any: ...
     def _insert(self, index: int, values: Iterable[Any]) -> None: ...
     def _insert_type(self, index: int, kind: TypeKind) -> Shared: ...
-    def _remove(self, index: int, len: int) -> None: ...
+    def _remove(self, index: int, length: int) -> None: ...
 
 class Map(Shared):
     """Native handle to a Yjs YMap."""

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _core
 from ._base import BaseType, wrap
+from ._update_scan import scan_update
 
 if TYPE_CHECKING:
     from ._doc import Doc
@@ -392,150 +393,6 @@ def doc_html(doc: Doc) -> str:
 # -- update bytes ----------------------------------------------------------------------
 
 
-class _Reader:
-    __slots__ = ("buf", "pos")
-
-    def __init__(self, buf: bytes) -> None:
-        self.buf = buf
-        self.pos = 0
-
-    def byte(self) -> int:
-        b = self.buf[self.pos]
-        self.pos += 1
-        return b
-
-    def uint(self) -> int:
-        n, shift = 0, 0
-        while True:
-            b = self.byte()
-            n |= (b & 0x7F) << shift
-            if b < 0x80:
-                return n
-            shift += 7
-
-    def sint(self) -> None:
-        b = self.byte()
-        while b & 0x80:
-            b = self.byte()
-
-    def skip(self, n: int) -> None:
-        if self.pos + n > len(self.buf):
-            raise IndexError("truncated")
-        self.pos += n
-
-    def string(self) -> str:
-        n = self.uint()
-        start = self.pos
-        self.skip(n)
-        return self.buf[start : self.pos].decode("utf-8", "surrogatepass")
-
-    def any(self) -> None:
-        tag = self.byte()
-        if tag in (127, 126, 121, 120):
-            return
-        if tag == 125:
-            self.sint()
-        elif tag == 124:
-            self.skip(4)
-        elif tag in (123, 122):
-            self.skip(8)
-        elif tag == 119:
-            self.string()
-        elif tag == 118:
-            for _ in range(self.uint()):
-                self.string()
-                self.any()
-        elif tag == 117:
-            for _ in range(self.uint()):
-                self.any()
-        elif tag == 116:
-            self.skip(self.uint())
-        else:
-            raise ValueError(f"unknown Any tag {tag}")
-
-
-def _utf16_len(s: str) -> int:
-    return len(s.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def _item_length(r: _Reader, ref: int) -> int:
-    """Reads an item's content; returns its length in Yjs units."""
-    if ref == 1:  # deleted
-        return r.uint()
-    if ref == 2:  # JSON
-        n = r.uint()
-        for _ in range(n):
-            r.string()
-        return n
-    if ref == 3:  # binary
-        r.skip(r.uint())
-        return 1
-    if ref == 4:  # string
-        return _utf16_len(r.string())
-    if ref == 5:  # embed
-        r.string()
-        return 1
-    if ref == 6:  # format
-        r.string()
-        r.string()
-        return 1
-    if ref == 7:  # type
-        if r.uint() in (3, 5):  # XmlElement, XmlHook carry a name
-            r.string()
-        return 1
-    if ref == 8:  # any
-        n = r.uint()
-        for _ in range(n):
-            r.any()
-        return n
-    if ref == 9:  # doc
-        r.string()
-        r.any()
-        return 1
-    raise ValueError(f"unknown content ref {ref}")
-
-
-def _scan_structs(update: bytes) -> tuple[dict[int, list[tuple[int, int]]], int, int, int]:
-    """Walks a v1 update's structs: ``({client: [(start, end), ...]}, structs, skips, end)``,
-    ``end`` being the offset of the delete set that follows them."""
-    r = _Reader(update)
-    ranges: dict[int, list[tuple[int, int]]] = {}
-    structs = skips = 0
-    for _ in range(r.uint()):
-        count, client, clock = r.uint(), r.uint(), r.uint()
-        runs = ranges.setdefault(client, [])
-        for _ in range(count):
-            info = r.byte()
-            ref = info & 0x1F
-            if ref in (0, 10):  # GC, Skip
-                length = r.uint()
-            else:
-                if info & 0x80:
-                    r.uint(), r.uint()
-                if info & 0x40:
-                    r.uint(), r.uint()
-                if not info & 0xC0:
-                    if r.uint() == 1:
-                        r.string()
-                    else:
-                        r.uint(), r.uint()
-                    if info & 0x20:
-                        r.string()
-                length = _item_length(r, ref)
-            if ref == 10:
-                skips += 1
-            else:
-                structs += 1
-                if runs and runs[-1][1] == clock:
-                    runs[-1] = (runs[-1][0], clock + length)
-                else:
-                    runs.append((clock, clock + length))
-            clock += length
-        if not runs:
-            del ranges[client]
-    return ranges, structs, skips, r.pos
-
-
 class UpdateSummary:
     """What a v1 update holds, for reading in a notebook (``inspect_update``).
 
@@ -545,9 +402,20 @@ class UpdateSummary:
             the update carries (end exclusive; clients descending).
         structs: The number of structs (items and GC runs; skips not counted).
         skips: The number of skip structs (gaps left by ``merge_updates``).
+        kinds: Struct counts by content kind (``"string"``, ``"any"``, ``"deleted"``,
+            ``"gc"``, ...; shared types as ``"type:map"``, ``"type:text"``, ...).
         deletes: The delete set as ``{client: [(clock, length), ...]}``.
         delete_count: The number of units the delete set deletes.
         state: ``get_state(update)`` decoded, ``{client: clock}``.
+        trailing_bytes: Bytes after the delete set, which decoders ignore (Yjs writes
+            none; a Yjs v2 update read as v1 typically leaves some).
+        missing: ``{client: [(start, end), ...]}``, the clocks the update's structs
+            depend on (their own client's earlier clocks, origins, parents) that it does
+            not carry: a document that lacks them holds those structs back as pending.
+        roots: ``{name: "map" | "text" | "array"}``, the roots the update's structs
+            belong to, each with the type its content suggests (the wire format does not
+            carry root types): strings, embeds or formats make a text, else keyed
+            entries a map, anything else an array.
 
     Raises:
         DecodeError: The update is malformed.
@@ -556,18 +424,27 @@ class UpdateSummary:
         >>> s = inspect_update(Doc({"t": Text("hello")}, client_id=7).get_update())
         >>> s.clients, s.clock_ranges, s.structs, s.delete_count
         ([7], {7: [(0, 5)]}, 1, 0)
+        >>> s.kinds, s.roots, s.missing
+        ({'string': 1}, {'t': 'text'}, {})
     """
 
     def __init__(self, update: bytes) -> None:
         data = bytes(update)
         _core.validate_update(data)  # DecodeError for malformed input
-        ranges, self.structs, self.skips, end = _scan_structs(data)
+        scan = scan_update(data)
+        ranges, self.structs, self.skips = scan.ranges, scan.structs, scan.skips
+        self.kinds: dict[str, int] = dict(sorted(scan.kinds.items()))
+        self.missing: dict[int, list[tuple[int, int]]] = scan.missing()
+        self.roots: dict[str, str] = dict(sorted(scan.roots.items()))
         self.size = len(data)
+        self.trailing_bytes = len(data) - scan.end
         self.clock_ranges = {c: ranges[c] for c in sorted(ranges, reverse=True)}
         self.state: dict[int, int] = _core.decode_state_vector(
             _core.encode_state_vector_from_update(data)
         )
-        self.deletes: dict[int, list[tuple[int, int]]] = _core.decode_delete_set(data[end:])
+        self.deletes: dict[int, list[tuple[int, int]]] = _core.decode_delete_set(
+            data[scan.delete_set_offset :]
+        )
         self.delete_count = sum(n for runs in self.deletes.values() for _, n in runs)
 
     @property

@@ -4,9 +4,10 @@ Every index and length is in the document's offset unit (``Doc(offset_kind=...)`
 _offset_kind.py): by default a Python ``str`` index (Unicode code points), also for
 emoji and other characters outside the BMP; UTF-8 bytes or UTF-16 units when the
 document was made so. On the wire they are UTF-16 units, as in Yjs. ``insert``,
-``insert_embed``, ``format``, ``len``, ``t[i]``, ``t[a:b]`` and ``del t[...]`` are
-implemented by the native base class (see _core.pyi); ``t[i]`` and ``del t[i]`` take
-one unit, which with UTF-8 or UTF-16 offsets can be part of a character (IndexError).
+``len``, ``t[i]``, ``t[a:b]`` and ``del t[...]`` are methods of the native base class
+(cpp/bindings/fast_calls.cpp, typed in _core.pyi); ``insert_embed`` and ``format`` are
+thin methods here over native helpers. ``t[i]`` and ``del t[i]`` take one unit, which with
+UTF-8 or UTF-16 offsets can be part of a character (IndexError).
 """
 
 from __future__ import annotations
@@ -46,6 +47,49 @@ class Text(BaseType, _core.Text):
             raise TypeError(f"Text() takes a str, not '{type(init).__name__}'")
         self._prelim = init or ""
         self._doc = None
+
+    def insert_embed(self, index: int, value: Any, attrs: dict[str, Any] | None = None) -> None:
+        """Inserts an embed (for example an image as a dict), one character long.
+
+        Args:
+            index: Where to insert, in characters, 0 <= index <= len(text).
+            value: A storable value, usually a dict such as ``{"image": "cat.png"}``.
+            attrs: Formatting attributes of the embed (none when omitted).
+
+        Raises:
+            IndexError: ``index`` is outside the text.
+            TypeError: ``value`` cannot be stored (shared types cannot be embedded).
+            RuntimeError: The text is not integrated into a document yet.
+
+        Example:
+            >>> t = Doc().get("t", type=Text)
+            >>> t.insert_embed(0, {"image": "cat.png"})
+            >>> t.diff()
+            [({'image': 'cat.png'}, None)]
+        """
+        self._insert_embed(index, value, attrs)
+
+    def format(self, start: int, stop: int, attrs: dict[str, Any]) -> None:
+        """Applies formatting to the characters in [start, stop).
+
+        Args:
+            start: First character to format (in the document's offset unit).
+            stop: End of the range, excluded; ``stop <= start`` formats nothing.
+            attrs: Attributes to set; a key whose value is None is removed.
+
+        Raises:
+            IndexError: The range is outside the text (``stop > len(text)``).
+            TypeError: An attribute value cannot be stored.
+            RuntimeError: The text is not integrated into a document yet.
+
+        Example:
+            >>> t = Doc().get("t", type=Text)
+            >>> t += "hello world"
+            >>> t.format(0, 5, {"bold": True})
+            >>> t.diff()
+            [('hello', {'bold': True}), (' world', None)]
+        """
+        self._format(start, stop, attrs)
 
     def sticky_index(self, index: int, assoc: Assoc = Assoc.AFTER) -> StickyIndex:
         """A position at ``index`` that follows its character through edits (``StickyIndex.new``).

@@ -76,3 +76,44 @@ def test_comparison_draws_warm_bars_and_dashed_cold_outlines_with_a_legend(build
         t.get_text() for t in plots.comparison(plain, "replay").axes[0].get_legend().get_texts()
     ]
     assert not any("warm" in t for t in texts)
+
+
+def clients(build, lib: str, memory: dict[int, float]):
+    """growth_clients cells of one library: {clients: mem_bytes}."""
+    return [
+        build.cell_result(
+            lib,
+            f"growth:b3:{n}",
+            f"growth:b3:{n}",
+            "growth_clients",
+            [build.record(0.01 * n, mem_bytes=mem)],
+            x=n,
+        )
+        for n, mem in memory.items()
+    ]
+
+
+def test_growth_clients_never_draws_a_non_positive_memory_on_the_log_axis(build) -> None:
+    doc = build.document(
+        clients(build, "crdtcore-cpp", {10: 3000.0, 100: 30000.0, 1000: 300000.0})
+        + clients(build, "yjs", {10: 28000.0, 100: 0.0, 1000: 500000.0})
+    )
+    fig = plots.growth_clients(doc)
+    time_ax, memory = fig.axes
+    yjs_line = next(line for line in memory.get_lines() if line.get_label() == "Yjs")
+    ys = list(yjs_line.get_ydata())
+    assert ys[0] > 0 and ys[2] > 0 and ys[1] != ys[1]  # NaN: the line is broken at 100
+    markers = [line for line in memory.get_lines() if line.get_marker() == "v"]
+    assert len(markers) == 1 and list(markers[0].get_xdata()) == [100]
+    assert markers[0].get_color() == plots.colour("yjs")
+    texts = [t.get_text() for t in memory.get_legend().get_texts()]
+    assert any("not measurable" in t for t in texts)
+    assert time_ax.get_legend() is not None
+
+
+def test_colours_are_the_package_palette() -> None:
+    from crdtcore.palette import LIBRARIES, OTHER
+
+    assert plots.colour("yjs") == LIBRARIES["yjs"]
+    assert plots.colour("crdtcore-py") == LIBRARIES["crdtcore-py"]
+    assert plots.colour("a library nobody knows") == OTHER

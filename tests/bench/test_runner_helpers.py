@@ -65,8 +65,11 @@ def test_budget_from_the_environment(monkeypatch, value, seconds) -> None:
 
 def test_the_orchestrator_and_the_runner_read_the_vendored_traces(monkeypatch) -> None:
     monkeypatch.delenv("CRDTCORE_TRACES", raising=False)
-    vendored = Path(__file__).resolve().parents[2] / "bench" / "traces"
-    assert plan.traces_dir() == vendored == bench_traces.traces_dir()
+    root = Path(__file__).resolve().parents[2]
+    sequential = root / "bench" / "traces" / "sequential"
+    assert plan.traces_dir("sequential") == sequential == bench_traces.traces_dir("sequential")
+    concurrent = root / "python" / "crdtcore" / "sim" / "concurrent_traces"
+    assert plan.traces_dir("concurrent") == concurrent == bench_traces.traces_dir("concurrent")
     assert "automerge-paper" in plan.trace_names("sequential")
     assert plan.trace_names("concurrent") == ["clownschool", "friendsforever"]
     assert bench_traces.trace_path("automerge-paper").is_file()

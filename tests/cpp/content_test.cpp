@@ -178,6 +178,25 @@ TEST(ContentV1, DocOptionsAreRecomputedAsYjsDoes) {
   EXPECT_EQ(write(m), (Bytes{1, 122, 118, 1, 4, 109, 101, 116, 97, 125, 7}));
 }
 
+// The reader counts a string's length in the document's unit while decoding it: the same
+// offset_len as string_offset_len, in every unit (a pair: 2 UTF-16 units, 1 code point,
+// 4 UTF-8 bytes).
+TEST(ContentV1, StringsReadWithTheirLengthInEveryUnit) {
+  for (const std::u16string& text :
+       {std::u16string(u"plain"), std::u16string(u"a\u00E9\u3053\U0001F600z"),
+        std::u16string(u"\U0001F600\U0001F601")}) {
+    for (const OffsetKind kind : {OffsetKind::Utf16, OffsetKind::CodePoint, OffsetKind::Utf8}) {
+      Lib0Writer w;
+      write_content_v1(w, make_content_string(text, kind), 0);
+      Lib0Reader r(w.data());
+      const Content c = read_content_v1(r, kRefString, kind);
+      const auto& str = std::get<ContentString>(c);
+      EXPECT_EQ(str.str, text);
+      EXPECT_EQ(str.offset_len, string_offset_len(text, kind)) << static_cast<int>(kind);
+    }
+  }
+}
+
 TEST(ContentV1, RejectsZeroLengthContent) {
   for (const auto& [bytes, ref] : std::vector<std::pair<Bytes, uint8_t>>{
            {{0}, kRefDeleted}, {{0}, kRefJson}, {{0}, kRefString}, {{0}, kRefAny}}) {

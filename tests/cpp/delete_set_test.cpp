@@ -167,5 +167,29 @@ TEST(DeleteSet, ClientOrderIsFirstAddOrderThenOthersAscending) {
   EXPECT_TRUE(ds.client_order().empty());
 }
 
+// clear() keeps a few nodes for reuse (a transaction's set is cleared and refilled every
+// time): a reused node must not carry its old client or ranges into the new contents,
+// and a copy must not share or expose them.
+TEST(DeleteSet, ReuseAfterClearStartsEmpty) {
+  DeleteSet ds;
+  ds.add(7, 0, 3);
+  ds.add(9, 5, 1);
+  ds.clear();
+  EXPECT_TRUE(ds.empty());
+  EXPECT_TRUE(ds.clients().empty());
+  ds.add(4, 10, 2);
+  ds.sort_and_merge();
+  ASSERT_EQ(ds.clients().size(), 1u);
+  EXPECT_EQ(ds.clients().at(4), (std::vector<DeleteRange>{{10, 2}}));
+  EXPECT_EQ(ds.client_order(), (std::vector<ClientId>{4}));
+  EXPECT_FALSE(ds.contains(Id{7, 1}));
+  DeleteSet copy = ds;
+  copy.clear();
+  copy.add(4, 1, 1);
+  copy.sort_and_merge();
+  EXPECT_EQ(copy.clients().at(4), (std::vector<DeleteRange>{{1, 1}}));
+  EXPECT_EQ(ds.clients().at(4), (std::vector<DeleteRange>{{10, 2}}));
+}
+
 }  // namespace
 }  // namespace crdtcore

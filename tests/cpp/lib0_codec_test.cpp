@@ -14,6 +14,7 @@
 #include "crdtcore/value.h"
 #include "util/lib0_reader.h"
 #include "util/lib0_writer.h"
+#include "util/utf.h"
 
 // Under AddressSanitizer, counts the bytes allocated while g_counting is set, so a
 // test can check that a hostile length field does not become a large reservation
@@ -121,6 +122,26 @@ TEST(Lib0VarUint, TruncatedThrows) {
   EXPECT_THROW(read_uint({255, 255}), DecodeError);
 }
 
+// read_var_uint reads one and two bytes inline and up to seven without bounds checks when
+// the input has them: every length, at the very end of the input and followed by more.
+TEST(Lib0VarUint, EveryLengthAtTheEndAndBeforeMoreInput) {
+  for (int bits = 0; bits <= 53; ++bits) {
+    for (const uint64_t v : {(uint64_t{1} << bits) - 1, uint64_t{1} << bits}) {
+      if (v > (uint64_t{1} << 53) - 1) continue;
+      const B bytes = uint_bytes(v);
+      EXPECT_EQ(read_uint(bytes), v) << v;
+      B more = bytes;
+      more.insert(more.end(), {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01});
+      Lib0Reader r(more);
+      EXPECT_EQ(r.read_var_uint(), v) << v;
+      EXPECT_EQ(r.remaining(), 10u) << v;  // exactly the value's bytes were consumed
+    }
+  }
+  // Truncated inside a value that the inline paths would read: 2 and 7 bytes announced.
+  EXPECT_THROW(read_uint({0x80}), DecodeError);
+  EXPECT_THROW(read_uint({0x80, 0x80, 0x80, 0x80, 0x80, 0x80}), DecodeError);
+}
+
 TEST(Lib0VarInt, SpecSamples) {
   const std::vector<std::pair<int64_t, B>> samples = {
       {0, {0}},         {1, {1}},        {-1, {65}},         {63, {63}},
@@ -197,6 +218,41 @@ TEST(Lib0String, Utf16LoneSurrogateBecomesReplacement) {
   EXPECT_EQ(r.read_var_string_utf16(),
             u"a\xFFFD"
             u"b");
+}
+
+// The UTF-16 writer writes the UTF-8 bytes straight into its buffer: the same bytes as
+// converting first (lone surrogates as U+FFFD, pairs as one 4-byte character).
+TEST(Lib0String, Utf16WriterMatchesConvertingFirst) {
+  const std::vector<std::u16string> samples = {
+      u"",       u"abc",          u"h\u00E9\u3053",      u"\U0001F600x",
+      u"\xD83D", u"\xDE00\xD83D", u"\xD83D\xDE00\xD83D", std::u16string(300, u'z') + u"\u00E9"};
+  for (const std::u16string& s : samples) {
+    Lib0Writer direct;
+    direct.write_u8(7);  // not at the start of the buffer
+    direct.write_var_string_utf16(s);
+    Lib0Writer converted;
+    converted.write_u8(7);
+    converted.write_var_string(utf16_to_utf8(s));
+    EXPECT_EQ(direct.data(), converted.data());
+  }
+}
+
+// The counting reader gives the code points and UTF-8 bytes that a second pass would.
+TEST(Lib0String, CountingUtf16ReaderReportsLengths) {
+  Lib0Writer w;
+  w.write_var_string("a\xC3\xA9\xE3\x81\x93\xF0\x9F\x98\x80");  // 1 + 2 + 3 + 4 bytes
+  w.write_var_string("xyz");
+  Lib0Reader r(w.data());
+  size_t cps = 0;
+  size_t bytes = 0;
+  EXPECT_EQ(r.read_var_string_utf16(&cps, &bytes), u"a\u00E9\u3053\U0001F600");
+  EXPECT_EQ(cps, 4u);
+  EXPECT_EQ(bytes, 10u);
+  EXPECT_EQ(r.read_var_string_utf16(&cps, &bytes), u"xyz");
+  EXPECT_EQ(cps, 3u);
+  EXPECT_EQ(bytes, 3u);
+  const B bad{5, 97, 0xE0, 0x80, 0xC2, 98};
+  EXPECT_THROW(Lib0Reader(bad).read_var_string_utf16(&cps, &bytes), DecodeError);
 }
 
 TEST(Lib0String, InvalidUtf8IsRejectedLikeLib0) {

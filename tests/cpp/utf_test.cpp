@@ -226,6 +226,50 @@ TEST(Utf, RandomTextAgreesWithNaiveCounting) {
   }
 }
 
+// utf8_to_utf16_strict replaces three passes of the loader (utf8_is_valid, utf8_to_utf16,
+// a code point count): it must agree with each of them.
+void expect_strict_agrees(const std::string& in, std::u16string& buf) {
+  size_t cps = 12345;
+  const bool ok = utf8_to_utf16_strict(in, buf, &cps);
+  ASSERT_EQ(ok, utf8_is_valid(in)) << "input of size " << in.size();
+  if (!ok) return;
+  ASSERT_EQ(buf, utf8_to_utf16(in));
+  ASSERT_EQ(cps, utf16_code_points(buf));
+  ASSERT_EQ(utf16_utf8_length(buf), in.size());
+}
+
+TEST(Utf, StrictDecodingAgreesWithThePassesItReplaces) {
+  std::u16string buf;
+  for (const auto& c : decoder_cases()) expect_strict_agrees(str(c.input), buf);
+  for (size_t pos = 0; pos < 20; ++pos) {
+    std::string in(20, 'a');
+    in[pos] = '\xFF';
+    expect_strict_agrees(in, buf);
+    in[pos] = '\xC3';  // a lead byte followed by ASCII, or cut off at the end
+    expect_strict_agrees(in, buf);
+  }
+  expect_strict_agrees("\xED\xA0\x80", buf);  // a surrogate in UTF-8 is invalid
+  expect_strict_agrees("", buf);
+  std::mt19937 rng(11);
+  for (int round = 0; round < 300; ++round) {
+    // Long texts then short ones through the same buffer: nothing of a longer one remains.
+    const std::u16string s = random_utf16(rng, rng() % (round % 3 == 0 ? 200 : 9), false);
+    expect_strict_agrees(utf16_to_utf8(s), buf);
+  }
+}
+
+TEST(Utf, WriteUtf16AsUtf8WritesExactlyTheUtf8Length) {
+  std::mt19937 rng(5);
+  for (int round = 0; round < 300; ++round) {
+    const std::u16string s = random_utf16(rng, rng() % 40, round % 2 == 1);
+    std::string out(utf16_utf8_length(s) + 4, '#');
+    char* end = write_utf16_as_utf8(&out[0], s);
+    ASSERT_EQ(static_cast<size_t>(end - out.data()), utf16_utf8_length(s));
+    ASSERT_EQ(out.substr(0, utf16_utf8_length(s)), utf16_to_utf8(s));
+    ASSERT_EQ(out.substr(utf16_utf8_length(s)), "####");  // nothing written past the end
+  }
+}
+
 TEST(Utf, Utf8LengthAndOffsets) {
   const std::u16string s = u"a\u00E9\u3053\U0001F600";  // 1 + 2 + 3 + 4 bytes
   EXPECT_EQ(utf16_utf8_length(s), 10u);

@@ -304,8 +304,9 @@ def test_awareness_crosses_both_ways(node: NodeClients, server: ServerProcess) -
                 "but a y-websocket client sends its null state and closes at once; the echo "
                 "that would bump its clock goes through the connection's writer task and loses "
                 "the race with the close frame, which y-websocket's synchronous server wins. "
-                "The client shows again at its next heartbeat (<= 15 s)",
-                strict=True,
+                "The client shows again at its next heartbeat (<= 15 s). A race: now and then "
+                "the echo wins, so the mark is not strict",
+                strict=False,
             ),
         ),
         "y-websocket",

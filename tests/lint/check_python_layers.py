@@ -21,7 +21,8 @@ package ``crdtcore`` itself, the core library. Two rules, for every import state
        1  crdtcore.sync, crdtcore.store, crdtcore.model
        2  crdtcore.sim, crdtcore.asyncio
        3  crdtcore.testing, crdtcore.pycrdt (pycrdt's API over the core, sync and asyncio)
-       4  crdtcore.__main__ (the ``python -m crdtcore`` front end: a core module on top)
+       4  crdtcore.__main__ (the ``python -m crdtcore`` front end: a core module on top),
+          crdtcore.cli (its inspection and maintenance commands)
 
    A new package must be given a layer in ``LAYERS``.
 
@@ -48,6 +49,7 @@ LAYERS: dict[str, int] = {
     "crdtcore.asyncio": 2,
     "crdtcore.testing": 3,
     "crdtcore.pycrdt": 3,
+    "crdtcore.cli": 4,
 }
 # Modules whose layer is not their package's.
 MODULE_LAYERS: dict[str, int] = {"crdtcore.__main__": 4}

@@ -127,6 +127,61 @@ def test_int_like_values_are_stored_as_ints():
     assert "big" not in m
 
 
+class _Float:
+    """A float-like object of another library: only __float__."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def __float__(self) -> float:
+        return self.value
+
+
+def test_float_like_values_are_stored_as_floats():
+    doc = Doc({"m": Map(), "a": Array(), "t": Text("ab")})
+    m = doc["m"]
+    m["f"] = _Float(2.5)
+    m["l"] = [_Float(-0.25), {"k": _Float(1e300)}]
+    doc["a"].append(_Float(3.0))
+    doc["t"].format(0, 1, {"size": _Float(1.5)})
+    doc["t"].insert_embed(2, {"w": _Float(0.5)})
+    assert m["f"] == 2.5 and type(m["f"]) is float
+    assert m["l"] == [-0.25, {"k": 1e300}]
+    assert doc["a"][0] == 3.0 and type(doc["a"][0]) is float
+    assert doc["t"].diff() == [("a", {"size": 1.5}), ("b", None), ({"w": 0.5}, None)]
+    other = Doc()
+    other.apply_update(doc.get_update())  # on the wire as a float64, like any float
+    assert other.get("m", type=Map)["f"] == 2.5
+
+
+def test_a_failing_float_conversion_raises_its_own_error():
+    class Broken:
+        def __float__(self) -> float:
+            raise ValueError("no float for you")
+
+    m = Doc().get("m", type=Map)
+    with pytest.raises(ValueError, match="no float for you"):
+        m["x"] = Broken()
+    with pytest.raises(TypeError, match="complex"):
+        m["z"] = 1j  # complex has no __float__: still unstorable
+    assert "x" not in m and "z" not in m
+
+
+def test_numpy_float32_is_stored_as_a_float():
+    np = pytest.importorskip("numpy")
+    m = Doc().get("m", type=Map)
+    m["f32"] = np.float32(0.5)
+    m["f16"] = np.float16(-2.0)
+    m["l"] = [np.float32(1.25), np.int64(4)]
+    assert (m["f32"], m["f16"], m["l"]) == (0.5, -2.0, [1.25, 4])
+    assert (type(m["f32"]), type(m["f16"]), type(m["l"][0]), type(m["l"][1])) == (
+        float,
+        float,
+        float,
+        int,
+    )
+
+
 def test_numpy_scalars_are_stored_as_python_numbers():
     np = pytest.importorskip("numpy")
     m = Doc().get("m", type=Map)

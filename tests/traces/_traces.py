@@ -1,8 +1,8 @@
 """Loading and replaying the editing traces (bench/traces/README.md).
 
-The traces are vendored in ``bench/traces``; ``crdtcore.sim.traces.traces_root``
-finds them (``$CRDTCORE_TRACES`` overrides it). Every trace is a gzip-compressed
-JSON file:
+The sequential traces are vendored in ``bench/traces``, the concurrent ones ship
+in the package (``crdtcore.sim.traces.traces_dir``); ``$CRDTCORE_TRACES``
+overrides both. Every trace is a gzip-compressed JSON file:
 
 * ``sequential/<name>.json.gz``: one editor; every patch ``[pos, n_deleted,
   inserted]`` applies, in order, to the result of the previous one.
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crdtcore.sim.traces import traces_root
+from crdtcore.sim import traces as sim_traces
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,8 +40,12 @@ Patch = tuple[int, int, str]
 
 
 def traces_dir(kind: str) -> Path:
-    """The directory holding the traces of ``kind`` ("sequential" or "concurrent")."""
-    return traces_root() / kind
+    """The directory holding the traces of ``kind`` ("sequential" or "concurrent"):
+    ``$CRDTCORE_TRACES/<kind>``, else bench/traces/sequential or the package's traces."""
+    if kind == "concurrent":
+        return sim_traces.traces_dir()
+    override = os.environ.get(sim_traces.TRACES_ENV)
+    return Path(override) / kind if override else REPO_ROOT / "bench" / "traces" / kind
 
 
 def trace_names(kind: str) -> list[str]:

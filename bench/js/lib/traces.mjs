@@ -13,9 +13,14 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-// The editing traces (sequential/, concurrent/): $CRDTCORE_TRACES, else bench/traces.
-export function tracesDir() {
-  return process.env.CRDTCORE_TRACES || path.resolve(here, '..', '..', 'traces');
+// The directory of the traces of `kind` ('sequential' or 'concurrent'): $CRDTCORE_TRACES/<kind>
+// when that is set, else bench/traces/sequential or python/crdtcore/sim/concurrent_traces (the
+// concurrent traces ship in the Python package).
+export function tracesDir(kind) {
+  if (process.env.CRDTCORE_TRACES) return path.join(process.env.CRDTCORE_TRACES, kind);
+  const root = path.resolve(here, '..', '..', '..');
+  if (kind === 'concurrent') return path.join(root, 'python', 'crdtcore', 'sim', 'concurrent_traces');
+  return path.join(root, 'bench', 'traces', kind);
 }
 
 // Resolves a trace name or path to a file. `kind` ('sequential' or
@@ -27,10 +32,10 @@ export function resolveTrace(nameOrPath, kind) {
   }
   const other = kind === 'concurrent' ? 'sequential' : 'concurrent';
   for (const dir of [kind, other]) {
-    const file = path.join(tracesDir(), dir, `${nameOrPath}.json.gz`);
+    const file = path.join(tracesDir(dir), `${nameOrPath}.json.gz`);
     if (fs.existsSync(file)) return file;
   }
-  throw new Error(`unknown trace "${nameOrPath}" (looked in ${tracesDir()})`);
+  throw new Error(`unknown trace "${nameOrPath}" (looked in ${tracesDir(kind)} and ${tracesDir(other)})`);
 }
 
 // Reads and parses a (possibly gzipped) trace file.

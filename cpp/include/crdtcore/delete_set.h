@@ -75,6 +75,17 @@ class DeleteSet {
     }
   };
   LastClient last_;
+  // Nodes of clients_ kept by clear() (with their vectors' capacity), reused by add():
+  // a set cleared and refilled for every transaction allocates nothing. Never copied.
+  struct SpareNodes {
+    std::vector<std::map<ClientId, std::vector<DeleteRange>>::node_type> nodes;
+    SpareNodes() = default;
+    SpareNodes(const SpareNodes&) {}
+    SpareNodes& operator=(const SpareNodes&) { return *this; }
+    SpareNodes(SpareNodes&&) noexcept {}
+    SpareNodes& operator=(SpareNodes&&) noexcept { return *this; }
+  };
+  SpareNodes spare_;
 };
 
 }  // namespace crdtcore

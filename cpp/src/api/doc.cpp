@@ -9,6 +9,7 @@
 #include "api/events.h"
 #include "core/branch.h"
 #include "core/doc_state.h"
+#include "core/local_append.h"
 #include "crdtcore/array.h"
 #include "crdtcore/error.h"
 #include "crdtcore/map.h"
@@ -72,6 +73,8 @@ Origin Doc::transaction_origin() const {
 Bytes Doc::encode_state_vector() const { return impl_->store.state_vector().encode(); }
 
 Bytes Doc::encode_state_as_update(const Bytes* state_vector) const {
+  // Inside a transaction: the structs Yjs would write (core/local_append.h).
+  if (impl_->txn_depth > 0) detail::split_local_appends(*impl_, impl_->t());
   if (state_vector == nullptr) return detail::encode_doc_state(*impl_, nullptr);
   const StateVector sv = StateVector::decode(*state_vector);
   return detail::encode_doc_state(*impl_, &sv);

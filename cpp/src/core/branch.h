@@ -24,7 +24,8 @@ namespace crdtcore::detail {
 struct Item;
 
 // (item, index): `index` = visible units (in the document's offset kind) before
-// `item`. Markers only ever point at visible items.
+// `item`. A marker whose item was deleted is dropped by the next search (list.cpp
+// find_visible) before it is used; until then its index means nothing.
 struct SearchMarker {
   Item* item = nullptr;
   uint64_t index = 0;
@@ -53,6 +54,7 @@ struct Branch {
   uint64_t length = 0;
   uint64_t offset_length = 0;
   std::vector<SearchMarker> markers;
+  size_t last_marker = 0;  // position in `markers` of the one used last (may be stale)
   uint64_t marker_epoch = 0;
   std::unique_ptr<BranchObservers> observers;  // null until something observes it
 

@@ -269,9 +269,16 @@ Content read_content_v1(Lib0Reader& r, uint8_t ref, OffsetKind kind) {
     }
     case kRefBinary: return ContentBinary{r.read_var_bytes()};
     case kRefString: {
-      std::u16string s = r.read_var_string_utf16();
-      if (s.empty()) Lib0Reader::fail("ContentString with length 0");
-      return make_content_string(std::move(s), kind);
+      size_t code_points = 0;
+      size_t utf8_bytes = 0;
+      ContentString c;
+      c.str = r.read_var_string_utf16(&code_points, &utf8_bytes);
+      if (c.str.empty()) Lib0Reader::fail("ContentString with length 0");
+      // string_offset_len without a second pass: the reader counted while decoding.
+      c.offset_len = kind == OffsetKind::CodePoint ? code_points
+                     : kind == OffsetKind::Utf8    ? utf8_bytes
+                                                   : c.str.size();
+      return c;
     }
     case kRefEmbed: return ContentEmbed{read_json_text(r)};
     case kRefFormat: {

@@ -25,8 +25,19 @@ namespace crdtcore {
 void DeleteSet::add(ClientId client, Clock clock, uint64_t len) {
   if (len == 0) return;
   if (last_.ranges == nullptr || last_.client != client) {
-    auto [it, inserted] = clients_.try_emplace(client);
-    if (inserted) order_.push_back(client);
+    auto it = clients_.find(client);
+    if (it == clients_.end()) {
+      if (!spare_.nodes.empty()) {
+        auto node = std::move(spare_.nodes.back());
+        spare_.nodes.pop_back();
+        node.key() = client;
+        node.mapped().clear();
+        it = clients_.insert(std::move(node)).position;
+      } else {
+        it = clients_.try_emplace(client).first;
+      }
+      order_.push_back(client);
+    }
     last_.ranges = &it->second;
     last_.client = client;
   }
@@ -42,8 +53,14 @@ void DeleteSet::sort_and_merge() {
       it = clients_.erase(it);
       continue;
     }
-    std::sort(ranges.begin(), ranges.end(),
-              [](const DeleteRange& a, const DeleteRange& b) { return a.clock < b.clock; });
+    const auto by_clock = [](const DeleteRange& a, const DeleteRange& b) {
+      return a.clock < b.clock;
+    };
+    // Ranges usually arrive in clock order (a transaction deleting left to right, a loaded
+    // document's ContentDeleted items): then sorting is a scan.
+    if (!std::is_sorted(ranges.begin(), ranges.end(), by_clock)) {
+      std::sort(ranges.begin(), ranges.end(), by_clock);
+    }
     size_t j = 0;  // last kept range
     for (size_t i = 1; i < ranges.size(); ++i) {
       DeleteRange& left = ranges[j];
@@ -89,7 +106,13 @@ void DeleteSet::merge_from(const DeleteSet& other) {
 }
 
 void DeleteSet::clear() {
+  constexpr size_t kMaxSpare = 4;
+  constexpr size_t kMaxSpareRanges = 256;  // a big transaction's ranges are not held on to
   last_ = {};
+  while (!clients_.empty() && spare_.nodes.size() < kMaxSpare &&
+         clients_.begin()->second.capacity() <= kMaxSpareRanges) {
+    spare_.nodes.push_back(clients_.extract(clients_.begin()));
+  }
   clients_.clear();
   order_.clear();
 }

@@ -90,7 +90,7 @@ void resolve_conflicts(DocImpl& doc, Item* x) {
 
 void note_before_clock(DocImpl& doc, TxnState& txn, ClientId client) {
   if (txn.before_clocks.find(client) == txn.before_clocks.end()) {
-    txn.before_clocks.emplace(client, doc.store.state(client));
+    txn.set_before_clock(client, doc.store.state(client));
   }
 }
 

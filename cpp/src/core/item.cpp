@@ -138,22 +138,38 @@ static Clock before_clock(DocImpl& doc, TxnState& txn, ClientId client) {
   return it == txn.before_clocks.end() ? doc.store.state(client) : it->second;
 }
 
+namespace {
+
+// Marks one item deleted (not its children): the parent's lengths, the delete set, the
+// changed types. False when it was deleted already or is a GC struct.
+bool delete_one(TxnState& txn, Item* it) {
+  if (it->deleted() || it->is_gc()) return false;
+  Branch* parent = it->parent;
+  if (parent != nullptr && it->parent_sub == nullptr && it->countable()) {
+    parent->length -= it->length;
+    parent->offset_length -= it->offset_length();
+  }
+  it->set_flag(Item::kDeleted, true);
+  txn.delete_set.add(it->id.client, it->id.clock, it->length);
+  if (parent != nullptr) txn.note_changed(parent, it->parent_sub);
+  return true;
+}
+
+}  // namespace
+
 void item_delete(DocImpl& doc, TxnState& txn, Item* item) {
+  // Content without children (the common case): no work list.
+  if (!std::holds_alternative<ContentType>(item->content)) {
+    delete_one(txn, item);
+    return;
+  }
   // Iterative (a hostile update may nest types very deeply). Order: pre-order, as
   // Yjs's recursive ContentType.delete.
   std::vector<Item*> work{item};
   while (!work.empty()) {
     Item* it = work.back();
     work.pop_back();
-    if (it->deleted() || it->is_gc()) continue;
-    Branch* parent = it->parent;
-    if (parent != nullptr && it->parent_sub == nullptr && it->countable()) {
-      parent->length -= it->length;
-      parent->offset_length -= it->offset_length();
-    }
-    it->set_flag(Item::kDeleted, true);
-    txn.delete_set.add(it->id.client, it->id.clock, it->length);
-    if (parent != nullptr) txn.note_changed(parent, it->parent_sub);
+    if (!delete_one(txn, it)) continue;
     if (auto* ct = std::get_if<ContentType>(&it->content); ct != nullptr && ct->branch != nullptr) {
       Branch* b = ct->branch;
       std::vector<Item*> children;

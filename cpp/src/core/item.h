@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "core/content.h"
 #include "crdtcore/id.h"
@@ -35,6 +36,10 @@ struct Item {
   // An UndoManager redid this item: StructStore's side table maps its id to the id of
   // the copy (Yjs Item.redone; kept out of Item so that items stay small).
   static constexpr uint8_t kRedone = 128;
+
+  Item() = default;
+  // Takes `c` as its content (constructed in place, not assigned after).
+  explicit Item(Content&& c) : content(std::move(c)) {}
 
   Id id;
   uint64_t length = 0;  // Yjs units (UTF-16 for strings)

@@ -12,6 +12,7 @@
 #include "crdtcore/delete_set.h"
 #include "crdtcore/doc.h"
 #include "crdtcore/id.h"
+#include "util/node_pool.h"
 
 namespace crdtcore::detail {
 
@@ -22,6 +23,11 @@ struct TxnState {
   bool local = true;            // false when apply_update opened the transaction itself
   bool remote_applied = false;  // an update was applied in this transaction
   bool own_client_from_remote = false;  // remote data advanced our own client's clock
+  // Clocks of `appended_client` where text was appended to an existing item
+  // (core/local_append.h): each is where Yjs's item for that insertion starts, and
+  // split_local_appends() splits there to restore Yjs's structs.
+  std::vector<Clock> append_seams;
+  ClientId appended_client = 0;
   // Clock of each client at its first change in this transaction (clients that
   // changed state). Clients never seen before start at 0.
   std::map<ClientId, Clock> before_clocks;
@@ -39,23 +45,49 @@ struct TxnState {
   std::unordered_map<Branch*, std::unordered_set<const std::string*>> changed_keys;
 
   void note_changed(Branch* b, const std::string* key) {
-    if (changed.insert(b).second) changed_order.push_back(b);
+    if (changed.find(b) == changed.end()) {
+      if (auto node = changed_pool_.take(); !node.empty()) {
+        node.value() = b;
+        changed.insert(std::move(node));
+      } else {
+        changed.insert(b);
+      }
+      changed_order.push_back(b);
+    }
     if (key != nullptr) changed_keys[b].insert(key);
   }
 
-  // Makes the state reusable for the next transaction (keeps allocations).
+  // Records `clock` as `client`'s clock before this transaction. REQUIRES: the client
+  // has no entry in before_clocks yet.
+  void set_before_clock(ClientId client, Clock clock) {
+    if (auto node = before_pool_.take(); !node.empty()) {
+      node.key() = client;
+      node.mapped() = clock;
+      before_clocks.insert(std::move(node));
+    } else {
+      before_clocks.emplace(client, clock);
+    }
+  }
+
+  // Makes the state reusable for the next transaction (keeps allocations, including a
+  // few nodes of the node-based containers: a transaction allocates nothing for them).
   void reset() {
     origin = nullptr;
     local = true;
     remote_applied = false;
     own_client_from_remote = false;
-    before_clocks.clear();
+    append_seams.clear();
+    before_pool_.clear(before_clocks);
     delete_set.clear();
     merge_structs.clear();
-    changed.clear();
+    changed_pool_.clear(changed);
     changed_order.clear();
     if (!changed_keys.empty()) changed_keys.clear();  // clear() walks the buckets
   }
+
+ private:
+  NodePool<std::map<ClientId, Clock>> before_pool_;
+  NodePool<std::unordered_set<Branch*>> changed_pool_;
 };
 
 }  // namespace crdtcore::detail

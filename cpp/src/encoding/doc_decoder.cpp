@@ -65,15 +65,43 @@ struct Resolved {
   const std::string* parent_sub = nullptr;
 };
 
+// get_item_clean_end of an origin that exists. A document's structs are loaded in clock
+// order and most continue a run that the previous struct of their client ended, so the
+// origin is most often in that client's last struct: it is tried before the binary search.
+Item* origin_clean_end(DocImpl& doc, TxnState& txn, const Id& origin) {
+  Item* last = doc.store.list(origin.client)->back();
+  if (origin.clock < last->id.clock) return get_item_clean_end(doc, &txn, origin);
+  if (origin.clock != last->end() - 1 && !last->is_gc()) {
+    split_item(doc, &txn, last, origin.clock - last->id.clock + 1);
+  }
+  return last;
+}
+
+// The right origin found last and its struct. Consecutive structs often share their right
+// origin (a run of typing cut into several structs by deletions keeps the unit it was typed
+// before). The answer does not change while structs are integrated: the struct starting at
+// that id (or the GC struct holding it) is split only after its start and freed or merged
+// only at cleanup.
+struct RightOriginCache {
+  Id id;
+  Item* item = nullptr;
+};
+
 // Yjs getMissing, second part: finds (and splits) the neighbours, resolves the
 // parent. Runs for duplicates too, as in Yjs (the splits are merged back at cleanup).
-Resolved resolve(DocImpl& doc, TxnState& txn, const DecodedStruct& s) {
+Resolved resolve(DocImpl& doc, TxnState& txn, const DecodedStruct& s, RightOriginCache& cache) {
   Resolved r;
-  r.left = s.has_origin ? get_item_clean_end(doc, &txn, s.origin) : nullptr;
+  r.left = s.has_origin ? origin_clean_end(doc, txn, s.origin) : nullptr;
   // Yjs sets origin = left.lastId here; finding the right neighbour may then split `left`
   // (when both origins name the same unit, as redone items can), which keeps the origin.
   if (r.left != nullptr) r.left_last = r.left->last_id();
-  r.right = s.has_right_origin ? get_item_clean_start(doc, &txn, s.right_origin) : nullptr;
+  if (s.has_right_origin) {
+    if (cache.item == nullptr || !(cache.id == s.right_origin)) {
+      cache.item = get_item_clean_start(doc, &txn, s.right_origin);
+      cache.id = s.right_origin;
+    }
+    r.right = cache.item;
+  }
   if ((r.left != nullptr && r.left->is_gc()) || (r.right != nullptr && r.right->is_gc())) {
     r.parent = nullptr;
   } else if (s.parent_kind == DecodedStruct::ParentKind::None) {
@@ -112,20 +140,23 @@ void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Res
   bool has_origin = s.has_origin;
   Item* left = r.left;
   Id origin = left != nullptr ? r.left_last : s.origin;
-  Content content = std::move(s.content);
+  Content* content = &s.content;  // moved into the item below
+  Content rest;                   // with an offset: the part not known yet
   if (offset > 0) {
     id.clock += offset;
     left = get_item_clean_end(doc, &txn, Id{id.client, id.clock - 1});
     origin = left->last_id();
     has_origin = true;
-    content = content_splice(content, offset, doc.offset_kind());
+    rest = content_splice(s.content, offset, doc.offset_kind());
+    content = &rest;
     length -= offset;
   }
   if (r.parent == nullptr) {
     integrate_gc(doc, id, length);
     return;
   }
-  auto item = std::make_unique<Item>();
+  const bool countable = content_countable(*content);
+  auto item = std::make_unique<Item>(std::move(*content));
   item->id = id;
   item->length = length;
   item->left = left;
@@ -134,11 +165,10 @@ void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Res
   item->right_origin = r.right != nullptr ? r.right->id : s.right_origin;
   item->parent = r.parent;
   item->parent_sub = r.parent_sub;
-  uint8_t flags = content_countable(content) ? Item::kCountable : 0;
+  uint8_t flags = countable ? Item::kCountable : 0;
   if (has_origin) flags |= Item::kHasOrigin;
   if (s.has_right_origin) flags |= Item::kHasRightOrigin;
   item->flags = flags;
-  item->content = std::move(content);
   integrate_item(doc, txn, std::move(item));
 }
 
@@ -216,6 +246,7 @@ void integrate_structs(DocImpl& doc, TxnState& txn, DecodedUpdate& u, Rest& rest
   if (current == nullptr) return;
 
   std::vector<DecodedStruct*> stack;
+  RightOriginCache right_origin_cache;
   auto add_stack_to_rest = [&] {
     for (DecodedStruct* s : stack) {
       const ClientId client = s->id.client;
@@ -267,7 +298,7 @@ void integrate_structs(DocImpl& doc, TxnState& txn, DecodedUpdate& u, Rest& rest
         }
       } else {
         const uint64_t offset = local - head->id.clock;
-        const Resolved r = resolve(doc, txn, *head);
+        const Resolved r = resolve(doc, txn, *head, right_origin_cache);
         if (offset == 0 || offset < head->length) {
           if (stacked(client)) {
             DecodedStruct copy = *head;

@@ -51,7 +51,12 @@ void write_item(Lib0Writer& w, const Item& item, uint64_t offset) {
     }
     if (item.parent_sub != nullptr) w.write_var_string(*item.parent_sub);
   }
-  write_content_v1(w, item.content, offset);
+  // Strings are most structs of a text document: written without the visit.
+  if (const auto* str = std::get_if<ContentString>(&item.content)) {
+    w.write_var_string_utf16(std::u16string_view(str->str).substr(offset));
+  } else {
+    write_content_v1(w, item.content, offset);
+  }
 }
 
 // Writes the structs of `client` from `clock` on (Yjs writeStructs).

@@ -14,6 +14,7 @@
 // when the info byte carried BIT6.
 #include "encoding/struct_codec.h"
 
+#include <algorithm>
 #include <string>
 
 #include "crdtcore/error.h"
@@ -84,8 +85,8 @@ void read_item(Lib0Reader& r, uint8_t info, DecodedStruct& s, OffsetKind kind) {
   s.length = content_length(s.content);
 }
 
-DecodedStruct read_struct(Lib0Reader& r, ClientId client, Clock clock, OffsetKind kind) {
-  DecodedStruct s;
+// Reads one struct into `s` (default-constructed: filled in place, never moved).
+void read_struct(Lib0Reader& r, ClientId client, Clock clock, OffsetKind kind, DecodedStruct& s) {
   s.id = Id{client, clock};
   const uint8_t info = r.read_u8();
   const uint8_t ref = info & kInfoRefMask;
@@ -101,8 +102,12 @@ DecodedStruct read_struct(Lib0Reader& r, ClientId client, Clock clock, OffsetKin
     Lib0Reader::fail("unknown content ref " + std::to_string(ref));
   }
   if (s.length > kMaxSafeInteger - clock) Lib0Reader::fail("struct clock exceeds 2^53-1");
-  return s;
 }
+
+// Client blocks and structs per block reserved up front: the counts are on the wire, but a
+// hostile one must not make us allocate much before the bytes prove it (read_count bounds
+// it by the input; this bounds the reservation), so a larger count grows as it reads.
+constexpr uint64_t kMaxReservedStructs = 1 << 16;
 
 }  // namespace
 
@@ -111,17 +116,19 @@ DecodedUpdate read_update_v1(const uint8_t* data, size_t size, OffsetKind kind) 
   DecodedUpdate u;
   // A client block takes at least 3 bytes (struct count, client, first clock).
   const uint64_t num_clients = r.read_count(3);
+  u.clients.reserve(static_cast<size_t>(std::min(num_clients, kMaxReservedStructs)));
   for (uint64_t i = 0; i < num_clients; ++i) {
     // Every struct takes at least 2 bytes (info byte + length or payload).
     const uint64_t num_structs = r.read_count(2);
     const ClientId client = r.read_var_uint();
     Clock clock = r.read_var_uint();
-    std::vector<DecodedStruct> structs;
+    auto& structs = u.clients.emplace_back(client, std::vector<DecodedStruct>()).second;
+    structs.reserve(static_cast<size_t>(std::min(num_structs, kMaxReservedStructs)));
     for (uint64_t k = 0; k < num_structs; ++k) {
-      structs.push_back(read_struct(r, client, clock, kind));
-      clock += structs.back().length;
+      DecodedStruct& s = structs.emplace_back();
+      read_struct(r, client, clock, kind, s);
+      clock += s.length;
     }
-    u.clients.emplace_back(client, std::move(structs));
   }
   u.ds = read_delete_set_v1(r);
   return u;

@@ -86,8 +86,12 @@ void cleanup_transaction(DocImpl& doc, TxnState& txn) {
     ItemList* list = doc.store.list(client);
     if (list == nullptr || list->empty()) continue;
     if (before == list->back()->end()) continue;
-    const int64_t first =
-        std::max<int64_t>(static_cast<int64_t>(StructStore::find_index(*list, before)), 1);
+    size_t first_new = StructStore::find_index(*list, before);
+    // A struct that starts before `before` had text appended to it in this transaction
+    // (core/local_append.h): its pair with its left neighbour predates the transaction and
+    // Yjs never tries it; its own appended part is Yjs's first new struct, already merged.
+    if ((*list)[first_new]->id.clock < before) ++first_new;
+    const int64_t first = std::max<int64_t>(static_cast<int64_t>(first_new), 1);
     for (int64_t i = static_cast<int64_t>(list->size()) - 1; i >= first;) {
       i -= 1 + static_cast<int64_t>(try_merge_with_lefts(doc, *list, static_cast<size_t>(i)));
     }

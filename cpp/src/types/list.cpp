@@ -15,6 +15,11 @@ namespace crdtcore::detail {
 namespace {
 constexpr size_t kMaxMarkers = 16;
 constexpr size_t kNewMarkerDistance = 32;  // items walked before a new marker is made
+// The marker used last is taken without looking at the others when it is at most this
+// many units away (typing and deleting at one cursor keep hitting it).
+constexpr uint64_t kNearMarker = 64;
+
+uint64_t distance(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
 }  // namespace
 
 uint64_t item_units(const Item* item) { return item->visible() ? item->offset_length() : 0; }
@@ -58,7 +63,12 @@ void refresh_markers(DocImpl& doc, Branch* b) {
 Found find_visible(DocImpl& doc, Branch* b, uint64_t index, bool use_markers) {
   refresh_markers(doc, b);
   SearchMarker* best = nullptr;
-  if (use_markers) {
+  if (use_markers && b->last_marker < b->markers.size()) {
+    SearchMarker& m = b->markers[b->last_marker];
+    const uint64_t dist = distance(m.index, index);
+    if (dist <= kNearMarker && dist <= index && m.item->visible()) best = &m;
+  }
+  if (use_markers && best == nullptr) {
     uint64_t best_dist = ~uint64_t{0};
     for (size_t i = 0; i < b->markers.size();) {
       SearchMarker& m = b->markers[i];
@@ -66,7 +76,7 @@ Found find_visible(DocImpl& doc, Branch* b, uint64_t index, bool use_markers) {
         b->markers.erase(b->markers.begin() + static_cast<std::ptrdiff_t>(i));
         continue;
       }
-      const uint64_t dist = m.index > index ? m.index - index : index - m.index;
+      const uint64_t dist = distance(m.index, index);
       if (dist < best_dist) {
         best_dist = dist;
         best = &m;
@@ -105,12 +115,15 @@ Found find_visible(DocImpl& doc, Branch* b, uint64_t index, bool use_markers) {
     if (best != nullptr && steps < kNewMarkerDistance) {
       best->item = p;
       best->index = pos;
+      b->last_marker = static_cast<size_t>(best - b->markers.data());
     } else if (b->markers.size() < kMaxMarkers) {
       b->markers.push_back(SearchMarker{p, pos});
+      b->last_marker = b->markers.size() - 1;
     } else {
       SearchMarker& victim = best != nullptr ? *best : b->markers[index % kMaxMarkers];
       victim.item = p;
       victim.index = pos;
+      b->last_marker = static_cast<size_t>(&victim - b->markers.data());
     }
     p->flags |= Item::kMarker;
   }
@@ -127,18 +140,15 @@ Item* list_left_at(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, bool 
 
 void shift_markers(DocImpl& doc, Branch* b, uint64_t index, int64_t delta) {
   refresh_markers(doc, b);
-  for (size_t i = 0; i < b->markers.size();) {
-    SearchMarker& m = b->markers[i];
-    if (!m.item->visible()) {
-      b->markers.erase(b->markers.begin() + static_cast<std::ptrdiff_t>(i));
-      continue;
-    }
+  // Markers on items deleted meanwhile are shifted too and dropped by find_visible, the
+  // only reader (no look at the items here: this runs after every edit).
+  for (SearchMarker& m : b->markers) {
+    if (m.index < index) continue;
     if (delta > 0) {
-      if (m.index >= index) m.index += static_cast<uint64_t>(delta);
-    } else if (m.index >= index) {
+      m.index += static_cast<uint64_t>(delta);
+    } else {
       m.index -= static_cast<uint64_t>(-delta);
     }
-    ++i;
   }
 }
 

@@ -5,6 +5,7 @@
 #include "core/doc_state.h"
 #include "core/integrate.h"
 #include "core/item.h"
+#include "core/local_append.h"
 #include "types/list.h"
 
 namespace crdtcore::detail {
@@ -258,6 +259,14 @@ Item* insert_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, Content 
   minimize_attribute_changes(pos, attributes);
   Attrs negated = insert_attributes(doc, txn, b, pos, attributes);
   const uint64_t at = pos.index;
+  // Typing at the end of our own newest text: append, no new item (core/local_append.h).
+  if (const auto* s = std::get_if<ContentString>(&content);
+      s != nullptr && try_local_append(doc, txn, b, pos.left, pos.right, *s)) {
+    shift_markers(doc, b, at, static_cast<int64_t>(s->offset_len));
+    pos.index += s->offset_len;  // pos.left (now holding the text) and pos.right stay
+    insert_negated_attributes(doc, txn, b, pos, negated);
+    return pos.left;
+  }
   Item* item = insert_local(doc, txn, b, pos.left, pos.right, nullptr, std::move(content));
   shift_markers(doc, b, at, static_cast<int64_t>(item_units(item)));
   pos.right = item;

@@ -40,6 +40,19 @@ inline bool add_bits(uint64_t* v, uint64_t bits, int shift) {
 }  // namespace
 
 uint64_t Lib0Reader::read_var_uint_slow() {
+  // Up to 7 bytes (49 bits: always below 2^53, so no range check) without bounds checks
+  // when the input has them; client ids (32 bits, 5 bytes) take this path.
+  if (remaining() >= 7) {
+    uint64_t v = 0;
+    for (int i = 0; i < 7; ++i) {
+      const uint8_t b = p_[i];
+      v |= static_cast<uint64_t>(b & 0x7F) << (7 * i);
+      if (b < 0x80) {
+        p_ += i + 1;
+        return v;
+      }
+    }
+  }
   uint64_t v = 0;
   int shift = 0;
   for (int i = 0; i < kMaxVarIntBytes; ++i) {
@@ -109,6 +122,13 @@ std::u16string Lib0Reader::read_var_string_utf16() {
   const std::string_view v = read_var_bytes_view();
   if (!utf8_is_valid(v)) fail("invalid UTF-8 in string");
   return utf8_to_utf16(v);
+}
+
+std::u16string Lib0Reader::read_var_string_utf16(size_t* code_points, size_t* utf8_bytes) {
+  const std::string_view v = read_var_bytes_view();
+  if (!utf8_to_utf16_strict(v, scratch_, code_points)) fail("invalid UTF-8 in string");
+  *utf8_bytes = v.size();
+  return std::u16string(scratch_);  // one allocation of the exact size
 }
 
 float Lib0Reader::read_f32() {

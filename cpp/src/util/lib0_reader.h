@@ -31,7 +31,17 @@ class Lib0Reader {
   }
   // Throws DecodeError above 2^53-1.
   uint64_t read_var_uint() {
-    if (p_ != end_ && *p_ < 0x80) return *p_++;
+    // One and two bytes (values below 2^14: most lengths and clocks) inline.
+    if (end_ - p_ >= 2) {
+      if (p_[0] < 0x80) return *p_++;
+      if (p_[1] < 0x80) {
+        const uint64_t v = (p_[0] & 0x7Fu) | (static_cast<uint64_t>(p_[1]) << 7);
+        p_ += 2;
+        return v;
+      }
+    } else if (p_ != end_ && *p_ < 0x80) {
+      return *p_++;
+    }
     return read_var_uint_slow();
   }
   // Returns magnitude; *negative receives the sign flag (true for -0 too).
@@ -47,6 +57,9 @@ class Lib0Reader {
   std::string read_var_string();
   // The same string as UTF-16 code units.
   std::u16string read_var_string_utf16();
+  // The same, with its number of code points in *code_points (its UTF-8 length is the
+  // byte length read, `*utf8_bytes`): one pass over the bytes.
+  std::u16string read_var_string_utf16(size_t* code_points, size_t* utf8_bytes);
   float read_f32();
   double read_f64();
   int64_t read_i64_be();
@@ -61,6 +74,7 @@ class Lib0Reader {
   Value read_any_depth(int depth);
   const uint8_t* p_;
   const uint8_t* end_;
+  std::u16string scratch_;  // read_var_string_utf16's decoding buffer, reused
 };
 
 }  // namespace crdtcore::detail

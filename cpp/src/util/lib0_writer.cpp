@@ -60,7 +60,12 @@ void Lib0Writer::write_var_int(uint64_t magnitude, bool negative) {
 }
 
 void Lib0Writer::write_var_string_utf16(std::u16string_view s) {
-  write_var_string(utf16_to_utf8(s));
+  // The UTF-8 length first (the prefix), then the bytes straight into the buffer.
+  const size_t bytes = utf16_utf8_length(s);
+  write_var_uint(bytes);
+  const size_t at = buf_.size();
+  buf_.resize(at + bytes);
+  write_utf16_as_utf8(reinterpret_cast<char*>(buf_.data() + at), s);
 }
 
 void Lib0Writer::write_f32(float f) {

@@ -120,10 +120,43 @@ std::u16string utf8_to_utf16(std::string_view s) {
   return out;
 }
 
+bool utf8_to_utf16_strict(std::string_view s, std::u16string& out, size_t* code_points) {
+  out.resize(s.size());  // each byte yields at most one unit (a 4-byte sequence yields 2)
+  char16_t* const begin = &out[0];
+  char16_t* o = begin;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const uint8_t* end = p + s.size();
+  size_t pairs = 0;  // code points written as two units
+  while (p < end) {
+    while (end - p >= 8 && (load8(p) & kHighBits8) == 0) {
+      for (int i = 0; i < 8; ++i) o[i] = p[i];
+      o += 8;
+      p += 8;
+    }
+    if (p == end) break;
+    if (*p < 0x80) {
+      *o++ = *p++;
+      continue;
+    }
+    const char32_t cp = decode_one(p, end);
+    if (cp == kInvalid) return false;
+    if (cp >= 0x10000) ++pairs;
+    o = put_utf16(o, cp);
+  }
+  const auto units = static_cast<size_t>(o - begin);
+  *code_points = units - pairs;
+  out.resize(units);
+  return true;
+}
+
 void append_utf16_as_utf8(std::string& out, std::u16string_view s) {
   const size_t old = out.size();
   out.resize(old + 3 * s.size());  // every unit takes at most 3 bytes (a pair: 4 for 2)
-  char* o = &out[0] + old;
+  char* o = write_utf16_as_utf8(&out[0] + old, s);
+  out.resize(static_cast<size_t>(o - out.data()));
+}
+
+char* write_utf16_as_utf8(char* o, std::u16string_view s) {
   const char16_t* p = s.data();
   const char16_t* end = p + s.size();
   while (p < end) {
@@ -160,7 +193,7 @@ void append_utf16_as_utf8(std::string& out, std::u16string_view s) {
       *o++ = static_cast<char>(0x80 | (cp & 0x3F));
     }
   }
-  out.resize(static_cast<size_t>(o - out.data()));
+  return o;
 }
 
 std::string utf16_to_utf8(std::u16string_view s) {

@@ -12,9 +12,18 @@ namespace crdtcore::detail {
 
 // Invalid UTF-8 input sequences become U+FFFD.
 std::u16string utf8_to_utf16(std::string_view s);
+// Strict decoding in one pass (validation, conversion and counting): writes `s` as UTF-16
+// into `out` and its number of code points into `*code_points`; returns false, with `out`
+// unspecified, when `s` is not valid UTF-8 (what utf8_is_valid rejects). `out` keeps its
+// capacity (a reused buffer allocates only to grow). For valid input,
+// the UTF-8 length of `out` is s.size() (valid UTF-8 holds no surrogates).
+bool utf8_to_utf16_strict(std::string_view s, std::u16string& out, size_t* code_points);
 // Lone surrogates become U+FFFD (as TextEncoder does).
 std::string utf16_to_utf8(std::u16string_view s);
 void append_utf16_as_utf8(std::string& out, std::u16string_view s);
+// The same into raw memory: writes utf16_utf8_length(s) bytes at `o` and returns the
+// position after them.
+char* write_utf16_as_utf8(char* o, std::u16string_view s);
 // Number of code points in UTF-16 text (a valid surrogate pair counts once, a
 // lone surrogate counts once).
 size_t utf16_code_points(std::u16string_view s);

@@ -5,8 +5,10 @@ Example:
 
 ``--store-kind`` picks the backend: ``sqlite`` (the default; ``--store`` is the database
 file), ``file`` (``--store`` is a directory, one log per room) or ``memory`` (nothing
-persists; ``--store`` is ignored). SIGINT and SIGTERM shut down gracefully: connections are
-closed (code 1001), rooms compacted, the store closed; the exit status is then 0.
+persists; ``--store`` is ignored). The store is opened once the address is bound: when the
+port is busy, the command exits 1 and creates nothing. SIGINT and SIGTERM shut down
+gracefully: connections are closed (code 1001), rooms compacted, the store closed; the exit
+status is then 0.
 """
 
 from __future__ import annotations
@@ -91,26 +93,35 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:
         logger.error("%s", exc)
         return 1
-    try:
-        store = open_store_kind(args.store_kind, args.store, args.durability)
-    except (StoreError, ValueError) as exc:
-        logger.error("cannot open the store %r: %s", args.store, exc)
-        return 1
+
+    def open_the_store() -> UpdateStore:  # called by server.start() once the port is bound
+        try:
+            return open_store_kind(args.store_kind, args.store, args.durability)
+        except (StoreError, ValueError) as exc:
+            raise _StoreOpenError(str(exc)) from exc
+
     limits = Limits(max_message_size=args.max_message_size, max_rooms=args.max_rooms)
     server = WebsocketServer(
         args.host,
         args.port,
-        store=store,
+        store_factory=open_the_store,
         limits=limits,
         idle_timeout=args.idle_timeout,
         compact_threshold=args.compact_threshold,
     )
     try:
         asyncio.run(_serve(server))
+    except _StoreOpenError as exc:
+        logger.error("cannot open the store %r: %s", args.store, exc)
+        return 1
     except OSError as exc:
         logger.error("cannot listen on %s:%s: %s", args.host, args.port, exc)
         return 1
     return 0
+
+
+class _StoreOpenError(Exception):
+    """The store of ``--store`` could not be opened (after the port was bound)."""
 
 
 def open_store_kind(kind: str, location: str, durability: str = "normal") -> UpdateStore:

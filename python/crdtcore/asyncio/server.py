@@ -25,7 +25,10 @@ Durability: the room appends each update to the store inside the commit that app
 before any frame is sent (see ``_room.py``). ``stop()`` closes the connections [1001],
 compacts and unloads every room and closes the store.
 
-Logging goes to ``logging.getLogger("crdtcore.server")``.
+Logging goes to ``logging.getLogger("crdtcore.server")``: one INFO line per connection
+opened and one per connection closed. The websockets library's own lines about the same
+events ("connection open", "server listening", ...) are demoted to DEBUG (they stay under
+``websockets.server``), so each event is logged once at INFO.
 
 Thread safety: none; a server runs in one event loop.
 """
@@ -102,6 +105,19 @@ class ConnectionRequest:
         return cls(room, path, query, headers, remote_address)
 
 
+class _WebsocketsLog(logging.LoggerAdapter):
+    """The websockets library's logger with its INFO records demoted to DEBUG.
+
+    websockets logs "server listening", "connection open", "connection closed", ... at
+    INFO; the server logs each of those events itself (with the room and the peer), so
+    at INFO each is logged once. Warnings and errors keep their level.
+    """
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        """Logs like the wrapped logger, INFO as DEBUG."""
+        super().log(logging.DEBUG if level == logging.INFO else level, msg, *args, **kwargs)
+
+
 class _RoomLimitError(Exception):
     """Every room allowed by ``Limits.max_rooms`` is in use (closes the connection, 1013)."""
 
@@ -113,8 +129,11 @@ class WebsocketServer:
         host: The interface to listen on.
         port: The TCP port (0: any free port; read ``port`` after ``start()``).
         store: Where rooms are persisted (an UpdateStore); the server owns it and closes it
-            in ``stop()``. None: an in-memory store (documents survive idle unloading, not
-            a restart).
+            in ``stop()``. None (and no ``store_factory``): an in-memory store (documents
+            survive idle unloading, not a restart).
+        store_factory: Instead of ``store``: a function opening the store, called by
+            ``start()`` once the address is bound, so a server that cannot listen creates
+            no store (no database file). What it raises, ``start()`` raises.
         authorize: ``authorize(room, request) -> "rw" | "r" | None``, a function or a
             coroutine function; None grants ``"rw"`` to everyone.
         limits: The Limits (defaults: ``Limits()``).
@@ -129,6 +148,7 @@ class WebsocketServer:
 
     Raises:
         ImportError: The ``websockets`` package is missing (``pip install 'crdtcore[net]'``).
+        ValueError: Both ``store`` and ``store_factory`` are given.
 
     Example:
         >>> import asyncio
@@ -145,17 +165,21 @@ class WebsocketServer:
         port: int = 1234,
         *,
         store: UpdateStore | None = None,
+        store_factory: Callable[[], UpdateStore] | None = None,
         authorize: Authorize | None = None,
         limits: Limits | None = None,
         idle_timeout: float | None = 30.0,
         compact_threshold: int = 1000,
     ) -> None:
         require_websockets()
-        if store is None:
+        if store is not None and store_factory is not None:
+            raise ValueError("give the server a store or a store_factory, not both")
+        if store is None and store_factory is None:
             store = MemoryStore()
         self.host = host
         self._port = port
-        self._store = store
+        self._store: UpdateStore | None = store
+        self._store_factory = store_factory
         self._authorize = authorize
         self.limits = limits if limits is not None else Limits()
         self.idle_timeout = idle_timeout
@@ -175,7 +199,14 @@ class WebsocketServer:
 
     @property
     def store(self) -> UpdateStore:
-        """The store rooms are persisted in."""
+        """The store rooms are persisted in.
+
+        Raises:
+            RuntimeError: The store comes from ``store_factory`` and ``start()`` has not
+                opened it yet.
+        """
+        if self._store is None:
+            raise RuntimeError("the store is opened by start() (the server has a store_factory)")
         return self._store
 
     @property
@@ -186,22 +217,37 @@ class WebsocketServer:
         return self._port
 
     async def start(self) -> None:
-        """Starts listening.
+        """Binds the address, opens the store if a ``store_factory`` was given, and starts
+        accepting connections.
 
         Raises:
-            OSError: The address cannot be bound.
+            OSError: The address cannot be bound (the store factory is not called).
             RuntimeError: Already started.
+            Exception: What the store factory raised (the address is released again).
         """
         if self._server is not None or self._stopped:
             raise RuntimeError("the server was already started")
         from websockets.asyncio.server import serve
 
-        self._server = await serve(
+        server = await serve(
             self._handle,
             self.host,
             self._port,
             max_size=self.limits.max_message_size,
+            logger=_WebsocketsLog(logging.getLogger("websockets.server")),
+            start_serving=False,  # bound, not accepting yet: the store opens first
         )
+        self._server = server  # from here on ``port`` is the bound port
+        if self._store is None:
+            assert self._store_factory is not None
+            try:
+                self._store = self._store_factory()
+            except BaseException:
+                self._server = None
+                server.close()
+                await server.wait_closed()
+                raise
+        await server.start_serving()
         self._ticker = asyncio.create_task(self._tick_rooms())
         logger.info("listening on ws://%s:%d", self.host, self.port)
 
@@ -232,7 +278,8 @@ class WebsocketServer:
         for room in list(self._rooms.values()):
             self._unload(room)
         try:
-            self._store.close()
+            if self._store is not None:
+                self._store.close()
         except Exception as exc:
             logger.error("closing the store failed: %s", exc)
         logger.info("stopped")
@@ -341,7 +388,7 @@ class WebsocketServer:
                 raise _RoomLimitError(f"too many rooms: this server holds at most {limit}")
             self._unload(idle)
         room = Room.load(
-            name, self._store, compact_threshold=self.compact_threshold, on_failed=self._drop
+            name, self.store, compact_threshold=self.compact_threshold, on_failed=self._drop
         )
         self._rooms[name] = room
         return room

@@ -1,24 +1,31 @@
-"""``python -m crdtcore simulate``: run a simulation from the command line.
+"""python -m crdtcore simulate: run a simulation from the command line.
 
-Times are numbers with an optional unit: ``ms`` (the default), ``s`` or ``m``
-(``50ms``, ``2s``, ``1.5m``, ``250``). Peer sets are comma-separated ids and ranges
-(``0-4,7``).
+Peers edit a document over a simulated network with faults, then the command checks
+that they converge (exit status 0) or not (1); 2 means bad arguments.
 
-Faults:
+Times are numbers with an optional unit: ms (the default), s or m, e.g. 50ms, 2s, 1.5m
+or 250. Peer sets are comma-separated ids and ranges, e.g. 0-4,7.
 
-* ``--partition GROUPS@START[-END]``: from START the peers are split into GROUPS,
-  separated by ``/`` (peers not listed form one more group); the partition heals at END
-  (never without one). ``--partition 0-9/10-19@2s-8s`` cuts 20 peers in two halves
-  from 2 s to 8 s. Repeatable (a later partition replaces an earlier one).
-* ``--crash PEER@TIME[-RESTART][:wipe]``: the peer crashes at TIME and, with RESTART,
-  comes back then with the updates it had persisted (``:wipe``: with nothing).
-  ``--crash 3@2s-5s``. Repeatable.
-* ``--join TIME``: a new peer joins. ``--leave PEER@TIME``: a peer leaves for good.
+Faults (each option can be repeated):
+
+  --partition GROUPS@START[-END]
+      From START the peers are split into GROUPS, separated by "/" (peers not listed
+      form one more group); the partition heals at END (never without one). A later
+      partition replaces an earlier one. 0-9/10-19@2s-8s cuts 20 peers in two halves
+      from 2 s to 8 s.
+  --crash PEER@TIME[-RESTART][:wipe]
+      The peer crashes at TIME and, with RESTART, comes back then with the updates it
+      had persisted (with ":wipe": with nothing). Example: 3@2s-5s.
+  --join TIME
+      A new peer joins at TIME.
+  --leave PEER@TIME
+      The peer leaves for good at TIME.
 
 Example:
-    python -m crdtcore simulate --peers 20 --topology mesh --drop 0.1 --dup 0.1 \\
-        --jitter 50ms --partition 0-9/10-19@2s-8s --seed 1 --plot out.png
+  python -m crdtcore simulate --peers 20 --topology mesh --drop 0.1 --dup 0.1 \\
+      --jitter 50ms --partition 0-9/10-19@2s-8s --seed 1 --plot out.png
 """
+# The docstring above is printed by `simulate --help` as it is: plain text, no markup.
 
 from __future__ import annotations
 
@@ -26,6 +33,7 @@ import argparse
 import re
 import sys
 import time
+from pathlib import Path
 from typing import Any, TextIO
 
 from .network import LinkConfig
@@ -129,40 +137,122 @@ def parse_leave(text: str) -> tuple[int, float]:
     return int(peer), parse_time(at)
 
 
-def add_parser(commands: Any) -> None:
-    """Adds the ``simulate`` sub-command to an argparse sub-parsers object."""
+def add_parser(commands: Any) -> argparse.ArgumentParser:
+    """Adds the ``simulate`` sub-command to an argparse sub-parsers object; returns its parser.
+
+    The help texts are plain text (no reStructuredText), as ``--help`` prints them.
+    """
     p = commands.add_parser(
         "simulate",
         help="run peers over a simulated faulty network and check they converge",
-        description=__doc__.split("Example:")[0],
+        description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--peers", type=int, default=5, help="number of peers (default 5)")
-    p.add_argument("--topology", choices=sorted(TOPOLOGIES), default="mesh")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--latency", type=parse_time, default=20.0, help="fixed delay (20ms)")
-    p.add_argument("--jitter", type=parse_time, default=0.0, help="random extra delay (0)")
-    p.add_argument("--distribution", choices=("uniform", "exponential"), default="uniform")
-    p.add_argument("--drop", type=float, default=0.0, help="loss probability")
-    p.add_argument("--dup", type=float, default=0.0, help="duplication probability")
-    p.add_argument("--bandwidth", type=float, default=None, help="kB/s per link (unlimited)")
-    p.add_argument("--ops", type=int, default=1000, help="random edits (default 1000)")
-    p.add_argument("--duration", type=parse_time, default=10_000.0, help="edits spread (10s)")
-    p.add_argument("--trace", default=None, help="concurrent trace NAME[:TXNS] instead of --ops")
-    p.add_argument("--partition", type=parse_partition, action="append", default=[])
-    p.add_argument("--crash", type=parse_crash, action="append", default=[])
-    p.add_argument("--join", type=parse_time, action="append", default=[])
-    p.add_argument("--leave", type=parse_leave, action="append", default=[])
-    p.add_argument("--resync", type=parse_time, default=1000.0, help="anti-entropy period (1s)")
-    p.add_argument("--max-time", type=parse_time, default=None, help="stop at this time")
-    p.add_argument("--strict", action="store_true", help="require byte-identical documents")
-    p.add_argument("--plot", default=None, metavar="PNG", help="draw convergence over time")
+    p.add_argument(
+        "--topology",
+        choices=sorted(TOPOLOGIES),
+        default="mesh",
+        help="who connects to whom: everyone to everyone (mesh), everyone to peer 0 "
+        "(star) or a partial relaying overlay (gossip); default mesh",
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, help="seed of every random choice; same seed, same run (0)"
+    )
+    p.add_argument(
+        "--latency", type=parse_time, default=20.0, help="fixed delay per message (20ms)"
+    )
+    p.add_argument(
+        "--jitter", type=parse_time, default=0.0, help="random extra delay per message (0)"
+    )
+    p.add_argument(
+        "--distribution",
+        choices=("uniform", "exponential"),
+        default="uniform",
+        help="distribution of the jitter (default uniform)",
+    )
+    p.add_argument("--drop", type=float, default=0.0, help="probability that a message is lost (0)")
+    p.add_argument(
+        "--dup", type=float, default=0.0, help="probability that a message is duplicated (0)"
+    )
+    p.add_argument(
+        "--bandwidth", type=float, default=None, help="kB/s per link (default unlimited)"
+    )
+    p.add_argument("--ops", type=int, default=1000, help="number of random edits (default 1000)")
+    p.add_argument(
+        "--duration",
+        type=parse_time,
+        default=10_000.0,
+        help="virtual time over which the edits are spread (10s)",
+    )
+    p.add_argument(
+        "--trace",
+        default=None,
+        metavar="NAME[:TXNS]",
+        help="replay a concurrent editing trace (its first TXNS transactions) instead of "
+        "random edits",
+    )
+    p.add_argument(
+        "--partition",
+        type=parse_partition,
+        action="append",
+        default=[],
+        metavar="GROUPS@START[-END]",
+        help="split the peers into groups from START to END, e.g. 0-4/5-9@1s-3s",
+    )
+    p.add_argument(
+        "--crash",
+        type=parse_crash,
+        action="append",
+        default=[],
+        metavar="PEER@TIME[-RESTART][:wipe]",
+        help="crash a peer at TIME, restart it at RESTART (with ':wipe': without its data)",
+    )
+    p.add_argument(
+        "--join",
+        type=parse_time,
+        action="append",
+        default=[],
+        metavar="TIME",
+        help="a new peer joins at TIME",
+    )
+    p.add_argument(
+        "--leave",
+        type=parse_leave,
+        action="append",
+        default=[],
+        metavar="PEER@TIME",
+        help="a peer leaves for good at TIME",
+    )
+    p.add_argument(
+        "--resync",
+        type=parse_time,
+        default=1000.0,
+        help="period of the anti-entropy exchange that repairs lost messages (1s)",
+    )
+    p.add_argument(
+        "--max-time",
+        type=parse_time,
+        default=None,
+        help="stop at this virtual time even if the peers have not converged",
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="require byte-identical documents at the end"
+    )
+    p.add_argument(
+        "--plot",
+        default=None,
+        metavar="PNG",
+        help="draw convergence over time into this file (needs matplotlib: pip install "
+        '"crdtcore[plot]")',
+    )
     p.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
         help="progress bar on stderr (default: when stderr is a terminal)",
     )
+    return p
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -175,6 +265,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     """
     out = out or sys.stdout
     err = err or sys.stderr
+    problem = plot_problem(args.plot) if args.plot else None
+    if problem is not None:  # found before the run, not after it
+        print(f"error: {problem}", file=err)
+        return 2
     try:
         sim = build(args)
     except (ValueError, OSError) as exc:
@@ -197,6 +291,29 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             return 2
         print(f"plot: {args.plot}", file=out)
     return 0 if report.converged else 1
+
+
+def plot_problem(path: str) -> str | None:
+    """Why ``--plot path`` could not be drawn after the run, or None if it can.
+
+    Checked before the simulation runs, so a missing plotting library or a bad directory
+    is reported at once rather than after the whole run.
+
+    Example:
+        >>> plot_problem("/no/such/dir/out.png")
+        "cannot write the plot: the directory '/no/such/dir' does not exist"
+    """
+    directory = Path(path).parent
+    if not directory.is_dir():
+        return f"cannot write the plot: the directory '{directory}' does not exist"
+    try:
+        import matplotlib  # noqa: F401  (imported again by SimulationReport.plot)
+    except ImportError:
+        return (
+            "--plot needs matplotlib, which is not installed: "
+            'pip install "crdtcore[plot]" (or pip install matplotlib)'
+        )
+    return None
 
 
 def build(args: argparse.Namespace) -> Simulation:

@@ -122,43 +122,21 @@ class Report:
     def plot(self, path: str | Path) -> None:
         """Draws distinct states and agreement over time, with traffic, into ``path``.
 
+        The figure is ``crdtcore.sim.plot.convergence_figure(self)``; the file type follows
+        the suffix of ``path`` (``.png``, ``.svg``, ``.pdf``).
+
         Raises:
             RuntimeError: matplotlib is not installed.
         """
         try:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
+            import matplotlib  # noqa: F401
         except ImportError:
             raise RuntimeError(
-                "plotting needs matplotlib: pip install matplotlib (or crdtcore[test])"
+                'plotting needs matplotlib: pip install "crdtcore[plot]" (or pip install matplotlib)'
             ) from None
-        times = [s.time / 1000 for s in self.samples]
-        fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(8, 6))
-        top.step(times, [s.states for s in self.samples], where="post", label="distinct states")
-        top.set_ylabel("distinct states")
-        share = top.twinx()
-        share.plot(times, [s.agreeing for s in self.samples], color="tab:green", label="agreeing")
-        share.set_ylim(0, 1.05)
-        share.set_ylabel("fraction agreeing")
-        if self.convergence_time is not None:
-            top.axvline(self.convergence_time / 1000, color="tab:red", linestyle="--")
-        for time, label in self.actions:
-            for axis in (top, bottom):
-                axis.axvline(time / 1000, color="grey", linestyle=":", linewidth=1)
-            top.annotate(label, (time / 1000, 1), xycoords=("data", "axes fraction"),
-                         rotation=90, va="top", ha="right", fontsize=8, color="grey")  # fmt: skip
-        top.set_title(
-            f"{'converged' if self.converged else 'did NOT converge'}: "
-            f"{self.peers} peers, {self.ops} ops, seed {self.seed}"
-        )
-        bottom.plot(times, [s.messages for s in self.samples], label="messages")
-        bottom.set_ylabel("messages sent")
-        bottom.set_xlabel("virtual time (s)")
-        fig.tight_layout()
-        fig.savefig(path)
-        plt.close(fig)
+        from .plot import convergence_figure
+
+        convergence_figure(self).savefig(path, dpi=100)
 
 
 def _ms(ms: float) -> str:

@@ -1,7 +1,7 @@
 """Trace-driven workloads: recorded concurrent editing sessions replayed over the network.
 
-A concurrent trace (``bench/traces/concurrent/*.json.gz``, format in
-``bench/traces/README.md``) lists transactions, each made by one ``agent`` on the
+A concurrent trace (``concurrent_traces/*.json.gz`` next to this module, shipped as package
+data; format in its ``README.md``) lists transactions, each made by one ``agent`` on the
 document state after the transactions in ``parents``; patch positions are code points
 relative to that state. Positions are only meaningful on exactly that state, while a
 simulated peer usually holds more (concurrent edits that already arrived). So the trace
@@ -14,7 +14,7 @@ i's whole causal past, i.e. once every earlier transaction of that past has arri
 through the network: its inserted clocks (state vector) and its deletions
 (``SimPeer.covers``). Every peer must end with the trace's ``endContent``.
 
-The traces are josephg/editing-traces (CC BY 4.0); see bench/traces/README.md.
+The traces are josephg/editing-traces (CC BY 4.0); see concurrent_traces/README.md.
 """
 
 from __future__ import annotations
@@ -56,39 +56,33 @@ class ConcurrentTrace:
 
 
 TRACES_ENV = "CRDTCORE_TRACES"
+PACKAGED_TRACES = Path(__file__).resolve().parent / "concurrent_traces"
+"""The concurrent traces shipped in the package (package data, with their README.md)."""
 
 
-def traces_root() -> Path:
-    """The editing traces (``sequential/``, ``concurrent/``): ``$CRDTCORE_TRACES``, else the
-    ``bench/traces`` directory of the crdtcore repository.
-
-    The repository is looked for upwards from this file (a source checkout, an editable
-    install, a wheel in a venv inside the repository), then upwards from the working directory.
+def traces_dir() -> Path:
+    """The directory of the concurrent traces: ``$CRDTCORE_TRACES/concurrent`` when that
+    variable is set (a directory laid out like the repository's traces, ``sequential/`` and
+    ``concurrent/``), else the traces shipped in the package (``PACKAGED_TRACES``).
 
     Raises:
-        FileNotFoundError: ``$CRDTCORE_TRACES`` is not a directory, or neither search found a
-            ``bench/traces`` directory; the message names where it looked.
+        FileNotFoundError: The directory does not exist; the message says what to do.
     """
     override = os.environ.get(TRACES_ENV)
     if override:
         if not Path(override).is_dir():
-            raise FileNotFoundError(f"${TRACES_ENV} is {override!r}, which is not a directory")
-        return Path(override)
-    starts = (Path(__file__).resolve().parent, Path.cwd().resolve())
-    for start in starts:
-        for folder in (start, *start.parents):
-            if (folder / "bench" / "traces").is_dir():
-                return folder / "bench" / "traces"
-    raise FileNotFoundError(
-        f"no editing traces: no bench/traces directory in {starts[0]}, {starts[1]} or any of "
-        f"their parents; run from the crdtcore repository or set ${TRACES_ENV} to a directory "
-        "holding sequential/ and concurrent/ (the repository's bench/traces)"
-    )
-
-
-def traces_dir() -> Path:
-    """The concurrent traces: ``traces_root() / "concurrent"``."""
-    return traces_root() / "concurrent"
+            raise FileNotFoundError(
+                f"${TRACES_ENV} is {override!r}, which is not a directory: unset it to use the "
+                "traces shipped with crdtcore, or point it at a directory with a concurrent/ folder"
+            )
+        return Path(override) / "concurrent"
+    if not PACKAGED_TRACES.is_dir():
+        raise FileNotFoundError(
+            f"the concurrent traces that ship with crdtcore are missing ({PACKAGED_TRACES} is "
+            "not a directory): reinstall crdtcore (`pip install --force-reinstall crdtcore`), "
+            f"or set ${TRACES_ENV} to a directory holding concurrent/*.json.gz"
+        )
+    return PACKAGED_TRACES
 
 
 def load_concurrent_trace(name_or_path: str | Path, limit: int | None = None) -> ConcurrentTrace:
@@ -114,7 +108,8 @@ def load_concurrent_trace(name_or_path: str | Path, limit: int | None = None) ->
             names = sorted(p.name.removesuffix(".json.gz") for p in path.parent.glob("*.json.gz"))
             raise FileNotFoundError(
                 f"no trace {str(name_or_path)!r}: not a file, and not in {path.parent} "
-                f"(traces there: {', '.join(names) or 'none'})"
+                f"(traces there: {', '.join(names) or 'none'}); pass one of those names or the "
+                "path of a concurrent trace (.json.gz, format in that directory's README.md)"
             )
     with gzip.open(path, "rt", encoding="utf-8") as f:
         data = json.load(f)

@@ -28,6 +28,7 @@ from ._store import StoreCorruptError as StoreCorruptError
 from ._store import StoreError as StoreError
 from ._store import StoreLockedError as StoreLockedError
 from ._store import UpdateStore as UpdateStore
+from ._store import check_room as check_room
 from .file_store import FileStore as FileStore
 from .memory_store import MemoryStore as MemoryStore
 from .sqlite_store import SqliteStore as SqliteStore
@@ -42,5 +43,6 @@ __all__ = [
     "StoreError",
     "StoreLockedError",
     "UpdateStore",
+    "check_room",
     "open_store",
 ]

@@ -15,6 +15,11 @@ Contract (every backend):
 * ``replace(room, merged, count)`` atomically swaps the first ``count`` records for the
   single record ``merged``: after a crash the log holds either the old records or the new
   one, never both or neither. Records appended after the caller's ``read()`` stay after it.
+* ``replace_if(room, merged, records)`` (the backends' ``StoreBase``, not the protocol) does
+  the same for ``len(records)`` records, in the same atomic step as checking that the log
+  still starts with exactly ``records``; otherwise it changes nothing and returns False.
+  A compaction outside the process that writes the room (``crdtcore compact``) uses it,
+  so a record another writer added or replaced meanwhile is never dropped.
 * Room names are non-empty ``str`` of at most ``MAX_ROOM_NAME_BYTES`` UTF-8 bytes without
   NUL; anything else raises ``ValueError`` (``TypeError`` for a non-str).
 
@@ -241,6 +246,41 @@ class StoreBase:
             self._check_open()
             self._replace(room, data, count)
 
+    def replace_if(self, room: str, merged: bytes, records: list[bytes]) -> bool:
+        """Replaces the first ``len(records)`` records of the room by ``merged``, atomically,
+        if the log still starts with exactly ``records`` (compare and swap).
+
+        Args:
+            room: The room name.
+            merged: The record that replaces them (typically their merge).
+            records: What the caller read and merged (a prefix of the room's log).
+
+        Returns:
+            True if the records were replaced; False if the log no longer starts with
+            ``records`` (another writer appended before them, or replaced them), in which
+            case nothing changed.
+
+        Raises:
+            StoreError: The replacement failed; the log is unchanged.
+            StoreClosedError: The store is closed.
+            TypeError, ValueError: A bad room name, or non-bytes records.
+
+        Example:
+            >>> from crdtcore.store import MemoryStore
+            >>> store = MemoryStore()
+            >>> store.append("r", b"a"), store.append("r", b"b")
+            (1, 2)
+            >>> store.replace_if("r", b"ab", [b"x", b"b"]), store.read("r")
+            (False, [b'a', b'b'])
+            >>> store.replace_if("r", b"ab", [b"a", b"b"]), store.read("r")
+            (True, [b'ab'])
+        """
+        room, data = check_room(room), as_update_bytes(merged)
+        expected = [as_update_bytes(record) for record in records]
+        with self._lock:
+            self._check_open()
+            return self._replace_if(room, data, expected)
+
     def rooms(self) -> list[str]:
         """The names of the rooms that have a log, sorted.
 
@@ -276,6 +316,15 @@ class StoreBase:
 
     def _replace(self, room: str, data: bytes, count: int) -> None:
         raise NotImplementedError
+
+    def _replace_if(self, room: str, data: bytes, expected: list[bytes]) -> bool:
+        # Atomic as long as no other process writes the location (the contract's "one
+        # store object per location"); SqliteStore, which several processes may open,
+        # checks inside its replacing transaction instead.
+        if self._read(room)[: len(expected)] != expected:
+            return False
+        self._replace(room, data, len(expected))
+        return True
 
     def _rooms(self) -> list[str]:
         raise NotImplementedError

@@ -18,7 +18,8 @@ the ``-wal`` file:
 
 ``replace()`` runs in one ``BEGIN IMMEDIATE`` transaction: it deletes the first ``count``
 rows and inserts the merged record with the sequence number of the last deleted row, so
-later rows keep their place after it.
+later rows keep their place after it. ``replace_if()`` reads the rows it compares in that
+same transaction, so no other process can write between the check and the swap.
 
 Thread safety: methods are serialized by the store's lock (the connection is created with
 ``check_same_thread=False``). Several processes may open one database (SQLite serializes
@@ -165,25 +166,35 @@ class SqliteStore(StoreBase):
         return [bytes(row[0]) for row in rows]
 
     def _replace(self, room: str, data: bytes, count: int) -> None:
+        self._swap(room, data, count, None)
+
+    def _replace_if(self, room: str, data: bytes, expected: list[bytes]) -> bool:
+        return self._swap(room, data, len(expected), expected)
+
+    def _swap(self, room: str, data: bytes, count: int, expected: list[bytes] | None) -> bool:
+        """Replaces the first ``count`` rows by ``data`` in one write transaction, if they
+        hold ``expected`` (when given); returns whether it did."""
         conn = self._conn
         self._meta.pop(room, None)  # recounted from the table on the next append
         with _translate(self.path, f"replace records of room {room!r}"):
             conn.execute("BEGIN IMMEDIATE")
             try:
-                seqs = [
-                    row[0]
-                    for row in conn.execute(
-                        "SELECT seq FROM crdtcore_updates WHERE room = ? ORDER BY seq", (room,)
-                    )
-                ]
-                count = check_count(count, len(seqs), room)
+                rows = conn.execute(
+                    f"SELECT seq{', data' if expected is not None else ''} "
+                    "FROM crdtcore_updates WHERE room = ? ORDER BY seq",
+                    (room,),
+                ).fetchall()
+                count = check_count(count, len(rows), room) if expected is None else count
+                if expected is not None and [bytes(row[1]) for row in rows[:count]] != expected:
+                    conn.execute("ROLLBACK")
+                    return False
                 if count:
-                    seq = seqs[count - 1]
+                    seq = rows[count - 1][0]
                     conn.execute(
                         "DELETE FROM crdtcore_updates WHERE room = ? AND seq <= ?", (room, seq)
                     )
                 else:
-                    seq = seqs[0] - 1 if seqs else 1
+                    seq = rows[0][0] - 1 if rows else 1
                 conn.execute(
                     "INSERT INTO crdtcore_updates (room, seq, data) VALUES (?, ?, ?)",
                     (room, seq, data),
@@ -193,6 +204,7 @@ class SqliteStore(StoreBase):
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+        return True
 
     def _rooms(self) -> list[str]:
         with _translate(self.path, "list rooms"):

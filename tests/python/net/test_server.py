@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import doctest
 import importlib
+import logging
 
 import pytest
 from test_server_helpers import Client, insert, run, running_server, text_doc, url, wait_until
@@ -305,3 +306,27 @@ def test_docstring_examples_run(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0
     assert result.attempted > 0
+
+
+def test_each_connection_is_logged_once_at_info(caplog):
+    async def main():
+        async with running_server() as server:
+            client = await Client.connect(url(server, "room"))
+            await wait_until(lambda: client.protocol.synced)
+            await client.close()
+            await wait_until(lambda: "disconnected 'room'" in caplog.text)
+
+    with caplog.at_level(logging.DEBUG):
+        run(main())
+    info = [r for r in caplog.records if r.levelno == logging.INFO]
+    messages = [r.getMessage() for r in info]
+    opened = [m for m in messages if m.startswith("connected ") or "connection open" in m]
+    closed = [m for m in messages if m.startswith("disconnected ") or "connection closed" in m]
+    listening = [m for m in messages if "listening" in m]
+    assert len(opened) == 1 and opened[0].startswith("connected 'room' from 127.0.0.1:")
+    assert len(closed) == 1 and closed[0].startswith("disconnected 'room'")
+    assert listening == [f"listening on ws://127.0.0.1:{listening[0].rsplit(':', 1)[1]}"]
+    assert not [r.name for r in info if r.name.startswith("websockets")]
+    # websockets' own lines are still there for whoever turns on DEBUG
+    debug = [(r.name, r.getMessage()) for r in caplog.records if r.levelno == logging.DEBUG]
+    assert ("websockets.server", "connection open") in debug

@@ -6,6 +6,7 @@ import asyncio
 import re
 import signal
 import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from test_server_helpers import Client, insert, run, wait_until
 
 from crdtcore.__main__ import main
+from crdtcore.asyncio import WebsocketServer
 from crdtcore.asyncio._cli import open_store_kind
 from crdtcore.store import FileStore, MemoryStore, SqliteStore
 
@@ -77,6 +79,62 @@ def test_serve_reports_a_busy_port(caplog):
         status = main(["serve", "--port", str(port), "--store-kind", "memory"])
     assert status == 1
     assert "cannot listen" in caplog.text
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "file"])
+def test_serve_creates_no_store_when_the_port_is_busy(tmp_path, kind):
+    store = tmp_path / ("rooms" if kind == "file" else "data.sqlite")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        command = [sys.executable, "-m", "crdtcore", "serve", "--port", str(port)]
+        command += ["--store-kind", kind, "--store", str(store)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "address already in use" in result.stderr.lower()
+    assert list(tmp_path.iterdir()) == []  # no database, directory, journal or lock file
+
+
+def test_a_server_with_a_store_factory_opens_it_once_listening(tmp_path):
+    opened: list[int] = []
+
+    def factory() -> SqliteStore:
+        opened.append(server.port)  # bound already: the real port, not 0
+        return SqliteStore(tmp_path / "db.sqlite")
+
+    async def scenario():
+        with pytest.raises(RuntimeError, match="opened by start"):
+            server.store  # noqa: B018
+        await server.start()
+        assert isinstance(server.store, SqliteStore) and opened == [server.port] != [0]
+        await server.stop()
+
+    server = WebsocketServer("127.0.0.1", 0, store_factory=factory)
+    run(scenario())
+    with pytest.raises(ValueError, match="not both"):
+        WebsocketServer(store=MemoryStore(), store_factory=MemoryStore)
+
+
+def test_a_failing_store_factory_releases_the_port():
+    def factory() -> MemoryStore:
+        raise OSError("disk on fire")
+
+    with socket.socket() as probe:  # a port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    async def scenario():
+        server = WebsocketServer("127.0.0.1", port, store_factory=factory)
+        with pytest.raises(OSError, match="disk on fire"):
+            await server.start()
+        again = WebsocketServer("127.0.0.1", port)  # the failed start left the port free
+        await again.start()
+        assert again.port == port
+        await again.stop()
+
+    run(scenario())
 
 
 def test_serve_reports_an_unusable_store(tmp_path, caplog):

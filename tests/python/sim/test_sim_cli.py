@@ -102,10 +102,53 @@ def test_plot_writes_a_png(tmp_path, capsys):
     assert f"plot: {path}" in capsys.readouterr().out
 
 
-def test_plot_without_matplotlib_is_a_clear_error(tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "matplotlib", None)
-    status = main(["simulate", "--peers", "2", "--ops", "5", "--plot", str(tmp_path / "x.png")])
-    assert status == 2 and "needs matplotlib" in capsys.readouterr().err
+def test_plot_without_matplotlib_is_refused_before_the_run(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` fails
+    plot = tmp_path / "x.png"
+    status = main(["simulate", "--peers", "2", "--ops", "5", "--no-progress", "--plot", str(plot)])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert 'needs matplotlib, which is not installed: pip install "crdtcore[plot]"' in captured.err
+    assert captured.out == ""  # no report: the simulation never ran
+    assert not plot.exists()
+
+
+def test_plot_into_a_missing_directory_is_refused_before_the_run(tmp_path, capsys):
+    plot = tmp_path / "missing" / "x.png"
+    status = main(["simulate", "--peers", "2", "--ops", "5", "--no-progress", "--plot", str(plot)])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert f"the directory '{plot.parent}' does not exist" in captured.err
+    assert captured.out == ""
+
+
+def command_parsers() -> dict[str, argparse.ArgumentParser]:
+    """The parsers of the simulate and serve sub-commands, built as __main__ builds them."""
+    from crdtcore.asyncio import _cli as serve_cli
+    from crdtcore.sim import cli as sim_cli
+
+    commands = argparse.ArgumentParser(prog="crdtcore").add_subparsers()
+    return {"simulate": sim_cli.add_parser(commands), "serve": serve_cli.add_parser(commands)}
+
+
+@pytest.mark.parametrize("command", ["simulate", "serve"])
+def test_every_option_has_help(command):
+    parser = command_parsers()[command]
+    for action in parser._actions:
+        assert action.help and action.help != argparse.SUPPRESS, action.option_strings
+
+
+@pytest.mark.parametrize("command", ["simulate", "serve"])
+def test_help_is_plain_text(command, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--help"])
+    assert exited.value.code == 0
+    text = capsys.readouterr().out
+    for markup in ("``", ":class:", ":func:", ":meth:", ":mod:", "\n* ", "\n.. "):
+        assert markup not in text, markup
+    if command == "simulate":
+        assert "--partition GROUPS@START[-END]" in text  # the option syntax is explained
+        assert "python -m crdtcore simulate --peers 20" in text  # the example
 
 
 def test_progress_bar_on_request(capsys):

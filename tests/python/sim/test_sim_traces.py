@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import crdtcore
 import crdtcore.sim.traces as traces_module
 from crdtcore.sim import LinkConfig, Simulation, TraceWorkload, load_concurrent_trace
-from crdtcore.sim.traces import record, traces_dir, traces_root
+from crdtcore.sim.traces import PACKAGED_TRACES, record, traces_dir
 
 
 def test_load_a_prefix_and_the_whole_trace():
@@ -90,41 +91,29 @@ def test_the_trace_needs_its_agents_alive():
         TraceWorkload(workload.trace, limit=5)
 
 
-def _fake_install(monkeypatch, module_file, cwd):
-    """Pretends crdtcore.sim.traces lives at ``module_file`` and runs from ``cwd``."""
+def test_the_traces_ship_in_the_package_with_their_attribution(monkeypatch):
     monkeypatch.delenv(traces_module.TRACES_ENV, raising=False)
-    monkeypatch.setattr(traces_module, "__file__", str(module_file))
-    cwd.mkdir(parents=True, exist_ok=True)
-    monkeypatch.chdir(cwd)
+    package = Path(crdtcore.__file__).resolve().parent
+    assert traces_dir() == PACKAGED_TRACES == package / "sim" / "concurrent_traces"
+    names = sorted(p.name for p in traces_dir().iterdir())
+    assert names == ["README.md", "clownschool.json.gz", "friendsforever.json.gz"]
+    readme = (traces_dir() / "README.md").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in readme and "josephg/editing-traces" in readme
 
 
-def test_the_vendored_traces_are_found_from_the_source_tree(monkeypatch):
+def test_missing_packaged_traces_say_what_to_do(tmp_path, monkeypatch):
     monkeypatch.delenv(traces_module.TRACES_ENV, raising=False)
-    root = traces_root()
-    assert root == Path(__file__).resolve().parents[3] / "bench" / "traces"
-    assert (root / "sequential" / "automerge-paper.json.gz").is_file()
-    assert (root / "README.md").read_text(encoding="utf-8").count("CC BY 4.0") >= 1
-
-
-def test_a_wheel_in_a_venv_inside_the_repository_finds_them(tmp_path, monkeypatch):
-    (tmp_path / "repo" / "bench" / "traces").mkdir(parents=True)
-    wheel = tmp_path / "repo/.venv/lib/python3.12/site-packages/crdtcore/sim/traces.py"
-    _fake_install(monkeypatch, wheel, tmp_path / "elsewhere")
-    assert traces_root() == tmp_path / "repo" / "bench" / "traces"
-
-
-def test_an_outside_install_finds_them_from_the_working_directory(tmp_path, monkeypatch):
-    (tmp_path / "repo" / "bench" / "traces").mkdir(parents=True)
-    wheel = tmp_path / "venv/lib/python3.12/site-packages/crdtcore/sim/traces.py"
-    _fake_install(monkeypatch, wheel, tmp_path / "repo" / "python")
-    assert traces_root() == tmp_path / "repo" / "bench" / "traces"
-
-
-def test_no_traces_anywhere_is_a_clear_error(tmp_path, monkeypatch):
-    wheel = tmp_path / "venv/lib/python3.12/site-packages/crdtcore/sim/traces.py"
-    _fake_install(monkeypatch, wheel, tmp_path / "work")
-    with pytest.raises(FileNotFoundError, match=r"no bench/traces directory in .*CRDTCORE_TRACES"):
+    monkeypatch.setattr(traces_module, "PACKAGED_TRACES", tmp_path / "gone")
+    with pytest.raises(FileNotFoundError, match=r"missing .*reinstall crdtcore.*CRDTCORE_TRACES"):
         load_concurrent_trace("friendsforever")
+
+
+def test_an_unknown_trace_lists_the_shipped_ones(monkeypatch):
+    monkeypatch.delenv(traces_module.TRACES_ENV, raising=False)
+    with pytest.raises(
+        FileNotFoundError, match=r"no trace 'automerge-paper'.*clownschool, friendsforever.*path"
+    ):
+        load_concurrent_trace("automerge-paper")
 
 
 def test_crdtcore_traces_overrides_the_directory(tmp_path, monkeypatch):
@@ -132,9 +121,10 @@ def test_crdtcore_traces_overrides_the_directory(tmp_path, monkeypatch):
     source = traces_dir() / "friendsforever.json.gz"
     (tmp_path / "concurrent" / "ff.json.gz").write_bytes(source.read_bytes())
     monkeypatch.setenv(traces_module.TRACES_ENV, str(tmp_path))
-    assert traces_root() == tmp_path and load_concurrent_trace("ff", limit=3).num_agents == 2
+    assert traces_dir() == tmp_path / "concurrent"
+    assert load_concurrent_trace("ff", limit=3).num_agents == 2
     with pytest.raises(FileNotFoundError, match=r"no trace 'friendsforever'.*traces there: ff"):
         load_concurrent_trace("friendsforever")
     monkeypatch.setenv(traces_module.TRACES_ENV, str(tmp_path / "missing"))
-    with pytest.raises(FileNotFoundError, match=r"CRDTCORE_TRACES is .*not a directory"):
-        traces_root()
+    with pytest.raises(FileNotFoundError, match=r"CRDTCORE_TRACES is .*not a directory: unset"):
+        traces_dir()

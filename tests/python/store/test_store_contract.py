@@ -64,6 +64,20 @@ def test_replace_of_a_prefix_and_of_nothing(store):
     assert store.rooms() == ["new", "room"]
 
 
+def test_replace_if_swaps_only_the_records_it_was_given(store):
+    for record in (b"a", b"b", b"c"):
+        store.append("room", record)
+    # Another writer replaced or reordered the records since they were read: no change.
+    assert store.replace_if("room", b"ab", [b"b", b"a"]) is False
+    assert store.replace_if("room", b"abcd", [b"a", b"b", b"c", b"d"]) is False
+    assert store.read("room") == [b"a", b"b", b"c"]
+    assert store.replace_if("room", b"ab", [b"a", b"b"]) is True
+    assert store.read("room") == [b"ab", b"c"]
+    assert store.append("room", b"d") == 3
+    assert store.replace_if("other", b"x", []) is True  # nothing to compare: a first record
+    assert store.read("other") == [b"x"]
+
+
 @pytest.mark.parametrize(
     ("count", "error"), [(-1, ValueError), (3, ValueError), (True, TypeError), (1.0, TypeError)]
 )

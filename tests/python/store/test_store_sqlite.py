@@ -108,3 +108,15 @@ def test_bad_durability_is_a_value_error(path):
     with pytest.raises(ValueError, match="durability"):
         SqliteStore(path, durability="paranoid")  # type: ignore[arg-type]
     assert not path.exists()
+
+
+def test_replace_if_sees_another_store_on_the_same_database(tmp_path):
+    # Two processes on one SQLite database: the compare and the swap are one transaction.
+    with SqliteStore(tmp_path / "s.db") as server, SqliteStore(tmp_path / "s.db") as tool:
+        for record in (b"a", b"b"):
+            server.append("room", record)
+        seen = tool.read("room")
+        server.replace("room", b"ab", 2)  # the server compacted meanwhile
+        server.append("room", b"c")
+        assert tool.replace_if("room", b"merged", seen) is False
+        assert server.read("room") == [b"ab", b"c"]
