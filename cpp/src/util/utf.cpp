@@ -94,39 +94,17 @@ inline char16_t* put_utf16(char16_t* o, char32_t cp) {
   return o;
 }
 
-}  // namespace
-
-std::u16string utf8_to_utf16(std::string_view s) {
-  // Each input byte yields at most one unit (a 4-byte sequence yields 2).
-  std::u16string out(s.size(), u'\0');
-  char16_t* o = &out[0];
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  const uint8_t* end = p + s.size();
-  while (p < end) {
-    while (end - p >= 8 && (load8(p) & kHighBits8) == 0) {
-      for (int i = 0; i < 8; ++i) o[i] = p[i];
-      o += 8;
-      p += 8;
-    }
-    if (p == end) break;
-    if (*p < 0x80) {
-      *o++ = *p++;
-      continue;
-    }
-    const char32_t cp = decode_one(p, end);
-    o = put_utf16(o, cp == kInvalid ? kReplacement : cp);
-  }
-  out.resize(static_cast<size_t>(o - out.data()));
-  return out;
-}
-
-bool utf8_to_utf16_strict(std::string_view s, std::u16string& out, size_t* code_points) {
+// Converts `s` into `out` (resized to the units written) and counts the code points written
+// as two units in `*pairs`. Invalid input: kStrict returns false (out undefined), otherwise
+// each invalid sequence becomes U+FFFD.
+template <bool kStrict>
+bool convert_utf8(std::string_view s, std::u16string& out, size_t* pairs) {
   out.resize(s.size());  // each byte yields at most one unit (a 4-byte sequence yields 2)
   char16_t* const begin = &out[0];
   char16_t* o = begin;
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   const uint8_t* end = p + s.size();
-  size_t pairs = 0;  // code points written as two units
+  size_t two_units = 0;
   while (p < end) {
     while (end - p >= 8 && (load8(p) & kHighBits8) == 0) {
       for (int i = 0; i < 8; ++i) o[i] = p[i];
@@ -138,14 +116,32 @@ bool utf8_to_utf16_strict(std::string_view s, std::u16string& out, size_t* code_
       *o++ = *p++;
       continue;
     }
-    const char32_t cp = decode_one(p, end);
-    if (cp == kInvalid) return false;
-    if (cp >= 0x10000) ++pairs;
+    char32_t cp = decode_one(p, end);
+    if (cp == kInvalid) {
+      if constexpr (kStrict) return false;
+      cp = kReplacement;
+    }
+    if (cp >= 0x10000) ++two_units;
     o = put_utf16(o, cp);
   }
-  const auto units = static_cast<size_t>(o - begin);
-  *code_points = units - pairs;
-  out.resize(units);
+  out.resize(static_cast<size_t>(o - begin));
+  *pairs = two_units;
+  return true;
+}
+
+}  // namespace
+
+std::u16string utf8_to_utf16(std::string_view s) {
+  std::u16string out;
+  size_t pairs = 0;
+  convert_utf8<false>(s, out, &pairs);
+  return out;
+}
+
+bool utf8_to_utf16_strict(std::string_view s, std::u16string& out, size_t* code_points) {
+  size_t pairs = 0;
+  if (!convert_utf8<true>(s, out, &pairs)) return false;
+  *code_points = out.size() - pairs;
   return true;
 }
 

@@ -8,6 +8,7 @@ and returns ``EXIT_FAILURE``.
 
 from __future__ import annotations
 
+import argparse
 import base64
 import json
 import math
@@ -142,3 +143,18 @@ def json_value(value: Any) -> Any:
 def dump_json(value: Any) -> str:
     """Pretty strict JSON (two-space indent, non-ASCII kept)."""
     return json.dumps(json_value(value), indent=2, ensure_ascii=False)
+
+
+def command_parser(
+    subparsers: Any, name: str, help: str, description: str, epilog: str
+) -> argparse.ArgumentParser:
+    """Adds command ``name`` to ``subparsers`` (an ``add_subparsers()`` result), its
+    description and epilog printed as written (plain text, examples kept on their lines)."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser

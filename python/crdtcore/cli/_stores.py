@@ -18,6 +18,7 @@ record the server wrote meanwhile.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -184,3 +185,11 @@ def room_not_found(room: str, rooms: list[str], location: str) -> CliError:
         shown = ", ".join(repr(r) for r in rooms[:10]) + (", …" if len(rooms) > 10 else "")
         hint = f" (its rooms: {shown})" if rooms else " (it has no rooms)"
     return CliError(f"no room {room!r} in the store {location}{hint}")
+
+
+STORE_HELP = "the store: an SQLite file (sqlite:PATH) or a directory (file:DIR)"
+
+
+def add_store_option(parser: argparse.ArgumentParser, help: str = STORE_HELP) -> None:
+    """Adds the required ``--store LOCATION`` option (see ``parse_location``)."""
+    parser.add_argument("--store", required=True, metavar="LOCATION", help=help)

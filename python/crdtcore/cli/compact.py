@@ -20,8 +20,8 @@ import argparse
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ._io import EXIT_FAILURE, EXIT_OK, dump_json, guarded, write_text
-from ._stores import Store, load_records, open_existing, room_not_found
+from ._io import EXIT_FAILURE, EXIT_OK, command_parser, dump_json, guarded, write_text
+from ._stores import Store, add_store_option, load_records, open_existing, room_not_found
 
 HELP = "merge each stored room's log into one update"
 DESCRIPTION = """\
@@ -55,19 +55,8 @@ class RoomResult:
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Adds the ``compact`` command to ``subparsers`` (an ``add_subparsers()`` result)."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "compact",
-        help=HELP,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--store",
-        required=True,
-        metavar="LOCATION",
-        help="the store: an SQLite file (sqlite:PATH) or a directory (file:DIR)",
-    )
+    parser = command_parser(subparsers, "compact", HELP, DESCRIPTION, EPILOG)
+    add_store_option(parser)
     parser.add_argument("room", metavar="ROOM", nargs="?", help="one room (default: all)")
     parser.add_argument(
         "--dry-run", action="store_true", help="report what would change; write nothing"

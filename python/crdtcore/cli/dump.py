@@ -12,8 +12,8 @@ import argparse
 from typing import Any
 
 from ._document import document_json, root_types
-from ._io import EXIT_OK, dump_json, guarded, warn, write_bytes, write_text
-from ._stores import load_records, open_existing, room_not_found
+from ._io import EXIT_OK, command_parser, dump_json, guarded, warn, write_bytes, write_text
+from ._stores import add_store_option, load_records, open_existing, room_not_found
 
 HELP = "print a stored room's document as JSON or as a Yjs update"
 DESCRIPTION = """\
@@ -32,19 +32,8 @@ examples:
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Adds the ``dump`` command to ``subparsers`` (an ``add_subparsers()`` result)."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "dump",
-        help=HELP,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--store",
-        required=True,
-        metavar="LOCATION",
-        help="the store: an SQLite file (sqlite:PATH) or a directory (file:DIR)",
-    )
+    parser = command_parser(subparsers, "dump", HELP, DESCRIPTION, EPILOG)
+    add_store_option(parser)
     parser.add_argument("room", metavar="ROOM", help="the room name")
     parser.add_argument(
         "--update",

@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import DecodeError, decode_state_vector, inspect_update
 from ._document import document_json, load_update
-from ._io import EXIT_OK, CliError, dump_json, guarded, read_input, write_text
+from ._io import EXIT_OK, CliError, command_parser, dump_json, guarded, read_input, write_text
 from ._varint import ShortInput, VarReader
 
 #: The update encodings inspect can read (Yjs v2 is to come).
@@ -44,13 +44,7 @@ examples:
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Adds the ``inspect`` command to ``subparsers`` (an ``add_subparsers()`` result)."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "inspect",
-        help=HELP,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser(subparsers, "inspect", HELP, DESCRIPTION, EPILOG)
     parser.add_argument("file", metavar="FILE", help="the bytes to decode; - for standard input")
     parser.add_argument(
         "--kind",

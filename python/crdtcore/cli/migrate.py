@@ -27,9 +27,9 @@ from typing import Any
 from .. import DecodeError, Doc, decode_state_vector
 from ..store import check_room
 from ._document import document_json, root_types
-from ._io import EXIT_OK, CliError, dump_json, guarded, warn, write_text
+from ._io import EXIT_OK, CliError, command_parser, dump_json, guarded, warn, write_text
 from ._pycrdt_store import SourceDocument, read_file_ystore, read_sqlite_ystore
-from ._stores import load_records, open_location, parse_location, sqlite_tables
+from ._stores import add_store_option, load_records, open_location, parse_location, sqlite_tables
 
 HELP = "copy the documents of a pycrdt-store database into a crdtcore store"
 DESCRIPTION = """\
@@ -61,13 +61,7 @@ class Migrated:
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Adds the ``migrate`` command to ``subparsers`` (an ``add_subparsers()`` result)."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "migrate",
-        help=HELP,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser(subparsers, "migrate", HELP, DESCRIPTION, EPILOG)
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument(
         "--from-pycrdt-store", metavar="FILE", help="a pycrdt-store SQLiteYStore database"
@@ -78,11 +72,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         nargs="+",
         help="pycrdt-store FileYStore files (one document each)",
     )
-    parser.add_argument(
-        "--store",
-        required=True,
-        metavar="LOCATION",
-        help="the crdtcore store to write: an SQLite file (sqlite:PATH) or a directory (file:DIR)",
+    add_store_option(
+        parser,
+        "the crdtcore store to write: an SQLite file (sqlite:PATH) or a directory (file:DIR)",
     )
     parser.add_argument(
         "--strip-prefix",
