@@ -38,16 +38,9 @@ from bench_traces import Patch, load, trace_path
 
 def replay_crdtcore(patches: list[Patch], expected: str) -> None:
     """replay.py's loop; checks the final text."""
-    from crdtcore import Doc, Text
+    from replay import replay
 
-    doc = Doc(client_id=1)
-    text = doc.get("text", type=Text)
-    for pos, n_del, ins in patches:
-        with doc.transaction():
-            if n_del:
-                del text[pos : pos + n_del]
-            if ins:
-                text.insert(pos, ins)
+    _, text = replay(patches)
     if str(text) != expected:
         raise SystemExit("crdtcore: final text differs from the trace's endContent")
 
