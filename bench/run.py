@@ -1,4 +1,4 @@
-"""Runs crdtcore's benchmark suite against its peers and publishes the results (issue 3).
+"""Runs crdtcore's benchmark suite against its peers and publishes the results (issues 3 and 12).
 
 Plans the matrix (libraries x workloads x inputs), runs each cell through its language's runner
 (one measurement per process; protocol in bench/README.md), one warm-up then ``--runs`` counted

@@ -26,6 +26,18 @@ YJS_FORMAT_PEERS = ("pycrdt", "yjs", "ywasm")
 FLAT_GROWTH_TOLERANCE = 1.3
 FLAT_GROWTH_NAME = "flat per-patch cost over B4 x10 passes"
 CRDTCORE = ("crdtcore-cpp", "crdtcore-py")
+# Issue 12: C++ replay at least this much faster than diamond-types (at its best: warm), and
+# automerge-paper under this many milliseconds on the benchmark machine.
+DT_FACTOR = 2.0
+DT_NAME = "C++ replay >= 2x faster than diamond-types"
+ABSOLUTE_REPLAY = ("automerge-paper", 25.0)
+ABSOLUTE_NAME = f"C++ replay of {ABSOLUTE_REPLAY[0]} <= {ABSOLUTE_REPLAY[1]:g} ms"
+# Issue 12: remote updates (one update per transaction, and the concurrent traces) faster than
+# every peer, from C++ and from Python.
+REMOTE_NAMES = {
+    "replay_sync": "remote updates (replay_sync) faster than every peer",
+    "concurrent": "concurrent traces faster than every peer",
+}
 
 
 @dataclass
@@ -120,6 +132,16 @@ def _peer_list(
     return out
 
 
+def _absolute(cpp: dict[str, Any], inp: str) -> Target:
+    """The issue's absolute figure for the C++ replay of ``inp``: its median, in ms."""
+    limit = ABSOLUTE_REPLAY[1]
+    if not cpp["ok"] or cpp.get("median_ms") is None:
+        return Target("replay", inp, "crdtcore-cpp", ABSOLUTE_NAME, None, "crdtcore failed")
+    ms = cpp["median_ms"]
+    detail = f"median {ms:.3g} ms (limit {limit:g} ms)"
+    return Target("replay", inp, "crdtcore-cpp", ABSOLUTE_NAME, ms <= limit, detail, limit / ms)
+
+
 def evaluate(doc: dict[str, Any]) -> list[Target]:
     """Every target of the issue that the cells of ``doc`` allow to evaluate."""
     cells = doc["cells"]
@@ -131,6 +153,7 @@ def evaluate(doc: dict[str, Any]) -> list[Target]:
         cpp, py = idx.get(("replay", inp, "crdtcore-cpp")), idx.get(("replay", inp, "crdtcore-py"))
         checks = [
             (cpp, "crdtcore-cpp", "C++ replay faster than every peer", non_crdtcore, 1.0),
+            (cpp, "crdtcore-cpp", DT_NAME, ["diamond-types"], DT_FACTOR),
             (
                 py,
                 "crdtcore-py",
@@ -148,6 +171,19 @@ def evaluate(doc: dict[str, Any]) -> list[Target]:
                 ours, _peer_list(cells, "replay", inp, peers), peers, factor
             )
             out.append(Target("replay", inp, lib, name, passed, detail, ratio))
+        if inp == ABSOLUTE_REPLAY[0] and cpp is not None:
+            out.append(_absolute(cpp, inp))
+
+    for group, remote_name in REMOTE_NAMES.items():
+        for inp in sorted({c["input"] for c in cells if c["group"] == group}):
+            for lib in CRDTCORE:
+                ours = idx.get((group, inp, lib))
+                if ours is None:
+                    continue
+                passed, detail, ratio = _compare(
+                    ours, _peer_list(cells, group, inp, non_crdtcore), non_crdtcore, 1.0
+                )
+                out.append(Target(group, inp, lib, remote_name, passed, detail, ratio))
 
     for group in ("encode", "load"):
         for inp in sorted({c["input"] for c in cells if c["group"] == group}):

@@ -75,7 +75,8 @@ def test_failed_cells_show_a_mark_and_only_errors_get_a_note(build, error, mark)
 def test_a_timed_out_peer_counts_as_slower_in_targets(build) -> None:
     budget = "timeout: budget of 60 s exceeded after 4096 of 9999 patches"
     doc = replay_doc(build, {"crdtcore-cpp": 10.0, "yjs": budget})
-    (target,) = [t for t in targets.evaluate(doc) if t.lib == "crdtcore-cpp"]
+    every_peer = "C++ replay faster than every peer"
+    (target,) = [t for t in targets.evaluate(doc) if t.name == every_peer]
     assert target.passed is True
     assert "yjs failed" in target.detail
 
@@ -187,3 +188,51 @@ def test_targets_take_the_best_variant_of_a_peer(build, cjs_ms, passed, ratio) -
     assert all(
         "yjs-cjs" not in t.detail or "yjs (yjs-cjs)" in t.detail for t in targets.evaluate(doc)
     )
+
+
+@pytest.mark.parametrize(("dt_warm", "passed"), [(25.0, True), (15.0, False)])
+def test_cpp_replay_must_be_twice_as_fast_as_diamond_types_at_its_warm_figure(
+    build, dt_warm, passed
+) -> None:
+    doc = build.document(
+        [
+            build.cell_result("crdtcore-cpp", samples=[build.record(10.0)]),
+            warm_cell(build, "diamond-types", 100.0, dt_warm),
+        ]
+    )
+    (t,) = [t for t in targets.evaluate(doc) if t.name == targets.DT_NAME]
+    assert (t.passed, t.ratio) == (passed, dt_warm / 10.0)
+    assert "diamond-types (warm)" in t.detail
+
+
+@pytest.mark.parametrize(("ms", "passed"), [(24.0, True), (26.0, False)])
+def test_the_absolute_replay_figure_is_checked_on_its_trace_only(build, ms, passed) -> None:
+    trace, limit = targets.ABSOLUTE_REPLAY
+    doc = build.document(
+        [
+            build.cell_result("crdtcore-cpp", input_=trace, samples=[build.record(ms)]),
+            build.cell_result("crdtcore-cpp", input_="other", samples=[build.record(ms)]),
+        ]
+    )
+    found = [t for t in targets.evaluate(doc) if t.name == targets.ABSOLUTE_NAME]
+    assert [(t.input, t.passed) for t in found] == [(trace, passed)]
+    assert found[0].detail == f"median {ms:g} ms (limit {limit:g} ms)"
+    failed = build.document([build.cell_result("crdtcore-cpp", input_=trace, error="crash")])
+    (t,) = [t for t in targets.evaluate(failed) if t.name == targets.ABSOLUTE_NAME]
+    assert t.passed is None
+
+
+@pytest.mark.parametrize("group", sorted(targets.REMOTE_NAMES))
+def test_remote_update_targets_hold_cpp_and_python_against_every_peer(build, group) -> None:
+    doc = build.document(
+        [
+            build.cell_result("crdtcore-cpp", group, "alpha", group, [build.record(5.0)]),
+            build.cell_result("crdtcore-py", group, "alpha", group, [build.record(20.0)]),
+            build.cell_result("json-joy", group, "alpha", group, [build.record(10.0)]),
+            build.cell_result("yjs", group, "alpha", group, error="crash"),
+        ]
+    )
+    found = {t.lib: t for t in targets.evaluate(doc) if t.name == targets.REMOTE_NAMES[group]}
+    assert found["crdtcore-cpp"].passed is True and found["crdtcore-cpp"].ratio == 2.0
+    assert found["crdtcore-py"].passed is False and found["crdtcore-py"].ratio == 0.5
+    assert "yjs failed" in found["crdtcore-py"].detail
