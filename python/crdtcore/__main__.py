@@ -7,15 +7,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import __version__, _demo, cli
 from .asyncio import _cli as serve_cli
 from .sim import cli as sim_cli
 
 
+def program_name(argv0: str) -> str:
+    """How the user started us, for usage lines: ``crdtcore`` when run as the console script
+    (``argv0`` is its path), else ``python -m crdtcore``."""
+    return "crdtcore" if Path(argv0).stem == "crdtcore" else "python -m crdtcore"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parses ``argv`` and runs the chosen command; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m crdtcore", description="crdtcore tools")
+    parser = argparse.ArgumentParser(prog=program_name(sys.argv[0]), description="crdtcore tools")
     parser.add_argument("--version", action="version", version=f"crdtcore {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="three peers edit concurrently and converge")

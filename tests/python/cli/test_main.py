@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,14 @@ def test_docstring_examples_run(module):
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_usage_names_the_console_script_when_run_as_it():
+    script = Path(sys.executable).with_name("crdtcore")
+    assert script.exists(), "the editable install provides the console script"
+    as_script = subprocess.run(
+        [str(script), "inspect", "--help"], capture_output=True, timeout=120, check=True
+    )
+    assert as_script.stdout.decode().startswith("usage: crdtcore inspect ")
+    as_module = crdtcore("inspect", "--help")
+    assert as_module.stdout.decode().startswith("usage: python -m crdtcore inspect ")
