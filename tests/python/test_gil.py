@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from _threads import run_threads
 
 from crdtcore import (
     Array,
@@ -257,24 +258,6 @@ def sequential_results(updates: list[bytes]) -> tuple[bytes, str, bytes]:
     return doc.get_update(), str(doc["t"]), merged
 
 
-def run_threads(n: int, target: Callable[[int], None]) -> None:
-    errors: list[BaseException] = []
-
-    def guarded(i: int) -> None:
-        try:
-            target(i)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=guarded, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    assert errors == []
-
-
 def test_threads_decoding_concurrently_match_sequential_results(text_updates: list[bytes]) -> None:
     expected_update, expected_text, expected_merge = sequential_results(text_updates)
     results: dict[int, tuple[bytes, str, bytes, bytes, bytes]] = {}
@@ -297,7 +280,7 @@ def test_threads_decoding_concurrently_match_sequential_results(text_updates: li
             get_update(full, doc.get_state()),
         )
 
-    run_threads(8, work)
+    assert run_threads(8, work) == []
     doc = Doc(client_id=100)
     doc.apply_update(expected_update)
     for full, text, merged, state, diff in results.values():
@@ -326,7 +309,7 @@ def test_threads_applying_to_one_document(text_updates: list[bytes]) -> None:
             else:
                 doc.apply_update(update)
 
-    run_threads(4, work)
+    assert run_threads(4, work) == []
     assert not doc.has_pending
     assert str(doc["t"]) == expected_text
     replica = Doc(client_id=100)

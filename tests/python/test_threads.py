@@ -9,29 +9,12 @@ import threading
 import time
 
 import pytest
+from _threads import run_threads
 
 from crdtcore import Doc, Map, Text, TransactionEvent
 
 N_THREADS = 4
 N_EDITS = 150
-
-
-def run_threads(target, n=N_THREADS):
-    errors: list[BaseException] = []
-
-    def guarded(i):
-        try:
-            target(i)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=guarded, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
 
 
 def test_threads_hammering_one_document_serialize():
@@ -50,7 +33,7 @@ def test_threads_hammering_one_document_serialize():
                 with doc.transaction(origin=i):  # joins this thread's transaction
                     counters[str(i)] = k + 1
 
-    assert run_threads(edit) == []
+    assert run_threads(N_THREADS, edit) == []
     assert counters["n"] == N_THREADS * N_EDITS
     assert {counters[str(i)] for i in range(N_THREADS)} == {N_EDITS}
     tokens = re.findall(r"\[(\d+):(\d+)\]", str(text))
@@ -76,7 +59,7 @@ def test_threads_applying_updates_converge():
             with doc.transaction():
                 doc.apply_update(src.get_update(doc.get_state()))
 
-    assert run_threads(edit) == []
+    assert run_threads(N_THREADS, edit) == []
     reference = Doc()
     for src in sources:
         reference.apply_update(src.get_update())
@@ -119,7 +102,7 @@ def test_new_transaction_multithreading():
             time.sleep(0.05)
             doc["m"][f"key{i}"] = f"val{i}"
 
-    assert run_threads(put, 2) == []
+    assert run_threads(2, put) == []
     assert len(events) == 2
     assert doc["m"].to_py() == {"key0": "val0", "key1": "val1"}
 
@@ -144,7 +127,7 @@ def test_new_transaction_without_multithreading_fails_in_the_second_thread():
             finally:
                 barrier.wait()
 
-    errors = run_threads(put, 2)
+    errors = run_threads(2, put)
     assert len(errors) == 1
     assert isinstance(errors[0], RuntimeError)
     assert str(errors[0]) == "Already in a transaction"
@@ -206,7 +189,7 @@ def test_observer_edits_under_the_lock():
             with doc.transaction():
                 doc["t"] += "x"
 
-    assert run_threads(edit, 3) == []
+    assert run_threads(3, edit) == []
     assert doc["log"]["n"] == 60
     assert len(doc["t"]) == 60
 
