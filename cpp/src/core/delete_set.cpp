@@ -46,6 +46,7 @@ void DeleteSet::add(ClientId client, Clock clock, uint64_t len) {
 
 void DeleteSet::sort_and_merge() {
   last_ = {};  // empty clients are erased
+  if (clients_.empty()) return;
   for (auto it = clients_.begin(); it != clients_.end();) {
     auto& ranges = it->second;
     if (ranges.empty()) {
@@ -109,6 +110,10 @@ void DeleteSet::clear() {
   constexpr size_t kMaxSpare = 4;
   constexpr size_t kMaxSpareRanges = 256;  // a big transaction's ranges are not held on to
   last_ = {};
+  if (clients_.empty()) {  // most transactions delete nothing
+    order_.clear();
+    return;
+  }
   while (!clients_.empty() && spare_.nodes.size() < kMaxSpare &&
          clients_.begin()->second.capacity() <= kMaxSpareRanges) {
     spare_.nodes.push_back(clients_.extract(clients_.begin()));

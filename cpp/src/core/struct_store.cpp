@@ -96,6 +96,25 @@ size_t StructStore::find_index(const ItemList& list, Clock clock) {
   const Item* last = list[right];
   const Clock last_clock = last->id.clock;
   if (clock >= last_clock) return right;  // the newest struct: the common case
+  // The last struct found, or one of its neighbours (a stale hint only misses).
+  const size_t hint = list.hint();
+  if (hint < right) {
+    const Item* h = list[hint];
+    if (h->id.clock <= clock) {
+      if (clock < h->id.clock + h->length) return hint;
+      const Item* next = list[hint + 1];
+      if (next->id.clock <= clock && clock < next->id.clock + next->length) {
+        list.set_hint(hint + 1);
+        return hint + 1;
+      }
+    } else if (hint > 0) {
+      const Item* prev = list[hint - 1];
+      if (prev->id.clock <= clock && clock < prev->id.clock + prev->length) {
+        list.set_hint(hint - 1);
+        return hint - 1;
+      }
+    }
+  }
   // Pivot: guess the position assuming evenly sized structs.
   size_t mid = static_cast<size_t>(
       (static_cast<double>(clock) / static_cast<double>(last_clock + last->length - 1)) *
@@ -104,7 +123,10 @@ size_t StructStore::find_index(const ItemList& list, Clock clock) {
   while (left <= right) {
     const Item* s = list[mid];
     if (s->id.clock <= clock) {
-      if (clock < s->id.clock + s->length) return mid;
+      if (clock < s->id.clock + s->length) {
+        list.set_hint(mid);
+        return mid;
+      }
       left = mid + 1;
     } else {
       if (mid == 0) break;

@@ -39,6 +39,10 @@ class ItemList {
   void insert(size_t pos, Item* x);
   // Removes positions [first, last) (does not free them).
   void erase(size_t first, size_t last);
+  // Where StructStore::find_index() found a struct last (a guess it checks before
+  // searching: lookups cluster around the edit; inserts and erases may make it stale).
+  size_t hint() const { return hint_; }
+  void set_hint(size_t pos) const { hint_ = pos; }
 
  private:
   size_t gap() const { return gap_end_ - gap_start_; }
@@ -46,6 +50,7 @@ class ItemList {
   std::vector<Item*> buf_;
   size_t gap_start_ = 0;
   size_t gap_end_ = 0;
+  mutable size_t hint_ = 0;
 };
 
 class StructStore {
@@ -73,7 +78,8 @@ class StructStore {
   // neighbour; nothing may point at them any more).
   void erase_merged(ItemList& list, size_t first, size_t last);
 
-  // Index of the struct containing `clock` (Yjs findIndexSS, pivoted binary search).
+  // Index of the struct containing `clock` (Yjs findIndexSS, pivoted binary search;
+  // the list's hint and its neighbours are tried first).
   // REQUIRES: clock < state of that list.
   static size_t find_index(const ItemList& list, Clock clock);
 

@@ -3,7 +3,6 @@
 // commits and cleans up transactions lives in txn/.
 #pragma once
 
-#include <map>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -12,7 +11,7 @@
 #include "crdtcore/delete_set.h"
 #include "crdtcore/doc.h"
 #include "crdtcore/id.h"
-#include "util/node_pool.h"
+#include "util/small_flat.h"
 
 namespace crdtcore::detail {
 
@@ -29,8 +28,8 @@ struct TxnState {
   std::vector<Clock> append_seams;
   ClientId appended_client = 0;
   // Clock of each client at its first change in this transaction (clients that
-  // changed state). Clients never seen before start at 0.
-  std::map<ClientId, Clock> before_clocks;
+  // changed state). Clients never seen before start at 0. Ascending by client.
+  SortedVecMap<ClientId, Clock> before_clocks;
   DeleteSet delete_set;
   // Right halves created by splits; merged back at cleanup when possible. Held by
   // id because the item may have been merged away before cleanup looks at it.
@@ -40,54 +39,34 @@ struct TxnState {
   // keyed content the interned keys that changed. Yjs records only types that existed
   // before the transaction and were not deleted; readers apply that rule
   // (api/events.cpp, types/text_cleanup.cpp).
-  std::unordered_set<Branch*> changed;
+  PtrSet<Branch> changed;
   std::vector<Branch*> changed_order;
   std::unordered_map<Branch*, std::unordered_set<const std::string*>> changed_keys;
 
   void note_changed(Branch* b, const std::string* key) {
-    if (changed.find(b) == changed.end()) {
-      if (auto node = changed_pool_.take(); !node.empty()) {
-        node.value() = b;
-        changed.insert(std::move(node));
-      } else {
-        changed.insert(b);
-      }
-      changed_order.push_back(b);
-    }
+    if (changed.insert(b)) changed_order.push_back(b);
     if (key != nullptr) changed_keys[b].insert(key);
   }
 
   // Records `clock` as `client`'s clock before this transaction. REQUIRES: the client
   // has no entry in before_clocks yet.
-  void set_before_clock(ClientId client, Clock clock) {
-    if (auto node = before_pool_.take(); !node.empty()) {
-      node.key() = client;
-      node.mapped() = clock;
-      before_clocks.insert(std::move(node));
-    } else {
-      before_clocks.emplace(client, clock);
-    }
-  }
+  void set_before_clock(ClientId client, Clock clock) { before_clocks.emplace(client, clock); }
 
-  // Makes the state reusable for the next transaction (keeps allocations, including a
-  // few nodes of the node-based containers: a transaction allocates nothing for them).
+  // Makes the state reusable for the next transaction (keeps the vectors' capacity: a
+  // transaction allocates nothing for them).
   void reset() {
     origin = nullptr;
     local = true;
     remote_applied = false;
     own_client_from_remote = false;
     append_seams.clear();
-    before_pool_.clear(before_clocks);
+    before_clocks.clear();
     delete_set.clear();
     merge_structs.clear();
-    changed_pool_.clear(changed);
+    changed.clear();
     changed_order.clear();
     if (!changed_keys.empty()) changed_keys.clear();  // clear() walks the buckets
   }
-
- private:
-  NodePool<std::map<ClientId, Clock>> before_pool_;
-  NodePool<std::unordered_set<Branch*>> changed_pool_;
 };
 
 }  // namespace crdtcore::detail

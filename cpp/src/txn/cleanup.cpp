@@ -8,6 +8,7 @@
 #include "txn/cleanup.h"
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "core/branch.h"
@@ -79,9 +80,11 @@ size_t try_merge_with_lefts(DocImpl& doc, ItemList& list, size_t pos) {
 }
 
 void cleanup_transaction(DocImpl& doc, TxnState& txn) {
-  txn.delete_set.sort_and_merge();
-  if (doc.options.gc) try_gc_delete_set(doc, txn.delete_set);
-  try_merge_delete_set(doc, txn.delete_set);
+  if (!std::as_const(txn.delete_set).clients().empty()) {  // most transactions delete nothing
+    txn.delete_set.sort_and_merge();
+    if (doc.options.gc) try_gc_delete_set(doc, txn.delete_set);
+    try_merge_delete_set(doc, txn.delete_set);
+  }
   for (const auto& [client, before] : txn.before_clocks) {
     ItemList* list = doc.store.list(client);
     if (list == nullptr || list->empty()) continue;

@@ -38,8 +38,9 @@ namespace {
 
 // Calls the observers with what `t` did; returns the first exception one raised.
 std::exception_ptr notify(DocImpl& doc, const TxnState& t) {
+  if (doc.observers.empty()) return nullptr;  // the common case: nobody to tell
   const bool changed = !t.delete_set.empty() || !t.before_clocks.empty();
-  if (!changed || doc.observers.empty()) return nullptr;
+  if (!changed) return nullptr;
   TransactionResult result;
   result.origin = t.origin;
   result.local = t.local;
