@@ -101,6 +101,23 @@ double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+// Runs fn untimed as the JS runner's warm-up of encode and load does (bench/js/lib/measure.mjs
+// warmUpRuns): once, then again while fewer than $CRDTCORE_BENCH_WARMUP_RUNS (5) runs and less
+// than $CRDTCORE_BENCH_WARMUP_MS (500) ms have passed. The next run is the timed one. No JIT
+// here, but the allocator needs it: the first load after a dropped document regrows the heap
+// glibc trimmed (~600 page faults, ~1 ms on rustcode), and the first encode grows its buffer
+// from nothing. The Python runner does the same (bench/python/workloads.py warm_up_runs).
+template <typename Fn>
+void warm_up_runs(Fn&& fn) {
+  const char* runs_env = std::getenv("CRDTCORE_BENCH_WARMUP_RUNS");
+  const char* ms_env = std::getenv("CRDTCORE_BENCH_WARMUP_MS");
+  const long runs_max = runs_env != nullptr ? std::strtol(runs_env, nullptr, 10) : 5;
+  const double ms_max = ms_env != nullptr ? std::strtod(ms_env, nullptr) : 500.0;
+  const auto start = Clock::now();
+  fn();
+  for (long runs = 1; runs < runs_max && ms_since(start) < ms_max; ++runs) fn();
+}
+
 // The time budget of replay, replay_sync and concurrent ($CRDTCORE_BENCH_BUDGET_S; 0: none).
 struct Budget {
   double seconds = 0;
@@ -210,6 +227,7 @@ Result run_encode(const Trace& trace) {
   Text text = doc.get_text("text");
   replay(doc, text, trace.patches, 0, trace.patches.size());
   check_text(text, trace.end_content, "replayed");
+  warm_up_runs([&] { doc.encode_state_as_update(); });
   const auto start = Clock::now();
   const Bytes update = doc.encode_state_as_update();
   r.ms = ms_since(start);
@@ -252,8 +270,8 @@ Bytes encoding_from_child(const std::string& input) {
 }
 
 // load: the encoding comes from a child process. A first (cold) load into this fresh process
-// gives mem_bytes; it is dropped, and the time is that of a second load (warm, as the JS runner
-// does).
+// gives mem_bytes; it is dropped, the warm-up loads follow (warm_up_runs), and the time is that
+// of the next load, as the JS runner does.
 Result run_load(const Trace& trace, const std::string& input) {
   Result r;
   const Bytes update = encoding_from_child(input);
@@ -265,6 +283,11 @@ Result run_load(const Trace& trace, const std::string& input) {
     r.mem_bytes = crdtcore_bench::heap_in_use() - heap_before;
     r.mem_method = crdtcore_bench::kHeapMethod;
   }
+  warm_up_runs([&] {
+    Doc warm = make_doc(2);
+    warm.apply_update(update);
+    check_text(warm.get_text("text"), trace.end_content, "loaded");
+  });
   const auto start = Clock::now();
   auto fresh = std::make_unique<Doc>(make_doc(2));
   fresh->apply_update(update);

@@ -166,6 +166,27 @@ class TextModel:
         return "".join(self.before) + "".join(reversed(self.after))
 
 
+def warm_up_runs(fn: Callable[[], object]) -> int:
+    """Runs ``fn`` untimed as the JS runner's warm-up of encode and load does
+    (bench/js/lib/measure.mjs ``warmUpRuns``): once, then again while fewer than
+    ``$CRDTCORE_BENCH_WARMUP_RUNS`` (5) runs and less than ``$CRDTCORE_BENCH_WARMUP_MS``
+    (500) ms have passed; returns how many runs it made. The next run is the timed one.
+
+    Natively compiled libraries need no JIT warm-up, but the allocator does: the first load
+    after a dropped document regrows the heap glibc trimmed (~580 page faults, ~1 ms on
+    rustcode), and the first encode grows its buffer from nothing. Timing the run after the
+    same warm-up in every runner measures the same work for every library."""
+    runs_max = int(os.environ.get("CRDTCORE_BENCH_WARMUP_RUNS", "5"))
+    ms_max = float(os.environ.get("CRDTCORE_BENCH_WARMUP_MS", "500"))
+    start = time.perf_counter()
+    fn()
+    runs = 1
+    while runs < runs_max and (time.perf_counter() - start) * 1e3 < ms_max:
+        fn()
+        runs += 1
+    return runs
+
+
 def is_ascii_trace(patches: list[Patch]) -> bool:
     return all(ins.isascii() for _, _, ins in patches)
 

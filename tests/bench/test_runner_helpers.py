@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "python")
 
 import bench_traces
 import runner
-from workloads import Budget, BudgetExceeded
+from workloads import Budget, BudgetExceeded, warm_up_runs
 
 
 def test_b4x10_checkpoints_are_ten_slices_then_nine_passes() -> None:
@@ -74,3 +74,17 @@ def test_the_orchestrator_and_the_runner_read_the_vendored_traces(monkeypatch) -
     assert plan.trace_names("concurrent") == ["clownschool", "friendsforever"]
     assert bench_traces.trace_path("automerge-paper").is_file()
     assert bench_traces.concurrent_path("clownschool").is_file()
+
+
+def test_warm_up_runs_as_the_js_runner_does(monkeypatch) -> None:
+    """At least one untimed run, then more while under the run and time limits."""
+    calls: list[int] = []
+    monkeypatch.setenv("CRDTCORE_BENCH_WARMUP_RUNS", "5")
+    monkeypatch.setenv("CRDTCORE_BENCH_WARMUP_MS", "500")
+    assert warm_up_runs(lambda: calls.append(1)) == 5
+    assert len(calls) == 5
+    monkeypatch.setenv("CRDTCORE_BENCH_WARMUP_MS", "0")
+    assert warm_up_runs(lambda: calls.append(1)) == 1  # the first run always happens
+    monkeypatch.setenv("CRDTCORE_BENCH_WARMUP_RUNS", "0")
+    monkeypatch.setenv("CRDTCORE_BENCH_WARMUP_MS", "500")
+    assert warm_up_runs(lambda: calls.append(1)) == 1

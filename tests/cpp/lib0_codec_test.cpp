@@ -237,6 +237,59 @@ TEST(Lib0String, Utf16WriterMatchesConvertingFirst) {
   }
 }
 
+// The writer leaves room for the length prefix of the bound (3 bytes per unit) and moves the
+// bytes down when the real prefix is shorter: the lengths around each prefix width, in ASCII
+// (shorter real prefix), 2-byte and 3-byte characters and pairs, after other bytes, agree
+// with converting first.
+TEST(Lib0String, Utf16WriterPrefixAtEveryWidthBoundary) {
+  std::vector<std::u16string> samples;
+  for (const size_t n : {size_t{42}, size_t{43}, size_t{63}, size_t{64}, size_t{127}, size_t{128},
+                         size_t{5461}, size_t{5462}, size_t{16383}, size_t{16384}}) {
+    samples.push_back(std::u16string(n, u'a'));
+    samples.push_back(std::u16string(n, u'\u00E9'));
+    samples.push_back(std::u16string(n, u'\u3053'));
+    std::u16string mixed(n, u'a');
+    mixed[n / 2] = 0xD83D;  // a pair in the middle, a lone high surrogate at the end
+    mixed[n / 2 + 1] = 0xDE00;
+    mixed.back() = 0xD83D;
+    samples.push_back(mixed);
+  }
+  Lib0Writer direct;
+  Lib0Writer converted;
+  for (const std::u16string& s : samples) {
+    direct.write_u8(7);
+    direct.write_var_string_utf16(s);
+    converted.write_u8(7);
+    converted.write_var_string(utf16_to_utf8(s));
+  }
+  EXPECT_EQ(direct.data(), converted.data());
+  Lib0Reader r(direct.data());
+  for (const std::u16string& s : samples) {
+    EXPECT_EQ(r.read_u8(), 7);
+    EXPECT_EQ(r.read_var_string_utf16(), utf8_to_utf16(utf16_to_utf8(s)));
+  }
+}
+
+TEST(Lib0Writer, VarUintSizeMatchesTheBytesWritten) {
+  for (const uint64_t v : {uint64_t{0}, uint64_t{127}, uint64_t{128}, uint64_t{16383},
+                           uint64_t{16384}, uint64_t{1} << 53, ~uint64_t{0}}) {
+    Lib0Writer w;
+    w.write_var_uint(v);
+    EXPECT_EQ(var_uint_size(v), w.size()) << v;
+  }
+}
+
+// reserve(n): writing up to n bytes in all moves nothing (the update encoder's pre-sized
+// buffer).
+TEST(Lib0Writer, ReservedBufferDoesNotMove) {
+  Lib0Writer w;
+  w.reserve(4096);
+  w.write_u8(1);
+  const uint8_t* start = w.data().data();
+  while (w.size() + 40 <= 4096) w.write_var_string_utf16(u"twelve units");
+  EXPECT_EQ(w.data().data(), start);
+}
+
 // The counting reader gives the code points and UTF-8 bytes that a second pass would.
 TEST(Lib0String, CountingUtf16ReaderReportsLengths) {
   Lib0Writer w;

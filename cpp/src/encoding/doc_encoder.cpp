@@ -3,6 +3,7 @@
 // writeStateAsUpdate), src/structs/Item.js#write and GC.js#write.
 #include <algorithm>
 #include <map>
+#include <variant>
 #include <vector>
 
 #include "core/branch.h"
@@ -16,6 +17,9 @@
 namespace crdtcore::detail {
 
 namespace {
+
+// Room left in an update's buffer for its delete set (grown when it needs more).
+constexpr size_t kDeleteSetShare = 1024;
 
 void write_item(Lib0Writer& w, const Item& item, uint64_t offset) {
   if (item.is_gc()) {
@@ -71,6 +75,29 @@ void write_structs(Lib0Writer& w, const ItemList& list, ClientId client, Clock c
   for (size_t i = start + 1; i < list.size(); ++i) write_item(w, *list[i], 0);
 }
 
+// About the bytes write_clients_structs(from) writes, so that one buffer of this size (and
+// the delete set's share) takes the whole update: a struct's header (info, an origin or a
+// parent: ~9 bytes; its content's length prefix) plus its content, one byte per unit (ASCII
+// text). A guess, not a bound: the buffer still grows past it. Plus the slack
+// Lib0Writer::write_var_string_utf16 needs behind the longest string (3 bytes per unit
+// before it knows the real length), so that the last string does not regrow the buffer.
+size_t estimate_structs_size(const StructStore& store, const std::map<ClientId, Clock>& from) {
+  constexpr size_t kStructHeader = 10;
+  size_t bytes = 16;
+  uint64_t longest = 0;
+  for (const auto& [client, clock] : from) {
+    const ItemList& list = *store.list(client);
+    bytes += 16 + list.size() * kStructHeader;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const Item* item = list[i];
+      if (!std::holds_alternative<ContentString>(item->content)) continue;
+      bytes += item->length;
+      longest = std::max(longest, item->length);
+    }
+  }
+  return bytes + 2 * longest + 16;
+}
+
 // `from`: client -> first clock to write; written with clients descending.
 void write_clients_structs(Lib0Writer& w, const StructStore& store,
                            const std::map<ClientId, Clock>& from) {
@@ -115,6 +142,7 @@ Bytes encode_doc_state(DocImpl& doc, const StateVector* target) {
     if (list.back()->end() > start) from[client] = start;
   }
   Lib0Writer w;
+  w.reserve(estimate_structs_size(doc.store, from) + kDeleteSetShare);
   write_clients_structs(w, doc.store, from);
   write_delete_set_v1(w, delete_set_from_store(doc));
   Bytes main = w.take();

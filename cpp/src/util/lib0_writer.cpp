@@ -60,12 +60,24 @@ void Lib0Writer::write_var_int(uint64_t magnitude, bool negative) {
 }
 
 void Lib0Writer::write_var_string_utf16(std::u16string_view s) {
-  // The UTF-8 length first (the prefix), then the bytes straight into the buffer.
-  const size_t bytes = utf16_utf8_length(s);
-  write_var_uint(bytes);
+  // One pass over `s` (no separate UTF-8 length pass): its UTF-8 bytes go straight into the
+  // buffer behind room for the length prefix of their bound (3 bytes per unit; a surrogate
+  // pair takes 4 for 2 units), then the real prefix is written in front. When it is shorter
+  // (possible from 43 units on, e.g. ASCII), one memmove shifts the bytes down.
+  const size_t bound = 3 * s.size();
+  const size_t room = var_uint_size(bound);
   const size_t at = buf_.size();
-  buf_.resize(at + bytes);
-  write_utf16_as_utf8(reinterpret_cast<char*>(buf_.data() + at), s);
+  buf_.resize(at + room + bound);
+  uint8_t* const out = buf_.data() + at;
+  char* const text = reinterpret_cast<char*>(out + room);
+  const size_t bytes = static_cast<size_t>(write_utf16_as_utf8(text, s) - text);
+  uint8_t* p = out;
+  uint64_t v = bytes;
+  for (; v > 127; v >>= 7) *p++ = static_cast<uint8_t>(0x80 | (v & 0x7F));
+  *p++ = static_cast<uint8_t>(v);
+  const size_t prefix = static_cast<size_t>(p - out);
+  if (prefix < room) std::memmove(out + prefix, out + room, bytes);
+  buf_.resize(at + prefix + bytes);
 }
 
 void Lib0Writer::write_f32(float f) {

@@ -4,6 +4,7 @@
 // big-endian. Strings are UTF-8 with a UTF-8 byte-length prefix.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,9 +14,19 @@
 
 namespace crdtcore::detail {
 
+// Bytes write_var_uint(v) writes: 1 for v < 2^7, 2 for v < 2^14, ...
+inline size_t var_uint_size(uint64_t v) {
+  size_t n = 1;
+  for (; v > 127; v >>= 7) ++n;
+  return n;
+}
+
 class Lib0Writer {
  public:
   Lib0Writer() { buf_.reserve(64); }
+  // At least `bytes` bytes of capacity in all, so that writing up to that many reallocates
+  // nothing (the encoders pass an estimate of the whole update).
+  void reserve(size_t bytes) { buf_.reserve(bytes); }
 
   void write_u8(uint8_t b) { buf_.push_back(b); }
   void write_var_uint(uint64_t v) {
