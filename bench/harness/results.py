@@ -80,7 +80,10 @@ def machine_info() -> dict[str, Any]:
 
 
 def git_info() -> dict[str, Any]:
-    """The commit measured and whether the tree had local changes (read-only git calls)."""
+    """The commit measured and whether the tree had local changes (read-only git calls).
+
+    The benchmark's own outputs (bench/results/, bench/RESULTS.md) do not count as local
+    changes: a run in several parts (--merge) rewrites them between the parts."""
 
     def git(*args: str) -> str | None:
         try:
@@ -95,7 +98,15 @@ def git_info() -> dict[str, Any]:
             return None
         return out.stdout.strip() if out.returncode == 0 else None
 
-    status = git("status", "--porcelain", "--untracked-files=no")
+    status = git(
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        ".",
+        ":(exclude)bench/results",
+        ":(exclude)bench/RESULTS.md",
+    )
     return {
         "commit": git("rev-parse", "HEAD"),
         "dirty": bool(status) if status is not None else None,
