@@ -63,9 +63,15 @@ void write_item(Lib0Writer& w, const Item& item, uint64_t offset) {
   }
 }
 
+// The first clock write_structs writes of `list` when asked for `clock` on (the list may
+// start later: its first structs can be merged away into a GC run that starts there).
+Clock first_written_clock(const ItemList& list, Clock clock) {
+  return std::max(clock, list.front()->id.clock);
+}
+
 // Writes the structs of `client` from `clock` on (Yjs writeStructs).
 void write_structs(Lib0Writer& w, const ItemList& list, ClientId client, Clock clock) {
-  clock = std::max(clock, list.front()->id.clock);
+  clock = first_written_clock(list, clock);
   const size_t start = StructStore::find_index(list, clock);
   w.write_var_uint(list.size() - start);
   w.write_var_uint(client);
@@ -86,9 +92,12 @@ size_t estimate_structs_size(const StructStore& store, const std::map<ClientId, 
   size_t bytes = 16;
   uint64_t longest = 0;
   for (const auto& [client, clock] : from) {
+    // Only the structs that will be written: a diff against a state vector writes the
+    // tail of each list, and must not walk (or reserve for) the whole document.
     const ItemList& list = *store.list(client);
-    bytes += 16 + list.size() * kStructHeader;
-    for (size_t i = 0; i < list.size(); ++i) {
+    const size_t start = StructStore::find_index(list, first_written_clock(list, clock));
+    bytes += 16 + (list.size() - start) * kStructHeader;
+    for (size_t i = start; i < list.size(); ++i) {
       const Item* item = list[i];
       if (!std::holds_alternative<ContentString>(item->content)) continue;
       bytes += item->length;

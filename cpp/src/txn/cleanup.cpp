@@ -8,7 +8,6 @@
 #include "txn/cleanup.h"
 
 #include <algorithm>
-#include <utility>
 #include <vector>
 
 #include "core/branch.h"
@@ -80,7 +79,7 @@ size_t try_merge_with_lefts(DocImpl& doc, ItemList& list, size_t pos) {
 }
 
 void cleanup_transaction(DocImpl& doc, TxnState& txn) {
-  if (!std::as_const(txn.delete_set).clients().empty()) {  // most transactions delete nothing
+  if (!txn.delete_set.empty()) {  // most transactions delete nothing
     txn.delete_set.sort_and_merge();
     if (doc.options.gc) try_gc_delete_set(doc, txn.delete_set);
     try_merge_delete_set(doc, txn.delete_set);

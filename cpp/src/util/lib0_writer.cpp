@@ -71,11 +71,7 @@ void Lib0Writer::write_var_string_utf16(std::u16string_view s) {
   uint8_t* const out = buf_.data() + at;
   char* const text = reinterpret_cast<char*>(out + room);
   const size_t bytes = static_cast<size_t>(write_utf16_as_utf8(text, s) - text);
-  uint8_t* p = out;
-  uint64_t v = bytes;
-  for (; v > 127; v >>= 7) *p++ = static_cast<uint8_t>(0x80 | (v & 0x7F));
-  *p++ = static_cast<uint8_t>(v);
-  const size_t prefix = static_cast<size_t>(p - out);
+  const size_t prefix = static_cast<size_t>(put_var_uint(out, bytes) - out);
   if (prefix < room) std::memmove(out + prefix, out + room, bytes);
   buf_.resize(at + prefix + bytes);
 }

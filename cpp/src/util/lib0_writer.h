@@ -20,6 +20,12 @@ inline size_t var_uint_size(uint64_t v) {
   for (; v > 127; v >>= 7) ++n;
   return n;
 }
+// Writes v as a varUint at `out` (var_uint_size(v) bytes); returns the end.
+inline uint8_t* put_var_uint(uint8_t* out, uint64_t v) {
+  for (; v > 127; v >>= 7) *out++ = static_cast<uint8_t>(0x80 | (v & 0x7F));
+  *out++ = static_cast<uint8_t>(v);
+  return out;
+}
 
 class Lib0Writer {
  public:
