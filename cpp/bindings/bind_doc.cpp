@@ -22,13 +22,13 @@
 #include "crdtcore/update.h"
 
 #include "convert.h"
-#include "gil.h"
 
 namespace crdtcore::bindings {
 namespace {
 
-// What an observer receives: a copy of the core's TransactionResult; the byte
-// forms are produced on access.
+// What a native observer receives: the core's TransactionResult, shared (the core makes
+// each in a shared_ptr); the byte forms are produced on access. crdtcore.Doc observes
+// through txn_events.cpp instead.
 struct PyTransactionResult {
   std::shared_ptr<const TransactionResult> result;
 };
@@ -125,30 +125,15 @@ void bind_doc(py::module_& m) {
             return as_py_bytes(d.encode_state_as_update(&sv));
           },
           py::arg("state") = py::none())
-      .def(
-          "apply_update",
-          [](Doc& d, py::handle update, py::handle txn) {
-            // Doc::apply_update in its two halves (gil.h): decoding, a pure function of the
-            // bytes and the document's (immutable) offset kind, runs without the GIL for a
-            // large update; integrating changes the document and runs the observers, so it
-            // takes the GIL back. Everything Python is read first, with the GIL.
-            const Origin origin = transaction_origin(txn);
-            const OffsetKind kind = d.offset_kind();
-            const ReadableBytes bytes(update);
-            DecodedUpdate decoded = without_gil_if_large(
-                bytes.size(), [&] { return decode_update(bytes.data(), bytes.size(), kind); });
-            d.apply_decoded(std::move(decoded), origin);
-          },
-          py::arg("update"), py::arg("transaction") = py::none(),
-          "Applies a v1 update; `transaction` (a crdtcore.Transaction, not entered) names "
-          "the origin of the remote transaction it opens. An update of 16 KiB or more is "
-          "decoded without the GIL; integrating it holds the GIL.")
+      // apply_update: fast_calls.cpp (a METH_FASTCALL method, called once per update).
       .def("has_pending", &Doc::has_pending)
       .def(
           "observe",
           [](Doc& d, py::function fn) {
             return d.observe([fn = std::move(fn)](const TransactionResult& r) {
-              PyTransactionResult holder{std::make_shared<const TransactionResult>(r)};
+              std::shared_ptr<const TransactionResult> shared = r.weak_from_this().lock();
+              if (!shared) shared = std::make_shared<const TransactionResult>(r);
+              PyTransactionResult holder{std::move(shared)};
               fn(std::move(holder));
             });
           },

@@ -7,6 +7,9 @@
 //   _core.Doc.open_transaction  the open transaction (Doc.transaction() joins it)
 //   _core.transaction_method    wraps crdtcore.Doc.transaction: `doc.transaction()` with
 //                               no transaction open returns doc._plain_txn natively
+//   _core.Doc.apply_update      the native apply (a sync provider's call per update), and
+//   _core.apply_update_method   wraps crdtcore.Doc.apply_update: without an origin it
+//                               calls the former with no Python frame
 //   _core.Text.insert       added to the pybind11 class as a METH_FASTCALL method
 //   _core.Text.__delitem__  likewise (serves `del text[i]` and `del text[a:b]`)
 //   _core.Text.__len__, _core.Text.__getitem__, _core.Array.__len__, _core.Map.__len__,
@@ -33,6 +36,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include <pybind11/pybind11.h>
 
@@ -40,10 +44,12 @@
 #include "crdtcore/doc.h"
 #include "crdtcore/map.h"
 #include "crdtcore/text.h"
+#include "crdtcore/update.h"
 
 #include "args.h"
 #include "cached_method.h"
 #include "convert.h"
+#include "gil.h"
 
 namespace crdtcore::bindings {
 namespace {
@@ -493,34 +499,95 @@ PyMethodDef kDocOpenTransactionDef = {"open_transaction", doc_open_transaction, 
                                       "open_transaction($self, /)\n--\n\nThe open transaction (a "
                                       "crdtcore.Transaction), or None (no transaction is open)."};
 
-// -- Doc.transaction ----------------------------------------------------------------
+// -- Doc.apply_update ---------------------------------------------------------------
 
-// Wraps the Python Doc.transaction (crdtcore/_doc.py) in a method descriptor that answers
-// the common call, `doc.transaction()` with no transaction open, without running Python
-// code: it returns the document's reusable `_plain_txn`, as the Python method would. Every
-// other call (an origin, an open transaction to join, no `_plain_txn`) goes to the Python
-// method, which keeps the checks and the error messages.
+// _core.Doc.apply_update(update, transaction=None): replaces the pybind11 method of
+// bind_doc.cpp. Doc::apply_update in its two halves (gil.h): decoding, a pure function of
+// the bytes and the document's (immutable) offset kind, runs without the GIL for a large
+// update; integrating changes the document and runs the observers, so it takes the GIL
+// back. Everything Python is read first, with the GIL.
+PyObject* doc_apply_update(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
+                           PyObject* kwnames) {
+  return guarded([&]() -> PyObject* {
+    static const char* const kNames[] = {"update", "transaction"};
+    PyObject* a[2];
+    parse_args("apply_update", kNames, 1, 2, args, nargs, kwnames, a);
+    Doc& d = method_self<Doc>(self);
+    const Origin origin = a[1] == nullptr ? nullptr : transaction_origin(a[1]);
+    const OffsetKind kind = d.offset_kind();
+    const ReadableBytes bytes(a[0]);
+    DecodedUpdate decoded = without_gil_if_large(
+        bytes.size(), [&] { return decode_update(bytes.data(), bytes.size(), kind); });
+    d.apply_decoded(std::move(decoded), origin);
+    Py_RETURN_NONE;
+  });
+}
+
+PyMethodDef kDocApplyUpdateDef = {
+    "apply_update", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(doc_apply_update)),
+    METH_FASTCALL | METH_KEYWORDS,
+    "apply_update($self, /, update, transaction=None)\n--\n\n"
+    "Applies a v1 update; `transaction` (a crdtcore.Transaction, not entered) names the "
+    "origin of the remote transaction it opens. An update of 16 KiB or more is decoded "
+    "without the GIL; integrating it holds the GIL."};
+
+// -- Doc.transaction and Doc.apply_update: native fast paths of Python methods --------
+
+// A method descriptor around a Python method of crdtcore.Doc (crdtcore/_doc.py) that
+// answers the common call without running Python code, and hands every other call to the
+// Python method, which keeps the checks and the error messages:
+//   transaction_method   `doc.transaction()` with no transaction open: the document's
+//                        reusable `_plain_txn`, as the Python method would return
+//   apply_update_method  `doc.apply_update(update)` (no origin): the native apply_update
+//                        of `doc._native` (a sync provider's call per received update)
+
+// The fast path: a new reference; or nullptr with no error set to hand the call to the
+// Python method; or nullptr with an error set. args[0] is the Python Doc.
+using FastPath = PyObject* (*)(PyObject* const* args, Py_ssize_t nargs);
+
 struct TxnMethodObject {
   PyObject_HEAD vectorcallfunc vectorcall;
   PyObject* func;  // the Python function
+  FastPath fast;
 };
 
 PyObject* g_str_plain_txn = nullptr;  // "_plain_txn"
+PyTypeObject* g_doc_type = nullptr;   // _core.Doc
+
+PyObject* plain_txn_fast(PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 1) return nullptr;
+  PyObject* plain = PyObject_GetAttr(args[0], g_str_plain_txn);
+  if (plain == nullptr) {
+    PyErr_Clear();  // not set up by Doc.__init__: the Python method decides
+    return nullptr;
+  }
+  if (PyObject_TypeCheck(plain, g_txn_type)) {
+    const Doc* doc = reinterpret_cast<TxnObject*>(plain)->doc;
+    if (doc != nullptr && !doc->in_transaction()) return plain;
+  }
+  Py_DECREF(plain);
+  return nullptr;
+}
+
+PyObject* apply_update_fast(PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 2) return nullptr;
+  PyObject* native = PyObject_GetAttr(args[0], g_str_native);
+  if (native == nullptr) {
+    PyErr_Clear();  // not set up by Doc.__init__: the Python method decides
+    return nullptr;
+  }
+  PyObject* out = nullptr;
+  if (PyObject_TypeCheck(native, g_doc_type)) out = doc_apply_update(native, args + 1, 1, nullptr);
+  Py_DECREF(native);
+  return out;
+}
 
 PyObject* txn_method_vectorcall(PyObject* callable, PyObject* const* args, size_t nargsf,
                                 PyObject* kwnames) {
   auto* self = reinterpret_cast<TxnMethodObject*>(callable);
-  if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == nullptr) {
-    PyObject* plain = PyObject_GetAttr(args[0], g_str_plain_txn);
-    if (plain == nullptr) {
-      PyErr_Clear();  // not set up by Doc.__init__: the Python method decides
-    } else {
-      if (PyObject_TypeCheck(plain, g_txn_type)) {
-        const Doc* doc = reinterpret_cast<TxnObject*>(plain)->doc;
-        if (doc != nullptr && !doc->in_transaction()) return plain;
-      }
-      Py_DECREF(plain);
-    }
+  if (kwnames == nullptr) {
+    PyObject* out = self->fast(args, PyVectorcall_NARGS(nargsf));
+    if (out != nullptr || PyErr_Occurred() != nullptr) return out;
   }
   return PyObject_Vectorcall(self->func, args, nargsf, kwnames);
 }
@@ -583,7 +650,7 @@ PyType_Slot kTxnMethodSlots[] = {{Py_tp_dealloc, reinterpret_cast<void*>(txn_met
                                  {Py_tp_members, kTxnMethodMembers},
                                  {0, nullptr}};
 
-PyType_Spec kTxnMethodSpec = {"crdtcore._core.transaction_method", sizeof(TxnMethodObject), 0,
+PyType_Spec kTxnMethodSpec = {"crdtcore._core.fast_method", sizeof(TxnMethodObject), 0,
                               Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC |
                                   Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_HAVE_VECTORCALL |
                                   Py_TPFLAGS_DISALLOW_INSTANTIATION,
@@ -591,11 +658,12 @@ PyType_Spec kTxnMethodSpec = {"crdtcore._core.transaction_method", sizeof(TxnMet
 
 PyTypeObject* g_txn_method_type = nullptr;
 
-py::object transaction_method(py::function func) {
+py::object fast_method(py::function func, FastPath fast) {
   auto* obj = PyObject_GC_New(TxnMethodObject, g_txn_method_type);
   if (obj == nullptr) throw py::error_already_set();
   obj->vectorcall = txn_method_vectorcall;
   obj->func = Py_NewRef(func.ptr());
+  obj->fast = fast;
   PyObject_GC_Track(obj);
   return py::reinterpret_steal<py::object>(reinterpret_cast<PyObject*>(obj));
 }
@@ -630,9 +698,19 @@ void bind_fast_calls(py::module_& m) {
   if (g_str_plain_txn == nullptr) throw py::error_already_set();
   g_txn_method_type = reinterpret_cast<PyTypeObject*>(PyType_FromSpec(&kTxnMethodSpec));
   if (g_txn_method_type == nullptr) throw py::error_already_set();
-  m.def("transaction_method", &transaction_method, py::arg("func"),
-        "Doc.transaction's native fast path around the Python method ``func`` (fast_calls.cpp).");
-  add_method(m.attr("Doc"), &kDocOpenTransactionDef);
+  m.def(
+      "transaction_method",
+      [](py::function f) { return fast_method(std::move(f), plain_txn_fast); }, py::arg("func"),
+      "Doc.transaction's native fast path around the Python method ``func`` (fast_calls.cpp).");
+  m.def(
+      "apply_update_method",
+      [](py::function f) { return fast_method(std::move(f), apply_update_fast); }, py::arg("func"),
+      "Doc.apply_update's native fast path around the Python method ``func`` "
+      "(fast_calls.cpp).");
+  py::object doc_cls = m.attr("Doc");
+  g_doc_type = reinterpret_cast<PyTypeObject*>(doc_cls.ptr());
+  add_method(doc_cls, &kDocOpenTransactionDef);
+  add_method(doc_cls, &kDocApplyUpdateDef);
 
   py::object text_cls = m.attr("Text");
   add_method(text_cls, &kTextInsertDef);

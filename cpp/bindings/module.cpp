@@ -14,6 +14,7 @@ void bind_sticky_index(py::module_& m);
 void bind_events(py::module_& m);
 void bind_undo(py::module_& m);
 void bind_fast_calls(py::module_& m);
+void bind_txn_events(py::module_& m);
 
 }  // namespace crdtcore::bindings
 
@@ -27,5 +28,6 @@ PYBIND11_MODULE(_core, m) {
   crdtcore::bindings::bind_sticky_index(m);
   crdtcore::bindings::bind_events(m);  // after bind_types: extends _core.Shared
   crdtcore::bindings::bind_undo(m);
-  crdtcore::bindings::bind_fast_calls(m);  // last: extends the Text and Doc classes above
+  crdtcore::bindings::bind_fast_calls(m);  // extends the Text and Doc classes above
+  crdtcore::bindings::bind_txn_events(m);  // extends Doc
 }

@@ -6,6 +6,7 @@ Methods starting with "_" are private helpers of the Python layer.
 """
 
 import enum
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -138,8 +139,33 @@ class TransactionResult:
     @property
     def delete_set(self) -> bytes: ...
 
+class TransactionEventBase:
+    """The native part of crdtcore.TransactionEvent (txn_events.cpp)."""
+
+    @property
+    def transaction(self) -> TransactionBase:
+        """The committed Transaction (its ``origin`` tells who made it)."""
+    @property
+    def local(self) -> bool:
+        """False when the transaction was opened by ``apply_update`` (a remote change)."""
+    @property
+    def update(self) -> bytes:
+        """The v1 update holding exactly this transaction's changes (Yjs 'update')."""
+    @property
+    def before_state(self) -> bytes:
+        """The encoded state vector before the transaction."""
+    @property
+    def after_state(self) -> bytes:
+        """The encoded state vector after the transaction."""
+    @property
+    def delete_set(self) -> bytes:
+        """The encoded (v1) delete set of what the transaction deleted."""
+
 def transaction_method(func: Callable[..., Any]) -> Any:
     """Doc.transaction's native fast path around the Python method ``func``."""
+
+def apply_update_method(func: Callable[..., Any]) -> Any:
+    """Doc.apply_update's native fast path around the Python method ``func``."""
 
 class TransactionBase:
     """Native part of crdtcore.Transaction (a context manager; see fast_calls.cpp)."""
@@ -183,6 +209,12 @@ class Doc:
         """Decodes (without the GIL from RELEASE_GIL_BYTES on), then integrates (with it)."""
     def has_pending(self) -> bool: ...
     def observe(self, callback: Callable[[TransactionResult], None]) -> int: ...
+    def observe_events(
+        self,
+        doc_ref: weakref.ref[Any],
+        event_type: type[TransactionEventBase],
+        transaction_type: type[TransactionBase],
+    ) -> int: ...
     def unobserve(self, id: int) -> None: ...
 
 class UndoManager:

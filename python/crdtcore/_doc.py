@@ -480,7 +480,11 @@ class Doc:
             _async.async_observer(callback) if iscoroutinefunction(callback) else callback
         )
         if self._native_observer is None:
-            self._native_observer = self._native.observe(_dispatcher(weakref.ref(self)))
+            # One native observer calls every callback of self._observers with a native
+            # TransactionEvent (cpp/bindings/txn_events.cpp); it holds this Doc weakly.
+            self._native_observer = self._native.observe_events(
+                weakref.ref(self), TransactionEvent, Transaction
+            )
         return sub
 
     def unobserve(self, subscription: Subscription) -> None:
@@ -546,25 +550,6 @@ class Doc:
             )
         return fanout.open(max_buffer_size)
 
-    def _dispatch(self, result: _core.TransactionResult) -> None:
-        # The core hands over the committed Transaction; transactions no Transaction object
-        # opened (one editing call, apply_update, the formatting clean-up Yjs announces
-        # after a remote transaction, an undo/redo) get a fresh one with their origin.
-        txn = result.transaction
-        if txn is None:
-            origin = result.origin  # an undo/redo names its UndoManager
-            txn = Transaction(self) if origin is None else Transaction(self, origin)
-        event = TransactionEvent(result, txn)
-        error: Exception | None = None
-        for callback in list(self._observers.values()):
-            try:
-                callback(event)
-            except Exception as exc:  # re-raised after the commit by the core
-                if error is None:
-                    error = exc
-        if error is not None:
-            raise error
-
     # -- helpers -----------------------------------------------------------------
 
     def _native_root(self, name: str, cls: type[BaseType]) -> Any:
@@ -607,6 +592,9 @@ class Doc:
 # answered natively: the descriptor returns ``_plain_txn`` without running the method above,
 # and calls it for everything else (cpp/bindings/fast_calls.cpp).
 Doc.transaction = _core.transaction_method(Doc.transaction)  # type: ignore[method-assign]
+# Likewise `doc.apply_update(update)` without an origin (a provider's call per received
+# update) goes straight to the native apply_update; other calls run the method above.
+Doc.apply_update = _core.apply_update_method(Doc.apply_update)  # type: ignore[method-assign]
 
 
 def _check_origin(origin: object) -> None:
@@ -622,13 +610,3 @@ def _check_origin(origin: object) -> None:
 def _check_name(name: object) -> None:
     if not isinstance(name, str):
         raise KeyTypeError(f"root names must be str, not '{type(name).__name__}'")
-
-
-def _dispatcher(doc_ref: weakref.ref[Doc]) -> Callable[[_core.TransactionResult], None]:
-    # Holds the Doc weakly, so the native observer does not keep the Doc alive.
-    def dispatch(result: _core.TransactionResult) -> None:
-        doc = doc_ref()
-        if doc is not None:
-            doc._dispatch(result)
-
-    return dispatch

@@ -224,11 +224,20 @@ class NewTransaction(Transaction):
         return f"NewTransaction(origin={short_repr(self.origin)})"
 
 
-class TransactionEvent:
+class TransactionEvent(_core.TransactionEventBase):
     """What one committed transaction changed; passed to ``Doc.observe`` callbacks.
+
+    The document makes one per committed transaction (natively, with no Python frame:
+    cpp/bindings/txn_events.cpp); the byte forms are made when read, and ``transaction``
+    too when the transaction had no Transaction object (one editing call, ``apply_update``).
 
     Attributes:
         transaction: The committed Transaction (its ``origin`` tells who made it).
+        local: False when the transaction was opened by ``apply_update`` (a remote change).
+        update: The v1 update holding exactly this transaction's changes (Yjs 'update').
+        before_state: The encoded state vector before the transaction.
+        after_state: The encoded state vector after the transaction.
+        delete_set: The encoded (v1) delete set of what the transaction deleted.
 
     Example:
         >>> doc, events = Doc(), []
@@ -237,80 +246,20 @@ class TransactionEvent:
         >>> Doc().apply_update(events[0].update)
     """
 
-    __slots__ = ("_result", "transaction")
+    __slots__ = ()
 
-    def __init__(self, result: _core.TransactionResult, transaction: Transaction) -> None:
-        self._result = result
-        self.transaction = transaction
+    def __new__(cls) -> Self:
+        """Not for users: the document makes the events of its observers.
 
-    @property
-    def local(self) -> bool:
-        """False when the transaction was opened by ``apply_update`` (a remote change).
-
-        Example:
-            >>> doc, seen = Doc(), []
-            >>> sub = doc.observe(lambda event: seen.append(event.local))
-            >>> doc["t"] = Text("x")
-            >>> doc.apply_update(Doc({"u": Text("y")}).get_update())
-            >>> seen
-            [True, False]
+        Raises:
+            TypeError: Always.
         """
-        return self._result.local
+        raise TypeError("TransactionEvent objects are made by the document for its observers")
 
-    @property
-    def update(self) -> bytes:
-        """The v1 update holding exactly this transaction's changes (Yjs 'update').
+    if TYPE_CHECKING:
 
-        Example:
-            >>> doc, events = Doc(), []
-            >>> sub = doc.observe(events.append)
-            >>> doc["t"] = Text("x")
-            >>> replica = Doc()
-            >>> replica.apply_update(events[0].update)
-            >>> str(replica["t"])
-            'x'
-        """
-        return self._result.update
-
-    @property
-    def before_state(self) -> bytes:
-        """The encoded state vector before the transaction.
-
-        Example:
-            >>> doc, events = Doc(client_id=1), []
-            >>> sub = doc.observe(events.append)
-            >>> doc["t"] = Text("x")
-            >>> events[0].before_state
-            b'\\x00'
-        """
-        return self._result.before_state
-
-    @property
-    def after_state(self) -> bytes:
-        """The encoded state vector after the transaction.
-
-        Example:
-            >>> doc, events = Doc(client_id=1), []
-            >>> sub = doc.observe(events.append)
-            >>> doc["t"] = Text("x")
-            >>> events[0].after_state == doc.get_state()
-            True
-        """
-        return self._result.after_state
-
-    @property
-    def delete_set(self) -> bytes:
-        """The encoded (v1) delete set of what the transaction deleted.
-
-        Example:
-            >>> doc = Doc({"t": Text("ab")}, client_id=1)
-            >>> events = []
-            >>> sub = doc.observe(events.append)
-            >>> del doc["t"][0]
-            >>> events[0].delete_set  # client 1: one range at clock 0, length 1
-            b'\\x01\\x01\\x01\\x00\\x01'
-        """
-        return self._result.delete_set
+        @property
+        def transaction(self) -> Transaction: ...
 
     def __repr__(self) -> str:
         from ._display import short_repr

@@ -112,7 +112,7 @@ def test_introspection_like_builtin_methods() -> None:
 
 def test_doc_transaction_fast_path_returns_the_plain_transaction() -> None:
     doc = Doc({"t": Text()})
-    assert type(Doc.__dict__["transaction"]).__name__ == "transaction_method"
+    assert type(Doc.__dict__["transaction"]).__name__ == "fast_method"
     plain = doc.transaction()
     assert plain is doc.transaction() and plain.origin is None
     with doc.transaction() as outer:

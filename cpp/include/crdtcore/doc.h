@@ -57,8 +57,10 @@ struct DocOptions {
 // caller keeps what it points to alive until the transaction has committed.
 using Origin = const void*;
 
-// What an observer learns about one committed transaction.
-struct TransactionResult {
+// What an observer learns about one committed transaction. The core builds it once per
+// transaction in a shared_ptr, so an observer that keeps it (the Python bindings' events)
+// takes shared_from_this() instead of copying it.
+struct TransactionResult : std::enable_shared_from_this<TransactionResult> {
   Origin origin = nullptr;  // as given to begin_transaction() or apply_update()
   bool local = true;        // false for a transaction apply_update() opened
   StateVector before_state;

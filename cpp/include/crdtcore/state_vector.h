@@ -7,7 +7,9 @@
 // Thread safety: not thread-safe for writers.
 #pragma once
 
-#include <map>
+#include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "crdtcore/bytes.h"
 #include "crdtcore/id.h"
@@ -16,14 +18,36 @@ namespace crdtcore {
 
 class StateVector {
  public:
+  // (client, clock) pairs, clients ascending and unique.
+  using Entries = std::vector<std::pair<ClientId, Clock>>;
+
+  StateVector() = default;
+  // From pairs in any order; the last of several pairs of one client wins.
+  explicit StateVector(Entries entries);
+
   // Clock for `client`, 0 when absent.
   Clock get(ClientId client) const {
-    auto it = clocks_.find(client);
-    return it == clocks_.end() ? 0 : it->second;
+    auto it = find(client);
+    return it == clocks_.end() || it->first != client ? 0 : it->second;
   }
-  void set(ClientId client, Clock clock) { clocks_[client] = clock; }
-  bool contains(ClientId client) const { return clocks_.count(client) != 0; }
-  const std::map<ClientId, Clock>& entries() const { return clocks_; }
+  // Cheap when clients are set in ascending order (an append).
+  void set(ClientId client, Clock clock) {
+    if (clocks_.empty() || clocks_.back().first < client) {
+      clocks_.emplace_back(client, clock);
+      return;
+    }
+    auto it = find(client);
+    if (it != clocks_.end() && it->first == client) {
+      it->second = clock;
+    } else {
+      clocks_.emplace(it, client, clock);
+    }
+  }
+  bool contains(ClientId client) const {
+    auto it = find(client);
+    return it != clocks_.end() && it->first == client;
+  }
+  const Entries& entries() const { return clocks_; }
   bool empty() const { return clocks_.empty(); }
 
   Bytes encode() const;
@@ -36,7 +60,16 @@ class StateVector {
   }
 
  private:
-  std::map<ClientId, Clock> clocks_;
+  Entries::const_iterator find(ClientId client) const {
+    return std::lower_bound(clocks_.begin(), clocks_.end(), client,
+                            [](const auto& e, ClientId c) { return e.first < c; });
+  }
+  Entries::iterator find(ClientId client) {
+    return std::lower_bound(clocks_.begin(), clocks_.end(), client,
+                            [](const auto& e, ClientId c) { return e.first < c; });
+  }
+
+  Entries clocks_;  // a flat sorted vector: one allocation to copy or free (observers get two)
 };
 
 }  // namespace crdtcore

@@ -107,7 +107,8 @@ bool Doc::has_pending() const {
 
 Doc::ObserverId Doc::observe(std::function<void(const TransactionResult&)> fn) {
   const ObserverId id = impl_->next_observer_id++;
-  impl_->observers.emplace_back(id, std::move(fn));
+  impl_->observers.emplace_back(
+      id, std::make_shared<const detail::DocImpl::DocObserver>(std::move(fn)));
   return id;
 }
 

@@ -85,7 +85,10 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
   uint64_t marker_epoch = 1;  // bumped by remote transactions: markers are dropped
 
   CommitHooks hooks;
-  std::vector<std::pair<Doc::ObserverId, std::function<void(const TransactionResult&)>>> observers;
+  // Each callback is shared, so a commit can hold on to the ones it calls (an observer may
+  // unobserve itself or another while it runs) without copying the std::functions.
+  using DocObserver = std::function<void(const TransactionResult&)>;
+  std::vector<std::pair<Doc::ObserverId, std::shared_ptr<const DocObserver>>> observers;
   Doc::ObserverId next_observer_id = 1;
   // Types with at least one type-level observer (Branch::observers non-empty): zero
   // means commits skip events entirely. Subscription ids come from next_observer_id.

@@ -8,6 +8,9 @@
 
 #include "crdtcore/state_vector.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "crdtcore/error.h"
 #include "util/lib0_reader.h"
 #include "util/lib0_writer.h"
@@ -27,18 +30,46 @@ Bytes StateVector::encode() const {
   return w.take();
 }
 
+StateVector::StateVector(Entries entries) : clocks_(std::move(entries)) {
+  // Sorted by client, stably: among one client's pairs the last given stays last, and
+  // wins. A few entries (the usual document) are insertion-sorted, without a buffer.
+  const auto by_client = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (std::is_sorted(clocks_.begin(), clocks_.end(), by_client)) {
+    // already in order (an ascending walk): only duplicates remain to drop
+  } else if (clocks_.size() <= 16) {
+    for (auto it = clocks_.begin() + 1; it != clocks_.end(); ++it) {
+      auto value = *it;
+      auto hole = it;
+      for (; hole != clocks_.begin() && value.first < (hole - 1)->first; --hole) {
+        *hole = *(hole - 1);
+      }
+      *hole = value;
+    }
+  } else {
+    std::stable_sort(clocks_.begin(), clocks_.end(), by_client);
+  }
+  auto out = clocks_.begin();
+  for (auto it = clocks_.begin(); it != clocks_.end(); ++it) {
+    auto next = it + 1;
+    if (next != clocks_.end() && next->first == it->first) continue;  // a later one wins
+    *out++ = *it;
+  }
+  clocks_.erase(out, clocks_.end());
+}
+
 StateVector StateVector::decode(const Bytes& bytes) { return decode(bytes.data(), bytes.size()); }
 
 StateVector StateVector::decode(const uint8_t* data, size_t size) {
   detail::Lib0Reader r(data, size);
-  StateVector sv;
+  Entries entries;
   const uint64_t n = r.read_count(2);  // each entry: client + clock, >= 1 byte each
+  entries.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     const ClientId client = r.read_var_uint();
     const Clock clock = r.read_var_uint();
-    sv.clocks_[client] = clock;
+    entries.emplace_back(client, clock);
   }
-  return sv;
+  return StateVector(std::move(entries));
 }
 
 }  // namespace crdtcore

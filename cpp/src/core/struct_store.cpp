@@ -56,11 +56,12 @@ Clock StructStore::state(ClientId client) const {
 }
 
 StateVector StructStore::state_vector() const {
-  StateVector sv;
+  StateVector::Entries entries;
+  entries.reserve(clients_.size());
   for (const auto& [client, list] : clients_) {
-    if (!list.empty()) sv.set(client, list.back()->end());
+    if (!list.empty()) entries.emplace_back(client, list.back()->end());
   }
-  return sv;
+  return StateVector(std::move(entries));
 }
 
 void StructStore::add(std::unique_ptr<Item> item) {

@@ -41,27 +41,40 @@ std::exception_ptr notify(DocImpl& doc, const TxnState& t) {
   if (doc.observers.empty()) return nullptr;  // the common case: nobody to tell
   const bool changed = !t.delete_set.empty() || !t.before_clocks.empty();
   if (!changed) return nullptr;
-  TransactionResult result;
+  // Built in a shared_ptr: an observer that keeps the result (the Python events) shares it.
+  auto shared = std::make_shared<TransactionResult>();
+  TransactionResult& result = *shared;
   result.origin = t.origin;
   result.local = t.local;
   result.after_state = doc.store.state_vector();
-  StateVector before;
+  StateVector::Entries before;  // the after state's clients, ascending: stays sorted
+  before.reserve(result.after_state.entries().size());
   for (const auto& [client, clock] : result.after_state.entries()) {
     auto it = t.before_clocks.find(client);
     const Clock b = it == t.before_clocks.end() ? clock : it->second;
-    if (b > 0) before.set(client, b);
+    if (b > 0) before.emplace_back(client, b);
   }
-  result.before_state = std::move(before);
+  result.before_state = StateVector(std::move(before));
   result.delete_set = t.delete_set;
   result.update = encode_txn_update(doc, t);
   std::exception_ptr first;
-  auto snapshot = doc.observers;  // observers may (un)subscribe while running
-  for (auto& entry : snapshot) {
+  auto call = [&](const DocImpl::DocObserver& fn) {
     try {
-      entry.second(result);
+      fn(result);
     } catch (...) {
       if (!first) first = std::current_exception();
     }
+  };
+  // Observers may (un)subscribe while running: call the ones registered now, each kept
+  // alive by its own reference (the usual single observer needs no snapshot vector).
+  if (doc.observers.size() == 1) {
+    const std::shared_ptr<const DocImpl::DocObserver> only = doc.observers.front().second;
+    call(*only);
+  } else {
+    std::vector<std::shared_ptr<const DocImpl::DocObserver>> snapshot;
+    snapshot.reserve(doc.observers.size());
+    for (const auto& entry : doc.observers) snapshot.push_back(entry.second);
+    for (const auto& fn : snapshot) call(*fn);
   }
   return first;
 }

@@ -1,0 +1,324 @@
+// txn_events.cpp — document-level observers without a Python frame per commit:
+//
+//   _core.TransactionEventBase   the native part of crdtcore.TransactionEvent: shares the
+//                                core's TransactionResult, makes the byte forms on access
+//                                and the Transaction only when asked for
+//   _core.Doc.observe_events     registers the one native observer of a crdtcore.Doc that
+//                                calls every callback in the Doc's ``_observers`` dict
+//
+// Why: a sync provider observes every transaction of its document and forwards
+// ``event.update``. Done in Python (a dispatch closure, Doc._dispatch, a TransactionEvent
+// and a Transaction made per commit, a pybind11 TransactionResult copied from the core's)
+// that cost about 1.3 µs per transaction, more than the edit itself (bench/README.md,
+// replay_sync). Here one commit allocates one event object and calls each callback once.
+//
+// Lifetimes: the native observer holds the crdtcore.Doc weakly (the Doc owns the native
+// document, which owns the observer) and looks its ``_observers`` dict up per commit, so
+// no reference cycle hides behind C++. An event holds the Doc, its Transaction (or, for a
+// transaction no Transaction object opened, the origin value to make one with) and the
+// shared TransactionResult; it stays valid after the commit.
+//
+// Errors: every callback runs; the first Exception is raised once all ran (the core then
+// re-raises it after the commit completes, txn/transaction.h). A BaseException that is not
+// an Exception (KeyboardInterrupt, SystemExit) stops the fan-out at once, as the Python
+// loop it replaces did.
+#include <Python.h>
+
+#include <memory>
+#include <new>
+#include <utility>
+
+#include <pybind11/pybind11.h>
+
+#include "crdtcore/doc.h"
+
+#include "convert.h"
+
+namespace crdtcore::bindings {
+namespace {
+
+struct EventObject {
+  PyObject_HEAD std::shared_ptr<const TransactionResult> result;  // placement-new'd
+  PyObject* doc;                                                  // the crdtcore.Doc
+  PyObject* txn;       // its Transaction, or nullptr until `transaction` is first read
+  PyObject* origin;    // the origin value to make that Transaction with (when txn is null)
+  PyObject* txn_type;  // crdtcore.Transaction
+};
+
+PyTypeObject* g_event_type = nullptr;
+PyObject* g_str_observers = nullptr;  // "_observers"
+
+const TransactionResult& result_of(PyObject* obj) {
+  return *reinterpret_cast<EventObject*>(obj)->result;
+}
+
+// Runs `f` (returning a new reference or nullptr); C++ exceptions become Python errors.
+template <class F>
+PyObject* guarded(F&& f) noexcept {
+  try {
+    return f();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+PyObject* bytes_of(const Bytes& bytes) {
+  return PyBytes_FromStringAndSize(reinterpret_cast<const char*>(bytes.data()),
+                                   static_cast<Py_ssize_t>(bytes.size()));
+}
+
+int event_traverse(PyObject* obj, visitproc visit, void* arg) {
+  auto* self = reinterpret_cast<EventObject*>(obj);
+  Py_VISIT(Py_TYPE(obj));
+  Py_VISIT(self->doc);
+  Py_VISIT(self->txn);
+  Py_VISIT(self->origin);
+  Py_VISIT(self->txn_type);
+  return 0;
+}
+
+int event_clear(PyObject* obj) {
+  auto* self = reinterpret_cast<EventObject*>(obj);
+  Py_CLEAR(self->doc);
+  Py_CLEAR(self->txn);
+  Py_CLEAR(self->origin);
+  Py_CLEAR(self->txn_type);
+  return 0;
+}
+
+void event_dealloc(PyObject* obj) {
+  PyTypeObject* type = Py_TYPE(obj);
+  PyObject_GC_UnTrack(obj);
+  event_clear(obj);
+  reinterpret_cast<EventObject*>(obj)->result.~shared_ptr();
+  type->tp_free(obj);
+  Py_DECREF(type);
+}
+
+PyObject* event_new(PyTypeObject* /*type*/, PyObject* /*args*/, PyObject* /*kwds*/) {
+  PyErr_SetString(PyExc_TypeError,
+                  "TransactionEvent objects are made by the document for its observers");
+  return nullptr;
+}
+
+PyObject* event_transaction(PyObject* obj, void* /*closure*/) {
+  auto* self = reinterpret_cast<EventObject*>(obj);
+  if (self->txn == nullptr) {
+    // A transaction no Transaction object opened (one editing call, apply_update, a
+    // clean-up, an undo/redo): a fresh Transaction with its origin, made once.
+    self->txn = self->origin == Py_None ? PyObject_CallOneArg(self->txn_type, self->doc)
+                                        : PyObject_CallFunctionObjArgs(self->txn_type, self->doc,
+                                                                       self->origin, nullptr);
+    if (self->txn == nullptr) return nullptr;
+  }
+  return Py_NewRef(self->txn);
+}
+
+PyObject* event_local(PyObject* obj, void* /*closure*/) {
+  return PyBool_FromLong(result_of(obj).local ? 1 : 0);
+}
+
+PyObject* event_update(PyObject* obj, void* /*closure*/) { return bytes_of(result_of(obj).update); }
+
+PyObject* event_before_state(PyObject* obj, void* /*closure*/) {
+  return guarded([&] { return bytes_of(result_of(obj).before_state.encode()); });
+}
+
+PyObject* event_after_state(PyObject* obj, void* /*closure*/) {
+  return guarded([&] { return bytes_of(result_of(obj).after_state.encode()); });
+}
+
+PyObject* event_delete_set(PyObject* obj, void* /*closure*/) {
+  return guarded([&] { return bytes_of(result_of(obj).delete_set.encode()); });
+}
+
+PyGetSetDef kEventGetSet[] = {
+    {"transaction", event_transaction, nullptr,
+     "The committed Transaction (its ``origin`` tells who made it).\n\n"
+     "Example:\n"
+     "    >>> doc, seen = Doc(), []\n"
+     "    >>> sub = doc.observe(lambda event: seen.append(event.transaction.origin))\n"
+     "    >>> with doc.transaction(origin=\"me\"):\n"
+     "    ...     doc[\"t\"] = Text(\"hi\")\n"
+     "    >>> seen\n"
+     "    ['me']\n",
+     nullptr},
+    {"local", event_local, nullptr,
+     "False when the transaction was opened by ``apply_update`` (a remote change).\n\n"
+     "Example:\n"
+     "    >>> doc, seen = Doc(), []\n"
+     "    >>> sub = doc.observe(lambda event: seen.append(event.local))\n"
+     "    >>> doc[\"t\"] = Text(\"x\")\n"
+     "    >>> doc.apply_update(Doc({\"u\": Text(\"y\")}).get_update())\n"
+     "    >>> seen\n"
+     "    [True, False]\n",
+     nullptr},
+    {"update", event_update, nullptr,
+     "The v1 update holding exactly this transaction's changes (Yjs 'update').\n\n"
+     "Example:\n"
+     "    >>> doc, events = Doc(), []\n"
+     "    >>> sub = doc.observe(events.append)\n"
+     "    >>> doc[\"t\"] = Text(\"x\")\n"
+     "    >>> replica = Doc()\n"
+     "    >>> replica.apply_update(events[0].update)\n"
+     "    >>> str(replica[\"t\"])\n"
+     "    'x'\n",
+     nullptr},
+    {"before_state", event_before_state, nullptr,
+     "The encoded state vector before the transaction.\n\n"
+     "Example:\n"
+     "    >>> doc, events = Doc(client_id=1), []\n"
+     "    >>> sub = doc.observe(events.append)\n"
+     "    >>> doc[\"t\"] = Text(\"x\")\n"
+     "    >>> events[0].before_state\n"
+     "    b'\\x00'\n",
+     nullptr},
+    {"after_state", event_after_state, nullptr,
+     "The encoded state vector after the transaction.\n\n"
+     "Example:\n"
+     "    >>> doc, events = Doc(client_id=1), []\n"
+     "    >>> sub = doc.observe(events.append)\n"
+     "    >>> doc[\"t\"] = Text(\"x\")\n"
+     "    >>> events[0].after_state == doc.get_state()\n"
+     "    True\n",
+     nullptr},
+    {"delete_set", event_delete_set, nullptr,
+     "The encoded (v1) delete set of what the transaction deleted.\n\n"
+     "Example:\n"
+     "    >>> doc = Doc({\"t\": Text(\"ab\")}, client_id=1)\n"
+     "    >>> events = []\n"
+     "    >>> sub = doc.observe(events.append)\n"
+     "    >>> del doc[\"t\"][0]\n"
+     "    >>> events[0].delete_set  # client 1: one range at clock 0, length 1\n"
+     "    b'\\x01\\x01\\x01\\x00\\x01'\n",
+     nullptr},
+    {nullptr, nullptr, nullptr, nullptr, nullptr}};
+
+PyType_Slot kEventSlots[] = {
+    {Py_tp_new, reinterpret_cast<void*>(event_new)},
+    {Py_tp_dealloc, reinterpret_cast<void*>(event_dealloc)},
+    {Py_tp_traverse, reinterpret_cast<void*>(event_traverse)},
+    {Py_tp_clear, reinterpret_cast<void*>(event_clear)},
+    {Py_tp_getset, kEventGetSet},
+    {Py_tp_doc, const_cast<char*>("The native part of crdtcore.TransactionEvent.")},
+    {0, nullptr}};
+
+PyType_Spec kEventSpec = {"crdtcore._core.TransactionEventBase", sizeof(EventObject), 0,
+                          Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+                          kEventSlots};
+
+// A new event of `event_type` (TransactionEventBase or a subclass without a __dict__).
+PyObject* make_event(PyTypeObject* event_type, PyObject* doc, PyObject* txn_type,
+                     const TransactionResult& r) {
+  PyObject* txn = transaction_object(r.origin).release().ptr();  // None when not live
+  PyObject* origin = Py_NewRef(Py_None);
+  if (txn == Py_None) {
+    Py_SETREF(txn, nullptr);
+    Py_SETREF(origin, origin_value(r.origin).release().ptr());
+  }
+  PyObject* obj = event_type->tp_alloc(event_type, 0);
+  if (obj == nullptr) {
+    Py_XDECREF(txn);
+    Py_DECREF(origin);
+    return nullptr;
+  }
+  auto* self = reinterpret_cast<EventObject*>(obj);
+  // The core builds each result in a shared_ptr (txn/transaction.cpp); a result from
+  // elsewhere is copied.
+  std::shared_ptr<const TransactionResult> shared = r.weak_from_this().lock();
+  if (!shared) shared = std::make_shared<const TransactionResult>(r);
+  new (&self->result) std::shared_ptr<const TransactionResult>(std::move(shared));
+  self->doc = Py_NewRef(doc);
+  self->txn = txn;
+  self->origin = origin;
+  self->txn_type = Py_NewRef(txn_type);
+  return obj;
+}
+
+// Calls every callback of the Doc's `_observers` dict with one event (see the top).
+// Plain CPython references here: this runs once per commit.
+void dispatch(PyObject* doc_ref, PyTypeObject* event_type, PyObject* txn_type,
+              const TransactionResult& r) {
+  PyObject* doc = PyWeakref_GetObject(doc_ref);  // borrowed
+  if (doc == nullptr) throw py::error_already_set();
+  if (doc == Py_None) return;
+  PyObject* observers = PyObject_GetAttr(doc, g_str_observers);
+  if (observers == nullptr) throw py::error_already_set();
+  if (!PyDict_Check(observers) || PyDict_GET_SIZE(observers) == 0) {
+    const bool is_dict = PyDict_Check(observers);
+    Py_DECREF(observers);
+    if (!is_dict) throw py::type_error("Doc._observers must be a dict");
+    return;
+  }
+  // Callbacks may (un)subscribe while running: call the ones registered now.
+  PyObject* callbacks = PyDict_Values(observers);
+  Py_DECREF(observers);
+  if (callbacks == nullptr) throw py::error_already_set();
+  PyObject* event = make_event(event_type, doc, txn_type, r);
+  if (event == nullptr) {
+    Py_DECREF(callbacks);
+    throw py::error_already_set();
+  }
+  PyObject *type = nullptr, *value = nullptr, *trace = nullptr;  // the first error
+  bool stop = false;  // a BaseException that is not an Exception
+  const Py_ssize_t n = PyList_GET_SIZE(callbacks);
+  for (Py_ssize_t i = 0; i < n && !stop; ++i) {
+    PyObject* out = PyObject_CallOneArg(PyList_GET_ITEM(callbacks, i), event);
+    if (out != nullptr) {
+      Py_DECREF(out);
+    } else if (!PyErr_ExceptionMatches(PyExc_Exception)) {
+      Py_XDECREF(type);
+      Py_XDECREF(value);
+      Py_XDECREF(trace);
+      PyErr_Fetch(&type, &value, &trace);
+      stop = true;
+    } else if (type == nullptr) {
+      PyErr_Fetch(&type, &value, &trace);
+    } else {
+      PyErr_Clear();
+    }
+  }
+  Py_DECREF(event);
+  Py_DECREF(callbacks);
+  if (type != nullptr) {
+    PyErr_Restore(type, value, trace);
+    throw py::error_already_set();
+  }
+}
+
+}  // namespace
+
+void bind_txn_events(py::module_& m) {
+  g_str_observers = PyUnicode_InternFromString("_observers");
+  if (g_str_observers == nullptr) throw py::error_already_set();
+  PyObject* type = PyType_FromSpec(&kEventSpec);
+  if (type == nullptr) throw py::error_already_set();
+  g_event_type = reinterpret_cast<PyTypeObject*>(type);
+  Py_INCREF(type);  // g_event_type: a strong reference for the interpreter's lifetime
+  m.add_object("TransactionEventBase", py::reinterpret_steal<py::object>(type));
+
+  py::class_<Doc> doc_cls = py::reinterpret_borrow<py::class_<Doc>>(m.attr("Doc"));
+  doc_cls.def(
+      "observe_events",
+      [](Doc& d, py::object doc_ref, py::type event_type, py::object txn_type) {
+        if (!PyWeakref_CheckRef(doc_ref.ptr())) throw py::type_error("doc_ref must be a weakref");
+        if (!PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(event_type.ptr()), g_event_type) ||
+            reinterpret_cast<PyTypeObject*>(event_type.ptr())->tp_dictoffset != 0) {
+          throw py::type_error(
+              "event_type must be a TransactionEventBase subclass with __slots__ = ()");
+        }
+        auto* et = reinterpret_cast<PyTypeObject*>(event_type.ptr());
+        return d.observe([doc_ref = std::move(doc_ref), event_type = std::move(event_type), et,
+                          txn_type = std::move(txn_type)](const TransactionResult& r) {
+          dispatch(doc_ref.ptr(), et, txn_type.ptr(), r);
+        });
+      },
+      py::arg("doc_ref"), py::arg("event_type"), py::arg("transaction_type"),
+      "Calls each callback of the crdtcore.Doc's ``_observers`` dict (``doc_ref`` is a "
+      "weakref to it) with an ``event_type`` event after each committed transaction that "
+      "changed something; ``transaction_type`` makes the event's Transaction when the "
+      "transaction had no Transaction object. Returns an id for unobserve().");
+}
+
+}  // namespace crdtcore::bindings
