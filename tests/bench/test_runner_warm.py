@@ -11,6 +11,7 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +89,75 @@ def test_b4_and_the_growth_points_have_no_warm_figure(lib: str) -> None:
     line = run(lib, "growth:b4:1", repeats=3)
     assert line["ok"], line
     assert "extra" not in line
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_the_repeats_stop_once_three_are_stable(lib: str) -> None:
+    # any three times lie within 100 times their median: stable after the third repeat
+    line = run(lib, "replay", repeats=10, CRDTCORE_BENCH_WARM_TOL="100")
+    assert line["ok"], line
+    extra = line["extra"]
+    assert len(extra["warm_times_ms"]) == 3 and extra["warm_stable"] is True
+    assert extra["warm_ms"] == pytest.approx(statistics.median(extra["warm_times_ms"]), abs=1e-3)
+
+
+def python_runner() -> Any:
+    """bench/python/runner.py as a module (its directory on the path, as the runner has it)."""
+    sys.path.insert(0, str(PY_RUNNER.parent))
+    import runner
+
+    return runner
+
+
+class Flaky:
+    """The real crdtcore-py peer, except that replay number ``slow`` (0: the cold one) sleeps
+    in each piece and text read number ``wrong`` answers a wrong text."""
+
+    def __init__(self, slow: int = -1, wrong: int = -1) -> None:
+        from peers import PEERS
+
+        self.peer = PEERS["crdtcore-py"]()
+        self.slow, self.wrong = slow, wrong
+        self.docs, self.reads = 0, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.peer, name)
+
+    def new_doc(self, client_id: int) -> Any:
+        self.docs += 1
+        return self.peer.new_doc(client_id)
+
+    def replay(self, doc: Any, text: Any, patches: Any) -> None:
+        if self.docs - 1 == self.slow:
+            time.sleep(0.05)
+        self.peer.replay(doc, text, patches)
+
+    def text(self, doc: Any, text: Any) -> str:
+        self.reads += 1
+        right = self.peer.text(doc, text)
+        return right + "!" if self.reads - 1 == self.wrong else right
+
+
+def test_a_wrong_result_in_a_python_repeat_fails_the_measurement(monkeypatch) -> None:
+    runner = python_runner()
+    from workloads import Budget, WrongResult
+
+    monkeypatch.setenv("CRDTCORE_BENCH_WARM_REPEATS", "3")
+    monkeypatch.setenv("CRDTCORE_BENCH_WARM_S", "60")
+    with pytest.raises(WrongResult, match=r"replayed text differs .*\(warm repeat 2\)$"):
+        runner.run_replay(Flaky(wrong=2), "replay", SMALL_TRACE, Budget())
+
+
+def test_a_python_repeat_over_the_budget_ends_the_repeats_not_the_measurement(
+    monkeypatch,
+) -> None:
+    runner = python_runner()
+    from workloads import Budget
+
+    monkeypatch.setenv("CRDTCORE_BENCH_WARM_REPEATS", "5")
+    monkeypatch.setenv("CRDTCORE_BENCH_WARM_S", "60")
+    monkeypatch.setenv("CRDTCORE_BENCH_WARM_TOL", "0")
+    # pieces of 4096 patches, each 50 ms late in repeat 2: past a 0.1 s budget after 3 pieces
+    out = runner.run_replay(Flaky(slow=2), "replay", SMALL_TRACE, Budget(0.1))
+    assert out["ms"] > 0 and out["bytes"] > 0
+    assert len(out["extra"]["warm_times_ms"]) == 1  # repeat 1 ran, repeat 2 passed the budget
