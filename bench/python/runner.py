@@ -19,7 +19,8 @@ and an error, never a time. $CRDTCORE_BENCH_BUDGET_S = S > 0 stops a replay, rep
 or concurrent run whose timed part passes S seconds (ok=false, "timeout: budget of S s
 exceeded after D of T patches"). replay, replay_sync, encode, load and concurrent also give a
 warm figure (extra.warm_ms, warm_times_ms, warm_stable: warm.py; $CRDTCORE_BENCH_WARM_REPEATS,
-_WARM_S, _WARM_TOL): the measurement repeated in this process, each repeat checked. Exit status 0 when ok, 1 when not, 2 for a usage error.
+_WARM_S, _WARM_TOL): the measurement repeated in this process, each repeat checked. Exit
+status 0 when ok, 1 when not, 2 for a usage error.
 bench/README.md ("crdtcore and Python peers") describes each workload.
 """
 
