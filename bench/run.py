@@ -41,7 +41,8 @@ QUICK_OUTPUT = BENCH / "results" / "tmp" / "quick.json"
 SAMPLE = BENCH / "results" / "sample.json"
 RESULTS_MD = BENCH / "RESULTS.md"
 QUICK_BUDGET_S = 60
-# The warm figure of the JS runner (bench/js/lib/warm.mjs): at most WARM_REPEATS in-process
+# The warm figure of every runner (bench/js/lib/warm.mjs, bench/cpp/bench_warm.h,
+# bench/python/warm.py): at most WARM_REPEATS in-process
 # repeats (--quick/--sample: QUICK_WARM_REPEATS), until the last 3 lie within WARM_TOLERANCE of
 # their median, and no new repeat that would take the repeats past --warm-s seconds.
 WARM_REPEATS = 10
@@ -99,13 +100,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument(
         "--warm-repeats",
         type=int,
-        help="JS runner: at most this many in-process repeats for the warm figure (default "
-        f"{WARM_REPEATS}; --quick {QUICK_WARM_REPEATS}; 0: cold only)",
+        help="every runner (JS, C++, Python): at most this many in-process repeats for the warm "
+        "figure of replay, replay_sync, encode, load and concurrent (exported as "
+        f"CRDTCORE_BENCH_WARM_REPEATS; default {WARM_REPEATS}; --quick {QUICK_WARM_REPEATS}; "
+        "0: cold only)",
     )
     p.add_argument(
         "--warm-s",
         type=float,
-        help="JS runner: seconds the warm repeats of one call may take (default 60; --quick 10)",
+        help="every runner: seconds the warm repeats of one call may take (exported as "
+        "CRDTCORE_BENCH_WARM_S; default 60; --quick 10)",
     )
     p.add_argument("--output", type=Path, help="results file (default bench/results/latest.json)")
     p.add_argument(

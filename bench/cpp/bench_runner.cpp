@@ -20,7 +20,10 @@
 // 1 when not ok, 2 for a usage error (the JSON line is printed in every case).
 // $CRDTCORE_BENCH_BUDGET_S = S > 0: a replay, replay_sync or concurrent run whose timed
 // part passes S seconds stops with ok=false, error "timeout: budget of S s exceeded ...".
-// Repetition, warm-up and medians are the orchestrator's job (bench/run.py).
+// replay, replay_sync, encode, load and concurrent also give a warm figure (extra.warm_ms,
+// warm_times_ms, warm_stable: bench_warm.h; $CRDTCORE_BENCH_WARM_REPEATS, _WARM_S, _WARM_TOL):
+// the measurement repeated in this process on fresh documents, each repeat checked.
+// Repetition across processes, warm-up calls and medians are the orchestrator's job.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -50,6 +53,7 @@
 #include "crdtcore/text.h"
 
 #include "bench_support.h"
+#include "bench_warm.h"
 #include "trace_loader.h"
 
 namespace {
@@ -101,57 +105,30 @@ double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-// Runs fn untimed as the JS runner's warm-up of encode and load does (bench/js/lib/measure.mjs
-// warmUpRuns): once, then again while fewer than $CRDTCORE_BENCH_WARMUP_RUNS (5) runs and less
-// than $CRDTCORE_BENCH_WARMUP_MS (500) ms have passed. The next run is the timed one. No JIT
-// here, but the allocator needs it: the first load after a dropped document regrows the heap
-// glibc trimmed (~600 page faults, ~1 ms on rustcode), and the first encode grows its buffer
-// from nothing. The Python runner does the same (bench/python/workloads.py warm_up_runs).
-template <typename Fn>
-void warm_up_runs(Fn&& fn) {
-  const char* runs_env = std::getenv("CRDTCORE_BENCH_WARMUP_RUNS");
-  const char* ms_env = std::getenv("CRDTCORE_BENCH_WARMUP_MS");
-  const long runs_max = runs_env != nullptr ? std::strtol(runs_env, nullptr, 10) : 5;
-  const double ms_max = ms_env != nullptr ? std::strtod(ms_env, nullptr) : 500.0;
-  const auto start = Clock::now();
-  fn();
-  for (long runs = 1; runs < runs_max && ms_since(start) < ms_max; ++runs) fn();
-}
-
-// The time budget of replay, replay_sync and concurrent ($CRDTCORE_BENCH_BUDGET_S; 0: none).
-struct Budget {
-  double seconds = 0;
-
-  static Budget from_env() {
-    Budget b;
-    if (const char* env = std::getenv("CRDTCORE_BENCH_BUDGET_S")) {
-      try {
-        b.seconds = std::max(0.0, std::stod(env));
-      } catch (const std::exception&) {
-        b.seconds = 0;
-      }
-    }
-    return b;
-  }
-
-  // Throws BudgetExceeded when `start` is more than the budget ago.
-  void check(Clock::time_point start, size_t done, size_t total, const char* what) const;
-};
-
-// Over the budget: ok=false with the message (the orchestrator parses its prefix).
-struct BudgetExceeded : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-void Budget::check(Clock::time_point start, size_t done, size_t total, const char* what) const {
-  if (seconds <= 0 || ms_since(start) <= seconds * 1000) return;
-  std::ostringstream msg;
-  msg << "timeout: budget of " << seconds << " s exceeded after " << done << " of " << total << " "
-      << what;
-  throw BudgetExceeded(msg.str());
-}
+using crdtcore_bench::Budget;
+using crdtcore_bench::BudgetExceeded;
+using crdtcore_bench::warm_up_runs;
 
 Budget g_budget;
+
+// Adds the warm figure (bench_warm.h) to the cold result r: repeat(i) redoes the measurement on
+// fresh documents, checks it and returns its time. A wrong result in a repeat fails the whole
+// measurement (its message ends in "(warm repeat N)"); a repeat over g_budget ends the repeats.
+template <typename Fn>
+void add_warm(Result& r, Fn&& repeat) {
+  const auto checked = [&repeat](size_t i) {
+    try {
+      return repeat(i);
+    } catch (const WrongResult& e) {
+      throw WrongResult(std::string(e.what()) + " (warm repeat " + std::to_string(i + 1) + ")");
+    }
+  };
+  const nlohmann::ordered_json warm = crdtcore_bench::warm_repeats<BudgetExceeded>(
+      checked, crdtcore_bench::WarmSettings::from_env(), r.ms);
+  if (warm.empty()) return;
+  if (r.extra.is_null()) r.extra = nlohmann::ordered_json::object();
+  r.extra.update(warm);
+}
 
 Doc make_doc(crdtcore::ClientId client_id) {
   crdtcore::DocOptions options;
@@ -200,16 +177,22 @@ std::string repeat(const std::string& s, uint64_t times) {
 
 // ---- sequential traces ----------------------------------------------------------------
 
+// The trace into a fresh Doc, timed and checked; the warm repeats do the same.
 Result run_replay(const Trace& trace) {
   Result r;
-  Doc doc = make_doc(1);
-  Text text = doc.get_text("text");
-  const auto start = Clock::now();
-  replay_budgeted(doc, text, trace.patches, start);
-  r.ms = ms_since(start);
+  const auto once = [&trace, &r](bool cold) {
+    Doc doc = make_doc(1);
+    Text text = doc.get_text("text");
+    const auto start = Clock::now();
+    replay_budgeted(doc, text, trace.patches, start);
+    const double ms = ms_since(start);
+    check_text(text, trace.end_content, "replayed");
+    if (cold) r.bytes = doc.encode_state_as_update().size();
+    return ms;  // the Doc is freed here, outside the timed part
+  };
+  r.ms = once(true);
   r.ops = trace.patches.size();
-  check_text(text, trace.end_content, "replayed");
-  r.bytes = doc.encode_state_as_update().size();
+  add_warm(r, [&once](size_t) { return once(false); });
   return r;
 }
 
@@ -221,21 +204,36 @@ Bytes replayed_update(const Trace& trace) {
   return doc.encode_state_as_update();
 }
 
+// The warm repeats encode the same Doc (encoding does not change it) after the same warm-up;
+// each encoding must equal the checked one byte for byte, or else decode to the right text.
 Result run_encode(const Trace& trace) {
   Result r;
   Doc doc = make_doc(1);
   Text text = doc.get_text("text");
   replay(doc, text, trace.patches, 0, trace.patches.size());
   check_text(text, trace.end_content, "replayed");
-  warm_up_runs([&] { doc.encode_state_as_update(); });
-  const auto start = Clock::now();
-  const Bytes update = doc.encode_state_as_update();
-  r.ms = ms_since(start);
+  const auto timed_encode = [&doc](Bytes& out) {
+    warm_up_runs([&] { doc.encode_state_as_update(); });
+    const auto start = Clock::now();
+    out = doc.encode_state_as_update();
+    return ms_since(start);
+  };
+  const auto check_decoded = [&trace](const Bytes& update) {
+    Doc fresh = make_doc(2);
+    fresh.apply_update(update);
+    check_text(fresh.get_text("text"), trace.end_content, "decoded");
+  };
+  Bytes update;
+  r.ms = timed_encode(update);
   r.ops = trace.patches.size();
   r.bytes = update.size();
-  Doc fresh = make_doc(2);
-  fresh.apply_update(update);
-  check_text(fresh.get_text("text"), trace.end_content, "decoded");
+  check_decoded(update);
+  add_warm(r, [&](size_t) {
+    Bytes again;
+    const double ms = timed_encode(again);
+    if (again != update) check_decoded(again);
+    return ms;
+  });
   return r;
 }
 
@@ -283,18 +281,25 @@ Result run_load(const Trace& trace, const std::string& input) {
     r.mem_bytes = crdtcore_bench::heap_in_use() - heap_before;
     r.mem_method = crdtcore_bench::kHeapMethod;
   }
-  warm_up_runs([&] {
-    Doc warm = make_doc(2);
-    warm.apply_update(update);
-    check_text(warm.get_text("text"), trace.end_content, "loaded");
-  });
-  const auto start = Clock::now();
-  auto fresh = std::make_unique<Doc>(make_doc(2));
-  fresh->apply_update(update);
-  r.ms = ms_since(start);
-  check_text(fresh->get_text("text"), trace.end_content, "loaded");
+  // The warm-up loads, then one timed load into a fresh Doc (the cold time; the warm repeats
+  // do the same). The Doc is freed after its check, outside the timed part.
+  const auto timed_load = [&](size_t) {
+    warm_up_runs([&] {
+      Doc warm = make_doc(2);
+      warm.apply_update(update);
+      check_text(warm.get_text("text"), trace.end_content, "loaded");
+    });
+    const auto start = Clock::now();
+    auto fresh = std::make_unique<Doc>(make_doc(2));
+    fresh->apply_update(update);
+    const double ms = ms_since(start);
+    check_text(fresh->get_text("text"), trace.end_content, "loaded");
+    return ms;
+  };
+  r.ms = timed_load(0);
   r.ops = trace.patches.size();
   r.bytes = update.size();
+  add_warm(r, timed_load);
   return r;
 }
 
@@ -311,22 +316,28 @@ Result run_encode_to(const Trace& trace) {
 }
 
 // Each local transaction's update (Doc::observe) goes straight into a second Doc.
+// The warm repeats do the same with a fresh pair of Docs.
 Result run_replay_sync(const Trace& trace) {
   Result r;
-  Doc doc = make_doc(1);
-  Doc peer = make_doc(2);
-  Text text = doc.get_text("text");
-  Text peer_text = peer.get_text("text");
-  doc.observe([&peer](const crdtcore::TransactionResult& t) {
-    if (t.local) peer.apply_update(t.update);
-  });
-  const auto start = Clock::now();
-  replay_budgeted(doc, text, trace.patches, start);
-  r.ms = ms_since(start);
+  const auto once = [&trace, &r](bool cold) {
+    Doc doc = make_doc(1);
+    Doc peer = make_doc(2);
+    Text text = doc.get_text("text");
+    Text peer_text = peer.get_text("text");
+    doc.observe([&peer](const crdtcore::TransactionResult& t) {
+      if (t.local) peer.apply_update(t.update);
+    });
+    const auto start = Clock::now();
+    replay_budgeted(doc, text, trace.patches, start);
+    const double ms = ms_since(start);
+    check_text(text, trace.end_content, "replayed");
+    check_text(peer_text, trace.end_content, "synced");
+    if (cold) r.bytes = doc.encode_state_as_update().size();
+    return ms;
+  };
+  r.ms = once(true);
   r.ops = trace.patches.size();
-  check_text(text, trace.end_content, "replayed");
-  check_text(peer_text, trace.end_content, "synced");
-  r.bytes = doc.encode_state_as_update().size();
+  add_warm(r, [&once](size_t) { return once(false); });
   return r;
 }
 
@@ -335,9 +346,9 @@ Result run_replay_sync(const Trace& trace) {
 // One Doc per agent (client id agent + 1). Before agent a runs txn i, a receives, in
 // index order, every txn of the causal past of i's parents that it lacks; the updates
 // are the ones each txn produced locally (Doc::observe). At the end every agent
-// receives everything it lacks. The whole of this is timed.
-Result run_concurrent(const crdtcore_bench::ConcurrentTrace& trace) {
-  Result r;
+// receives everything it lacks. The whole of this is timed. Returns the time; fills r's ops
+// and bytes when r is given (the cold run).
+double concurrent_once(const crdtcore_bench::ConcurrentTrace& trace, Result* r) {
   const size_t n = trace.txns.size();
   std::vector<Doc> docs;
   std::vector<Text> texts;
@@ -385,17 +396,27 @@ Result run_concurrent(const crdtcore_bench::ConcurrentTrace& trace) {
       }
     }
     known[txn.agent][i] = 1;
-    r.ops += txn.patches.size();
     if ((i + 1) % kBudgetChunk == 0) g_budget.check(start, i + 1, n, "txns");
   }
   for (uint32_t a = 0; a < trace.num_agents; ++a) deliver(a, all);
-  r.ms = ms_since(start);
+  const double ms = ms_since(start);
 
   for (uint32_t a = 0; a < trace.num_agents; ++a) {
     check(!docs[a].has_pending(), "agent " + std::to_string(a) + " has pending updates");
     check_text(texts[a], trace.end_content, "agent " + std::to_string(a));
   }
-  r.bytes = docs[0].encode_state_as_update().size();
+  if (r != nullptr) {
+    for (const auto& txn : trace.txns) r->ops += txn.patches.size();
+    r->bytes = docs[0].encode_state_as_update().size();
+  }
+  return ms;
+}
+
+// The warm repeats run the trace again into fresh Docs.
+Result run_concurrent(const crdtcore_bench::ConcurrentTrace& trace) {
+  Result r;
+  r.ms = concurrent_once(trace, &r);
+  add_warm(r, [&trace](size_t) { return concurrent_once(trace, nullptr); });
   return r;
 }
 

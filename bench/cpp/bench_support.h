@@ -1,6 +1,7 @@
 // bench_support.h — small helpers of the C++ benchmark runner (bench_runner.cpp):
 // the deterministic random generator shared with the Python runner, a plain text
-// model that says what a prefix of a trace must produce, and heap measurement.
+// model that says what a prefix of a trace must produce, heap measurement, and the time budget
+// of one measurement.
 //
 // The generator is SplitMix64 with seed 42; bench/python/workloads.py implements the
 // same one, so both crdtcore rows (C++ and Python API) replay identical B1-B3 inputs.
@@ -9,7 +10,13 @@
 
 #include <malloc.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -117,5 +124,39 @@ inline int64_t heap_in_use() {
 
 inline constexpr const char* kHeapMethod =
     "glibc mallinfo2 (uordblks+hblkhd) delta around building the document, document kept alive";
+
+// Over the budget: ok=false with the message (the orchestrator parses its prefix).
+struct BudgetExceeded : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The time budget of replay, replay_sync and concurrent ($CRDTCORE_BENCH_BUDGET_S; 0: none).
+struct Budget {
+  double seconds = 0;
+
+  static Budget from_env() {
+    Budget b;
+    if (const char* env = std::getenv("CRDTCORE_BENCH_BUDGET_S")) {
+      try {
+        b.seconds = std::max(0.0, std::stod(env));
+      } catch (const std::exception&) {
+        b.seconds = 0;
+      }
+    }
+    return b;
+  }
+
+  // Throws BudgetExceeded when `start` is more than the budget ago.
+  void check(std::chrono::steady_clock::time_point start, size_t done, size_t total,
+             const char* what) const {
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (seconds <= 0 || ms <= seconds * 1000) return;
+    std::ostringstream msg;
+    msg << "timeout: budget of " << seconds << " s exceeded after " << done << " of " << total
+        << " " << what;
+    throw BudgetExceeded(msg.str());
+  }
+};
 
 }  // namespace crdtcore_bench

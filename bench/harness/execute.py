@@ -77,7 +77,7 @@ def _stderr_reason(stderr: str) -> str:
 def call(cell: Cell, timeout_s: float, warm: bool = True) -> dict[str, Any]:
     """Runs the cell's runner once; returns its JSON record plus wall_s and returncode.
 
-    warm=False runs it with $CRDTCORE_BENCH_WARM_REPEATS=0: no warm repeats (JS runner), for
+    warm=False runs it with $CRDTCORE_BENCH_WARM_REPEATS=0: no warm repeats (every runner), for
     the uncounted warm-up calls, whose figures are not kept.
 
     Never raises for a failing runner: a crash, a timeout or unreadable output becomes a

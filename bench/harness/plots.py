@@ -43,7 +43,7 @@ def colour(lib: str) -> str:
 def comparison(doc: dict[str, Any], group: str) -> Figure | None:
     """Grouped bars: median time per input (x) and library (bar), log y, min-max whiskers.
 
-    A library with a warm figure (the JS peers) is drawn as a solid bar up to its warm median
+    A library with a warm figure (any runner's) is drawn as a solid bar up to its warm median
     (whiskers: warm min-max) and a dashed outline up to its cold median; the legend says which.
     A timed-out cell is a hatched outline up to the timeout.
     """
@@ -118,10 +118,8 @@ def comparison(doc: dict[str, Any], group: str) -> Figure | None:
     ax.grid(axis="y", which="major", alpha=0.3)
     handles, _ = ax.get_legend_handles_labels()
     if any(c["ok"] and warm_ms(c) is not None for c in cells):
-        handles.append(Patch(facecolor="0.6", label="JS peers: solid = warm (in-process repeats)"))
-        handles.append(
-            Patch(fill=False, linestyle="--", edgecolor="0.3", label="JS peers: dashed = cold")
-        )
+        handles.append(Patch(facecolor="0.6", label="solid = warm (in-process repeats)"))
+        handles.append(Patch(fill=False, linestyle="--", edgecolor="0.3", label="dashed = cold"))
     if any(not c["ok"] for c in cells):
         handles.append(Patch(fill=False, hatch="///", edgecolor="0.4", label="slower than timeout"))
     ax.legend(

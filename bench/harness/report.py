@@ -385,13 +385,15 @@ def _warm_lines(doc: dict[str, Any]) -> list[str]:
     cfg = doc["config"]
     return [
         "- **Cold and warm:** a plain time is one measurement in a fresh process (for the JS "
-        "peers after a short in-process warm-up: *cold*). JS/wasm peers also show *warm*: the "
+        "peers after a short in-process warm-up: *cold*). Libraries with a warm figure (every "
+        "runner's replay, replay_sync, encode, load and concurrent) also show *warm*: the "
         "same measurement repeated in that process, each repeat on a fresh document with a full "
-        "GC between, until the last 3 times lie within "
+        "GC between (C++: the documents freed; Python: gc.collect), until the last 3 times lie "
+        "within "
         f"{_warm_tolerance(cfg):g} % of their median (at most {cfg.get('warm_repeats', '?')} "
         "repeats); the median of the last 3. The better of the two is in bold. Ratios and "
-        "targets compare each peer at its best (the lower of cold and warm, and the best of its "
-        "variants); crdtcore as measured.",
+        "targets compare each library at its best (the lower of cold and warm, and the best of "
+        "its variants), crdtcore included.",
     ]
 
 

@@ -15,11 +15,13 @@ and ``counted``. Summaries (median/min/max) use the counted samples only. ``chec
 None except for b4x10: the median of each of its checkpoints (bench/harness/growth.py).
 
 Cold and warm: ``median_ms`` is the *cold* figure, one measurement in a fresh process (after
-its runner's short warm-up). The JS runner also reports a *warm* one, ``extra.warm_ms``: the
-same measurement repeated in that process until stable (bench/js/lib/warm.mjs). ``warm_*``
-summarize those over the counted samples (``warm_stable``: how many samples reached
-stability); they are None (0) for the other runners and in files written before the warm
-figure existed, which therefore still load. ``best_ms`` is what comparisons use.
+its runner's short warm-up). Every runner (JS, C++, Python) also reports a *warm* one,
+``extra.warm_ms``: the same measurement repeated in that process until stable
+(bench/js/lib/warm.mjs, bench/cpp/bench_warm.h, bench/python/warm.py) for replay,
+replay_sync, encode, load and concurrent. ``warm_*`` summarize those over the counted samples
+(``warm_stable``: how many samples reached stability); they are None (0) for the other
+workloads, for runs with ``--warm-repeats 0`` and in files written before the warm figure
+existed, which therefore still load. ``best_ms`` is what comparisons use.
 """
 
 from __future__ import annotations
@@ -214,13 +216,14 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def warm_ms(cell: dict[str, Any]) -> float | None:
-    """The cell's warm median, None when it has none (not a JIT runner, or an older file)."""
+    """The cell's warm median, None when it has none (a workload without one, --warm-repeats 0,
+    or an older file)."""
     return cell.get("warm_median_ms") if cell.get("ok") else None
 
 
 def best_ms(cell: dict[str, Any]) -> float | None:
     """The time of the library's best configuration a user could choose: the lower of its cold
-    and warm medians (a JIT peer in a long-running process is warm). None when not ok."""
+    and warm medians (a library in a long-running process is warm). None when not ok."""
     if not cell.get("ok") or cell.get("median_ms") is None:
         return None
     warm = warm_ms(cell)

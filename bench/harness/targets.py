@@ -1,9 +1,9 @@
 """The issue's performance targets, evaluated on a results document (never as timed tests).
 
 Each target compares medians measured in the same run, each peer at its best: the lower of its
-cold and warm medians (results.best_ms; JIT peers have a warm one), and the best of its variants
-(plan.Lib.variant_of: Yjs's CommonJS build counts as Yjs when measured). crdtcore is taken as
-measured, so a ratio never flatters it. A peer that failed (wrong result, crash,
+cold and warm medians (results.best_ms; every runner reports a warm one), and the best of its
+variants (plan.Lib.variant_of: Yjs's CommonJS build counts as Yjs when measured). crdtcore is
+taken at its best the same way (the lower of its cold and warm medians). A peer that failed (wrong result, crash,
 timeout) counts as slower than crdtcore when crdtcore finished; a peer that is unsupported or
 was not measured is left out of the comparison, and the detail text names it. A target with
 nothing to compare is "not measured" (passed = None), never a pass.

@@ -97,6 +97,10 @@ class YPeer:
         self._subscription = doc.observe(lambda event: peer.apply_update(event.update))
         return lambda patches: self.replay(doc, text, patches)
 
+    def stop_sync(self) -> None:
+        """Drops the subscription of ``sync_replayer``, so its documents can be freed."""
+        self._subscription = None
+
     def concurrent(
         self, trace: ConcurrentTrace, patches: list[list[Patch]], budget: Budget
     ) -> Replicas:
@@ -173,6 +177,10 @@ class LoroPeer:
         self._subscription = self.on_local_update(doc, peer.import_)
         return lambda patches: self.replay(doc, text, patches)
 
+    def stop_sync(self) -> None:
+        """Drops the subscription of ``sync_replayer``, so its documents can be freed."""
+        self._subscription = None
+
     def concurrent(
         self, trace: ConcurrentTrace, patches: list[list[Patch]], budget: Budget
     ) -> Replicas:
@@ -232,6 +240,9 @@ class AutomergePeer:
         if found is None:
             raise ValueError("the loaded document has no 'text'")
         return doc, found[1]
+
+    def stop_sync(self) -> None:
+        """Nothing to drop: ``sync_replayer`` keeps no subscription here."""
 
     def sync_replayer(self, doc: Any, text: Any, peer: Any) -> Replayer:
         str_type = self.m.ScalarType.Str

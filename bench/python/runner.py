@@ -4,7 +4,8 @@
         --workload W --input I
 
 prints one JSON line: {"lib", "workload", "input", "ok", "ms", "ops", "bytes",
-"mem_bytes", "mem_method", "version", "error"} (plus "extra" for b4x10). Workloads:
+"mem_bytes", "mem_method", "version", "error"} (plus "extra": b4x10's checkpoints, the warm
+figure). Workloads:
 
 - replay, encode, load, replay_sync: a sequential trace (name or .json.gz path)
 - concurrent: a concurrent trace, one document per agent
@@ -16,13 +17,17 @@ prints one JSON line: {"lib", "workload", "input", "ok", "ms", "ops", "bytes",
 Only the measured part is timed. Every result is checked; a wrong one gives ok=false
 and an error, never a time. $CRDTCORE_BENCH_BUDGET_S = S > 0 stops a replay, replay_sync
 or concurrent run whose timed part passes S seconds (ok=false, "timeout: budget of S s
-exceeded after D of T patches"). Exit status 0 when ok, 1 when not, 2 for a usage error.
+exceeded after D of T patches"). replay, replay_sync, encode, load and concurrent also give a
+warm figure (extra.warm_ms, warm_times_ms, warm_stable: warm.py; $CRDTCORE_BENCH_WARM_REPEATS,
+_WARM_S, _WARM_TOL): the measurement repeated in this process, each repeat checked. Exit
+status 0 when ok, 1 when not, 2 for a usage error.
 bench/README.md ("crdtcore and Python peers") describes each workload.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import math
@@ -39,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import crdt_benchmarks
 from bench_traces import concurrent_path, load, load_concurrent, trace_path
+from warm import warm_repeats
 from workloads import (
     HEAP_METHOD,
     Budget,
@@ -96,7 +102,7 @@ def encoding_from_child(peer: Any, input_: str) -> bytes:
 def run_load(peer: Any, input_: str) -> dict[str, Any]:
     """A first (cold) load into this fresh process gives mem_bytes; it is dropped, the
     warm-up loads of the JS runner follow (``warm_up_runs``), and the time is that of the
-    next load, as the JS runner does."""
+    next load, as the JS runner does. The warm repeats do the same warm-up and timed load."""
     data = encoding_from_child(peer, input_)
     patches, expected = load(trace_path(input_))
     gc.collect()
@@ -111,85 +117,135 @@ def run_load(peer: Any, input_: str) -> dict[str, Any]:
         doc, text = peer.load(data)
         check_text(peer.text(doc, text), expected, "loaded")
 
+    def timed_load(_repeat: int = 0) -> float:
+        warm_up_runs(load_and_check)
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            loaded, loaded_text = peer.load(data)
+            ms = _ms_since(start)
+        finally:
+            gc.enable()
+        check_text(peer.text(loaded, loaded_text), expected, "loaded")
+        return ms
+
     # The collection comes before the warm-up, not right before the timed load: a full
     # collection walks every object of the process (the trace's ~260k patches), which leaves
     # the caches cold for the load after it (~0.2 ms more on rustcode; the C++ runner has
     # no such pass). The automatic collector stays off during the timed load.
     gc.collect()
-    warm_up_runs(load_and_check)
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        loaded, loaded_text = peer.load(data)
-        ms = _ms_since(start)
-    finally:
-        gc.enable()
-    check_text(peer.text(loaded, loaded_text), expected, "loaded")
+    ms = timed_load()
     return {
         "ms": ms,
         "ops": len(patches),
         "bytes": len(data),
         "mem_bytes": mem,
         "mem_method": HEAP_METHOD,
+        "extra": warm_repeats(timed_load, expect_ms=ms),
     }
+
+
+def run_encode(peer: Any, input_: str, to_file: bool = False) -> dict[str, Any]:
+    """Replays (not timed), encodes untimed as the warm-up (``warm_up_runs``), then times one
+    more encoding, checked by loading it into a fresh document (not timed). The warm repeats
+    encode the same document (encoding does not change it) after the same warm-up; each
+    repeat's encoding must equal the checked one byte for byte, or else load to the right
+    text. ``to_file``: the internal ``_encode_to`` (run_load's child) writes the encoding to
+    --out instead."""
+    patches, expected = load(trace_path(input_))
+    doc, text = peer.new_doc(1)
+    peer.replay(doc, text, peer.prepare(patches))
+    check_text(peer.text(doc, text), expected, "replayed")
+    if to_file:
+        Path(ENCODE_TO).write_bytes(peer.encode(doc))
+        return {"ms": 0.0, "ops": len(patches), "bytes": Path(ENCODE_TO).stat().st_size}
+
+    def timed_encode() -> tuple[float, bytes]:
+        warm_up_runs(lambda: peer.encode(doc))
+        start = time.perf_counter()
+        data = peer.encode(doc)
+        return _ms_since(start), data
+
+    def check_encoding(data: bytes) -> None:
+        loaded, loaded_text = peer.load(data)
+        check_text(peer.text(loaded, loaded_text), expected, "reloaded")
+
+    gc.collect()
+    ms, encoded = timed_encode()
+    check_encoding(encoded)
+
+    def repeat(_repeat: int) -> float:
+        repeat_ms, again = timed_encode()
+        if again != encoded:
+            check_encoding(again)
+        return repeat_ms
+
+    warm = warm_repeats(repeat, expect_ms=ms)
+    return {"ms": ms, "ops": len(patches), "bytes": len(encoded), "extra": warm}
+
+
+def run_replay(peer: Any, workload: str, input_: str, budget: Budget) -> dict[str, Any]:
+    """replay, replay_sync: the trace into a fresh document (replay_sync: each transaction's
+    update applied to a second one at once), checked; the warm repeats do the same on fresh
+    documents."""
+    patches, expected = load(trace_path(input_))
+    chunks = budget.chunks(peer.prepare(patches))
+
+    def replay_once() -> tuple[float, Any]:
+        doc, text = peer.new_doc(1)
+        if workload == "replay_sync":
+            other, other_text = peer.new_peer(doc, 2)
+            replay_chunk = peer.sync_replayer(doc, text, other)
+        else:
+            replay_chunk = functools.partial(peer.replay, doc, text)
+        start = time.perf_counter()
+        budget.restart()
+        budget.replay(replay_chunk, chunks)
+        ms = _ms_since(start)
+        check_text(peer.text(doc, text), expected, "replayed")
+        if workload == "replay_sync":
+            check_text(peer.text(other, other_text), expected, "synced")
+            peer.stop_sync()
+        return ms, doc
+
+    gc.collect()
+    ms, doc = replay_once()
+    out = {"ms": ms, "ops": len(patches), "bytes": len(peer.encode(doc))}
+    del doc
+    out["extra"] = warm_repeats(lambda _repeat: replay_once()[0], expect_ms=ms)
+    return out
 
 
 def run_sequential(peer: Any, workload: str, input_: str, budget: Budget) -> dict[str, Any]:
     if workload == "load":
         return run_load(peer, input_)
-    patches, expected = load(trace_path(input_))
-    prepared = peer.prepare(patches)
-    out: dict[str, Any] = {"ops": len(patches)}
-    doc, text = peer.new_doc(1)
-    # Encode and load time the encoding, not the replay: no budget there.
-    chunks = budget.chunks(prepared) if workload in ("replay", "replay_sync") else [prepared]
-    if workload == "replay_sync":
-        other, other_text = peer.new_peer(doc, 2)
-        replay_chunk = peer.sync_replayer(doc, text, other)
-        gc.collect()
-        start = time.perf_counter()
-        budget.restart()
-        budget.replay(replay_chunk, chunks)
-        out["ms"] = _ms_since(start)
-        check_text(peer.text(doc, text), expected, "replayed")
-        check_text(peer.text(other, other_text), expected, "synced")
-        out["bytes"] = len(peer.encode(doc))
-        return out
-    gc.collect()
-    start = time.perf_counter()
-    budget.restart()
-    budget.replay(lambda chunk: peer.replay(doc, text, chunk), chunks)
-    replay_ms = _ms_since(start)
-    check_text(peer.text(doc, text), expected, "replayed")
-    if workload == "encode":
-        warm_up_runs(lambda: peer.encode(doc))
-    start = time.perf_counter()
-    data = peer.encode(doc)
-    encode_ms = _ms_since(start)
-    out["bytes"] = len(data)
-    if workload == "replay":
-        out["ms"] = replay_ms
-    elif workload == "encode":
-        out["ms"] = encode_ms
-    else:  # _encode_to (internal, for run_load's child): the encoding goes to --out
-        Path(ENCODE_TO).write_bytes(data)
-        out["ms"] = 0.0
-    return out
+    if workload in ("encode", "_encode_to"):
+        return run_encode(peer, input_, to_file=workload == "_encode_to")
+    return run_replay(peer, workload, input_, budget)
 
 
 def run_concurrent(peer: Any, input_: str, budget: Budget) -> dict[str, Any]:
+    """Every agent's document, checked; the warm repeats run the trace again into fresh ones."""
     trace = load_concurrent(concurrent_path(input_))
     patches = [peer.prepare(t.patches) for t in trace.txns]
     if any(p is not t.patches for p, t in zip(patches, trace.txns, strict=True)):
         raise Unsupported("concurrent traces with non-ASCII text need per-agent byte offsets")
+
+    def concurrent_once() -> tuple[float, Any]:
+        start = time.perf_counter()
+        budget.restart()
+        replicas = peer.concurrent(trace, patches, budget)
+        ms = _ms_since(start)
+        for agent, (doc, text) in enumerate(replicas):
+            check_text(peer.text(doc, text), trace.end_content, f"agent {agent}")
+        return ms, replicas[0][0]
+
     gc.collect()
-    start = time.perf_counter()
-    budget.restart()
-    replicas = peer.concurrent(trace, patches, budget)
-    ms = _ms_since(start)
-    for agent, (doc, text) in enumerate(replicas):
-        check_text(peer.text(doc, text), trace.end_content, f"agent {agent}")
-    return {"ms": ms, "ops": trace.patch_count, "bytes": len(peer.encode(replicas[0][0]))}
+    ms, first = concurrent_once()
+    out = {"ms": ms, "ops": trace.patch_count, "bytes": len(peer.encode(first))}
+    del first
+    out["extra"] = warm_repeats(lambda _repeat: concurrent_once()[0], expect_ms=ms)
+    return out
 
 
 def checkpoint_counts(count: int, times: int) -> list[int]:
@@ -339,9 +395,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:
         frame = traceback.extract_tb(e.__traceback__)[-1]
         result["error"] = f"{type(e).__name__}: {e} ({Path(frame.filename).name}:{frame.lineno})"
+    if not result["ok"] or not result.get("extra"):
+        result.pop("extra", None)
     if not result["ok"]:
         result["ms"] = None
-        result.pop("extra", None)
     print(json.dumps(result), flush=True)
     return 0 if result["ok"] else 1
 

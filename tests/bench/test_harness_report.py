@@ -170,6 +170,23 @@ def test_targets_compare_each_peer_at_its_warm_figure_when_it_is_faster(build) -
     assert "diamond-types (warm) at 0.8x" in after.detail
 
 
+def test_crdtcore_with_a_warm_figure_is_shown_and_compared_like_a_peer(build) -> None:
+    """The C++ and Python runners report a warm figure too: both are shown, and the ratio and
+    the targets take crdtcore at its best as well."""
+    doc = build.document(
+        [
+            warm_cell(build, "crdtcore-cpp", 12.0, 10.0),
+            build.cell_result("diamond-types", samples=[build.record(30.0)]),
+        ]
+    )
+    cols = row(report.time_table(doc, "replay"), "alpha")
+    assert cols[2] == "cold 12 ms<br>warm **10 ms**"
+    assert cols[-1] == "0.333 (diamond-types)"
+    (t,) = [t for t in targets.evaluate(doc) if t.name == "C++ replay faster than every peer"]
+    assert t.passed is True and t.ratio == 3.0
+    assert "crdtcore included" in report.render(doc)
+
+
 @pytest.mark.parametrize(("cjs_ms", "passed", "ratio"), [(5.0, False, 5.0), (500.0, True, 40.0)])
 def test_targets_take_the_best_variant_of_a_peer(build, cjs_ms, passed, ratio) -> None:
     doc = build.document(
