@@ -2,7 +2,7 @@
 // Port of yjs src/utils/encoding.js (writeStructs, writeClientsStructs,
 // writeStateAsUpdate), src/structs/Item.js#write and GC.js#write.
 #include <algorithm>
-#include <map>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -20,6 +20,12 @@ namespace {
 
 // Room left in an update's buffer for its delete set (grown when it needs more).
 constexpr size_t kDeleteSetShare = 1024;
+// A transaction's update starts in a buffer of this size (a keystroke's takes ~20 bytes);
+// estimating it would cost more than the buffer's growth for a larger one.
+constexpr size_t kTxnUpdateBytes = 64;
+
+// (client, first clock to write) pairs, clients ascending and unique.
+using ClientClocks = std::vector<std::pair<ClientId, Clock>>;
 
 void write_item(Lib0Writer& w, const Item& item, uint64_t offset) {
   if (item.is_gc()) {
@@ -87,7 +93,7 @@ void write_structs(Lib0Writer& w, const ItemList& list, ClientId client, Clock c
 // text). A guess, not a bound: the buffer still grows past it. Plus the slack
 // Lib0Writer::write_var_string_utf16 needs behind the longest string (3 bytes per unit
 // before it knows the real length), so that the last string does not regrow the buffer.
-size_t estimate_structs_size(const StructStore& store, const std::map<ClientId, Clock>& from) {
+size_t estimate_structs_size(const StructStore& store, const ClientClocks& from) {
   constexpr size_t kStructHeader = 10;
   size_t bytes = 16;
   uint64_t longest = 0;
@@ -108,8 +114,7 @@ size_t estimate_structs_size(const StructStore& store, const std::map<ClientId, 
 }
 
 // `from`: client -> first clock to write; written with clients descending.
-void write_clients_structs(Lib0Writer& w, const StructStore& store,
-                           const std::map<ClientId, Clock>& from) {
+void write_clients_structs(Lib0Writer& w, const StructStore& store, const ClientClocks& from) {
   w.write_var_uint(from.size());
   for (auto it = from.rbegin(); it != from.rend(); ++it) {
     write_structs(w, *store.list(it->first), it->first, it->second);
@@ -144,12 +149,14 @@ DeleteSet delete_set_from_store(const DocImpl& doc) {
 }
 
 Bytes encode_doc_state(DocImpl& doc, const StateVector* target) {
-  std::map<ClientId, Clock> from;
+  ClientClocks from;
+  from.reserve(doc.store.clients().size());
   for (const auto& [client, list] : doc.store.clients()) {
     if (list.empty()) continue;
     const Clock start = target != nullptr ? target->get(client) : 0;
-    if (list.back()->end() > start) from[client] = start;
+    if (list.back()->end() > start) from.emplace_back(client, start);
   }
+  std::sort(from.begin(), from.end());  // clients are unique
   Lib0Writer w;
   w.reserve(estimate_structs_size(doc.store, from) + kDeleteSetShare);
   write_clients_structs(w, doc.store, from);
@@ -168,11 +175,15 @@ Bytes encode_doc_state(DocImpl& doc, const StateVector* target) {
 }
 
 Bytes encode_txn_update(DocImpl& doc, const TxnState& txn) {
-  std::map<ClientId, Clock> from;
+  // before_clocks is sorted by client: so is `from`. Reused (cleared, its capacity kept):
+  // every observed transaction is encoded, and most touch one client.
+  thread_local ClientClocks from;
+  from.clear();
   for (const auto& [client, before] : txn.before_clocks) {
-    if (doc.store.state(client) > before) from[client] = before;
+    if (doc.store.state(client) > before) from.emplace_back(client, before);
   }
   Lib0Writer w;
+  w.reserve(kTxnUpdateBytes);
   write_clients_structs(w, doc.store, from);
   write_delete_set_v1(w, txn.delete_set);
   return w.take();
