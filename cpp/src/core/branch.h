@@ -29,6 +29,7 @@ struct Item;
 struct SearchMarker {
   Item* item = nullptr;
   uint64_t index = 0;
+  uint64_t used = 0;  // Branch::marker_clock when last used (the least recent is replaced)
 };
 
 // Callbacks registered on one type (crdtcore/events.h), in registration order.
@@ -55,6 +56,7 @@ struct Branch {
   uint64_t offset_length = 0;
   std::vector<SearchMarker> markers;
   size_t last_marker = 0;  // position in `markers` of the one used last (may be stale)
+  uint64_t marker_clock = 0;  // counts marker uses
   uint64_t marker_epoch = 0;
   std::unique_ptr<BranchObservers> observers;  // null until something observes it
 

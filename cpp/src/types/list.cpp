@@ -112,18 +112,24 @@ Found find_visible(DocImpl& doc, Branch* b, uint64_t index, bool use_markers) {
   }
   if (p == nullptr) throw InvalidState("list index invariant broken: index not found");
   if (use_markers) {
+    const uint64_t now = ++b->marker_clock;
     if (best != nullptr && steps < kNewMarkerDistance) {
       best->item = p;
       best->index = pos;
+      best->used = now;
       b->last_marker = static_cast<size_t>(best - b->markers.data());
     } else if (b->markers.size() < kMaxMarkers) {
-      b->markers.push_back(SearchMarker{p, pos});
+      b->markers.push_back(SearchMarker{p, pos, now});
       b->last_marker = b->markers.size() - 1;
     } else {
-      SearchMarker& victim = best != nullptr ? *best : b->markers[index % kMaxMarkers];
-      victim.item = p;
-      victim.index = pos;
-      b->last_marker = static_cast<size_t>(&victim - b->markers.data());
+      // A long walk: a new marker here, in place of the least recently used one (the
+      // marker walked from stays: edits often alternate between a few places).
+      SearchMarker* victim = &b->markers.front();
+      for (SearchMarker& m : b->markers) {
+        if (m.used < victim->used) victim = &m;
+      }
+      *victim = SearchMarker{p, pos, now};
+      b->last_marker = static_cast<size_t>(victim - b->markers.data());
     }
     p->flags |= Item::kMarker;
   }
