@@ -31,6 +31,7 @@
 #include "core/doc_state.h"
 #include "core/integrate.h"
 #include "core/item.h"
+#include "core/local_append.h"
 #include "crdtcore/update.h"
 #include "encoding/doc_codec.h"
 #include "encoding/struct_codec.h"
@@ -154,6 +155,15 @@ void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Res
   if (r.parent == nullptr) {
     integrate_gc(doc, id, length);
     return;
+  }
+  // Text typed after the client's newest item: appended to it at once instead of becoming
+  // an item that the commit merges into it (core/local_append.h).
+  if (offset == 0 && left != nullptr) {
+    if (const auto* str = std::get_if<ContentString>(content);
+        str != nullptr && try_remote_append(doc, txn, r.parent, left, r.right, id, origin,
+                                            s.has_right_origin, s.right_origin, *str)) {
+      return;
+    }
   }
   const bool countable = content_countable(*content);
   auto item = std::make_unique<Item>(std::move(*content));
