@@ -82,7 +82,7 @@ void read_item(Lib0Reader& r, uint8_t info, DecodedStruct& s, OffsetKind kind) {
       s.parent_sub = r.read_var_string();
     }
   }
-  s.content = read_content_v1(r, info & kInfoRefMask, kind);
+  read_content_v1_into(r, info & kInfoRefMask, kind, s.content);
   s.length = content_length(s.content);
 }
 
