@@ -183,6 +183,39 @@ TEST(DecodedUpdate, TransactionRulesAreApplyUpdates) {
   EXPECT_EQ(d.client_id(), 5u);
 }
 
+// A consumed update's storage serves the thread's next decode (encoding/decoded_update.h):
+// updates with more, then fewer client blocks and delete-set clients, each after a malformed
+// one (its decode fails half-way through reused storage), must apply exactly as on a document
+// that got only the good ones; and an update held while others are decoded and applied keeps
+// its own content.
+TEST(DecodedUpdate, ReusedStorageCarriesNothingOver) {
+  std::vector<Bytes> updates = edit_history(OffsetKind::Utf16);
+  const Bytes all = merge_updates(updates);  // two clients' blocks and deletes
+  std::vector<Bytes> delivery{all};
+  delivery.insert(delivery.end(), updates.rbegin(), updates.rend());
+  delivery.push_back(all);
+
+  Doc clean = make_doc(10);
+  Doc d = make_doc(10);
+  for (const Bytes& u : delivery) {
+    Bytes bad = u;
+    bad.resize(bad.size() - 1);  // lacks the delete set's last byte
+    EXPECT_THROW(d.apply_update(bad), DecodeError);
+    clean.apply_update(u);
+    d.apply_update(u);
+    ASSERT_EQ(d.encode_state_as_update(), clean.encode_state_as_update());
+  }
+  EXPECT_EQ(dump_doc(d), dump_doc(clean));
+
+  Doc held_doc = make_doc(11);
+  Doc other = make_doc(12);
+  DecodedUpdate held = decode_update(all, OffsetKind::Utf16);
+  for (const Bytes& u : updates) other.apply_update(u);  // their storage is recycled
+  held_doc.apply_decoded(std::move(held));
+  EXPECT_EQ(dump_doc(held_doc), dump_doc(clean));
+  EXPECT_EQ(dump_doc(other), dump_doc(clean));
+}
+
 // The point of the split: decoding needs no document, so it may run on another thread
 // while the document is in use.
 TEST(DecodedUpdate, DecodeOnAnotherThreadWhileTheDocumentIsEdited) {

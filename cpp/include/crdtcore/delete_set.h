@@ -49,6 +49,10 @@ class DeleteSet {
     last_ = {};
     return clients_;
   }
+  // For decoders: clients()[client], but a client new to the set takes a node kept by
+  // clear() (no allocation while the set is cleared and refilled). Like clients(), a
+  // client added here comes last in client_order().
+  std::vector<DeleteRange>& decoded_ranges(ClientId client);
 
   // Writes the v1 form (clients descending, ranges as stored).
   Bytes encode() const;

@@ -15,6 +15,7 @@
 #include "crdtcore/map.h"
 #include "crdtcore/text.h"
 #include "crdtcore/update.h"
+#include "encoding/decoded_update.h"
 #include "encoding/doc_codec.h"
 #include "encoding/struct_codec.h"
 #include "txn/transaction.h"
@@ -93,11 +94,13 @@ void Doc::apply_decoded(DecodedUpdate&& update, Origin origin) {
   }
   detail::AutoTxn at(*impl_, origin);  // may throw InvalidState: `update` stays valid
   // Taken now: integrating moves parts out of it, so it is consumed even if that throws.
-  const std::unique_ptr<detail::DecodedUpdate> decoded = std::move(update.impl_);
+  std::unique_ptr<detail::DecodedUpdate> decoded = std::move(update.impl_);
   // A transaction opened by the caller stays local (its own edits must still be
   // forwarded), as in Yjs, where applyUpdate joins an open transaction as it is.
   if (at.owns()) at.t().local = false;
   detail::integrate_update(*impl_, at.t(), *decoded);
+  // Its storage serves the next decode before the commit (observers may apply updates).
+  detail::recycle_decoded(std::move(decoded));
   at.done();
 }
 

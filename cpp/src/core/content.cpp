@@ -250,6 +250,29 @@ void write_content_v1(Lib0Writer& w, const Content& c, uint64_t offset) {
              c);
 }
 
+namespace {
+
+void read_string_v1(Lib0Reader& r, OffsetKind kind, ContentString& c) {
+  size_t code_points = 0;
+  size_t utf8_bytes = 0;
+  r.read_var_string_utf16_into(c.str, &code_points, &utf8_bytes);
+  if (c.str.empty()) Lib0Reader::fail("ContentString with length 0");
+  // string_offset_len without a second pass: the reader counted while decoding.
+  c.offset_len = kind == OffsetKind::CodePoint ? code_points
+                 : kind == OffsetKind::Utf8    ? utf8_bytes
+                                               : c.str.size();
+}
+
+}  // namespace
+
+void read_content_v1_into(Lib0Reader& r, uint8_t ref, OffsetKind kind, Content& out) {
+  if (ref == kRefString) {
+    read_string_v1(r, kind, out.emplace<ContentString>());
+  } else {
+    out = read_content_v1(r, ref, kind);
+  }
+}
+
 Content read_content_v1(Lib0Reader& r, uint8_t ref, OffsetKind kind) {
   switch (ref) {
     case kRefDeleted: {
@@ -269,15 +292,8 @@ Content read_content_v1(Lib0Reader& r, uint8_t ref, OffsetKind kind) {
     }
     case kRefBinary: return ContentBinary{r.read_var_bytes()};
     case kRefString: {
-      size_t code_points = 0;
-      size_t utf8_bytes = 0;
-      ContentString c;
-      c.str = r.read_var_string_utf16(&code_points, &utf8_bytes);
-      if (c.str.empty()) Lib0Reader::fail("ContentString with length 0");
-      // string_offset_len without a second pass: the reader counted while decoding.
-      c.offset_len = kind == OffsetKind::CodePoint ? code_points
-                     : kind == OffsetKind::Utf8    ? utf8_bytes
-                                                   : c.str.size();
+      Content c;
+      read_string_v1(r, kind, c.emplace<ContentString>());
       return c;
     }
     case kRefEmbed: return ContentEmbed{read_json_text(r)};

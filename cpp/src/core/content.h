@@ -124,6 +124,8 @@ void write_content_v1(Lib0Writer& w, const Content& c, uint64_t offset);
 // Throws DecodeError for malformed data, unknown refs or type refs, and zero-length
 // content.
 Content read_content_v1(Lib0Reader& r, uint8_t ref, OffsetKind kind);
+// The same into `out`; a string is decoded straight into it (no temporary, no move).
+void read_content_v1_into(Lib0Reader& r, uint8_t ref, OffsetKind kind, Content& out);
 
 // Length of UTF-16 text in `kind` units (a lone surrogate: 1 code point, 3 UTF-8 bytes).
 uint64_t string_offset_len(std::u16string_view s, OffsetKind kind);

@@ -44,6 +44,18 @@ void DeleteSet::add(ClientId client, Clock clock, uint64_t len) {
   last_.ranges->push_back(DeleteRange{clock, len});
 }
 
+std::vector<DeleteRange>& DeleteSet::decoded_ranges(ClientId client) {
+  last_ = {};
+  auto it = clients_.find(client);
+  if (it != clients_.end()) return it->second;
+  if (spare_.nodes.empty()) return clients_[client];
+  auto node = std::move(spare_.nodes.back());
+  spare_.nodes.pop_back();
+  node.key() = client;
+  node.mapped().clear();
+  return clients_.insert(std::move(node)).position->second;
+}
+
 void DeleteSet::sort_and_merge() {
   last_ = {};  // empty clients are erased
   if (clients_.empty()) return;

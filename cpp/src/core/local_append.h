@@ -22,6 +22,7 @@
 #pragma once
 
 #include "core/content.h"
+#include "crdtcore/id.h"
 
 namespace crdtcore::detail {
 
@@ -38,6 +39,22 @@ class DocImpl;
 // REQUIRES: an open transaction `txn`; left == nullptr or left->right == right.
 bool try_local_append(DocImpl& doc, TxnState& txn, Branch* b, Item* left, Item* right,
                       const ContentString& content);
+
+// The same for an item of another client that an update brings (`id`, `origin`, right
+// origin as on the wire; `left`, `right` and `b` as resolved for integrating it, before
+// the conflict loop): when Yjs would integrate it right after `left` and merge it into
+// `left` at commit, appends `content` to `left` and returns true. Refused for our own
+// client id, formatted text, and while readers of the transaction's structs exist.
+bool try_remote_append(DocImpl& doc, TxnState& txn, Branch* b, Item* left, Item* right,
+                       const Id& id, const Id& origin, bool has_right_origin,
+                       const Id& right_origin, const ContentString& content);
+
+// Whether the commit of `txn` must split its appends before its clean-up steps: type
+// observers or UndoManagers will read its structs, or an update was applied in it and
+// either we appended our own text (local appends stay Yjs's structs for every reader of a
+// transaction with remote data, as before) or formatted text changed (the formatting
+// clean-up walks the new structs).
+bool appends_need_split(const DocImpl& doc, const TxnState& txn);
 
 // Restores Yjs's structs of the open transaction `txn`: splits the items at every clock
 // where try_local_append appended in it (the seams are then forgotten). Cheap when it

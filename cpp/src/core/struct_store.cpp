@@ -38,6 +38,12 @@ void ItemList::insert(size_t pos, Item* x) {
 
 void ItemList::erase(size_t first, size_t last) {
   if (first >= last) return;
+  // The tail behind the gap (structs merged into the newest one, while the gap stays
+  // where a split in the middle left it): cut it off instead of moving the gap to it.
+  if (last == size() && first >= gap_start_) {
+    buf_.resize(first + gap());
+    return;
+  }
   move_gap(last);
   gap_start_ = first;
 }

@@ -31,6 +31,7 @@
 #include "core/doc_state.h"
 #include "core/integrate.h"
 #include "core/item.h"
+#include "core/local_append.h"
 #include "crdtcore/update.h"
 #include "encoding/doc_codec.h"
 #include "encoding/struct_codec.h"
@@ -155,6 +156,15 @@ void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Res
     integrate_gc(doc, id, length);
     return;
   }
+  // Text typed after the client's newest item: appended to it at once instead of becoming
+  // an item that the commit merges into it (core/local_append.h).
+  if (offset == 0 && left != nullptr) {
+    if (const auto* str = std::get_if<ContentString>(content);
+        str != nullptr && try_remote_append(doc, txn, r.parent, left, r.right, id, origin,
+                                            s.has_right_origin, s.right_origin, *str)) {
+      return;
+    }
+  }
   const bool countable = content_countable(*content);
   auto item = std::make_unique<Item>(std::move(*content));
   item->id = id;
@@ -195,6 +205,63 @@ struct ClientRefs {
   DecodedStruct* take() { return &(*refs)[i++]; }
 };
 
+// The update's clients ascending, each with its ClientRefs (Yjs's clientsStructRefs; a
+// repeated client block replaces the earlier). Inline for the few clients an update
+// usually has: applying a small update allocates nothing here.
+class ClientTable {
+ public:
+  using Entry = std::pair<ClientId, ClientRefs>;
+
+  explicit ClientTable(std::vector<std::pair<ClientId, std::vector<DecodedStruct>>>& blocks) {
+    const size_t n = blocks.size();
+    if (n > kInline) {
+      heap_.resize(n);
+      data_ = heap_.data();
+    }
+    for (size_t k = 0; k < n; ++k) {
+      ClientRefs r;
+      r.refs = &blocks[k].second;
+      r.n = blocks[k].second.size();
+      data_[k] = Entry(blocks[k].first, r);
+    }
+    // Stable by client, so for a repeated client the last block comes last and is kept
+    // (a few entries: insertion sort, which allocates nothing; std::stable_sort may).
+    const auto by_client = [](const Entry& a, const Entry& b) { return a.first < b.first; };
+    if (n > kInline) {
+      std::stable_sort(data_, data_ + n, by_client);
+    } else {
+      for (size_t k = 1; k < n; ++k) {
+        for (size_t j = k; j > 0 && by_client(data_[j], data_[j - 1]); --j) {
+          std::swap(data_[j], data_[j - 1]);
+        }
+      }
+    }
+    for (size_t k = 0; k < n; ++k) {
+      if (size_ > 0 && data_[size_ - 1].first == data_[k].first) --size_;
+      data_[size_++] = data_[k];
+    }
+  }
+  ClientTable(const ClientTable&) = delete;
+  ClientTable& operator=(const ClientTable&) = delete;
+
+  size_t size() const { return size_; }
+  Entry& operator[](size_t k) { return data_[k]; }
+  // The client's refs, or null when the update has no block of it.
+  ClientRefs* find(ClientId client) {
+    Entry* end = data_ + size_;
+    Entry* it = std::lower_bound(data_, end, client,
+                                 [](const Entry& e, ClientId c) { return e.first < c; });
+    return it != end && it->first == client ? &it->second : nullptr;
+  }
+
+ private:
+  static constexpr size_t kInline = 4;
+  Entry inline_[kInline];
+  std::vector<Entry> heap_;
+  Entry* data_ = inline_;
+  size_t size_ = 0;
+};
+
 // Structs left over by integrate_structs: per client, the structs to write (clock
 // consecutive), and the missing clocks.
 struct Rest {
@@ -224,21 +291,15 @@ Bytes encode_rest(const Rest& rest) {
 
 // Yjs integrateStructs. Fills `rest` with what could not be integrated.
 void integrate_structs(DocImpl& doc, TxnState& txn, DecodedUpdate& u, Rest& rest) {
-  std::map<ClientId, ClientRefs> refs;
-  for (auto& [client, structs] : u.clients) {  // a repeated client block replaces the earlier
-    ClientRefs& r = refs[client];
-    r.refs = &structs;
-    r.n = structs.size();
-  }
-  std::vector<ClientId> ids;  // ascending; processed from the back
-  ids.reserve(refs.size());
-  for (const auto& entry : refs) ids.push_back(entry.first);
-
+  ClientTable refs(u.clients);
+  // Clients are processed from the highest down; the ones before `next` are left. A client
+  // moved to the rest (add_stack_to_rest) is exhausted, so it is skipped like a done one.
+  size_t next = refs.size();
   auto next_target = [&]() -> ClientRefs* {
-    while (!ids.empty()) {
-      ClientRefs& r = refs[ids.back()];
+    while (next > 0) {
+      ClientRefs& r = refs[next - 1].second;
       if (!r.exhausted()) return &r;
-      ids.pop_back();
+      --next;
     }
     return nullptr;
   };
@@ -250,9 +311,9 @@ void integrate_structs(DocImpl& doc, TxnState& txn, DecodedUpdate& u, Rest& rest
   auto add_stack_to_rest = [&] {
     for (DecodedStruct* s : stack) {
       const ClientId client = s->id.client;
-      auto it = refs.find(client);
-      if (it != refs.end() && !it->second.removed) {
-        ClientRefs& r = it->second;
+      ClientRefs* found = refs.find(client);
+      if (found != nullptr && !found->removed) {
+        ClientRefs& r = *found;
         if (r.i > 0) --r.i;  // the struct taken last could not be applied
         std::vector<const DecodedStruct*> slice;
         slice.reserve(r.n - std::min(r.i, r.n));
@@ -264,7 +325,6 @@ void integrate_structs(DocImpl& doc, TxnState& txn, DecodedUpdate& u, Rest& rest
       } else {
         rest.clients[client] = {s};
       }
-      ids.erase(std::remove(ids.begin(), ids.end(), client), ids.end());
     }
     stack.clear();
   };
@@ -288,12 +348,12 @@ void integrate_structs(DocImpl& doc, TxnState& txn, DecodedUpdate& u, Rest& rest
         add_stack_to_rest();
       } else if (std::optional<ClientId> dep = missing_dependency(doc, *head)) {
         stack.push_back(head);
-        auto it = refs.find(*dep);
-        if (it == refs.end() || it->second.removed || it->second.exhausted()) {
+        ClientRefs* dep_refs = refs.find(*dep);
+        if (dep_refs == nullptr || dep_refs->removed || dep_refs->exhausted()) {
           lower_missing(rest.missing, *dep, doc.store.state(*dep));
           add_stack_to_rest();
         } else {
-          head = it->second.take();
+          head = dep_refs->take();
           continue;
         }
       } else {

@@ -15,6 +15,7 @@
 #include "encoding/struct_codec.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <string>
 
 #include "crdtcore/error.h"
@@ -81,7 +82,7 @@ void read_item(Lib0Reader& r, uint8_t info, DecodedStruct& s, OffsetKind kind) {
       s.parent_sub = r.read_var_string();
     }
   }
-  s.content = read_content_v1(r, info & kInfoRefMask, kind);
+  read_content_v1_into(r, info & kInfoRefMask, kind, s.content);
   s.length = content_length(s.content);
 }
 
@@ -112,17 +113,26 @@ constexpr uint64_t kMaxReservedStructs = 1 << 16;
 }  // namespace
 
 DecodedUpdate read_update_v1(const uint8_t* data, size_t size, OffsetKind kind) {
-  Lib0Reader r(data, size);
   DecodedUpdate u;
+  read_update_v1_into(u, data, size, kind);
+  return u;
+}
+
+void read_update_v1_into(DecodedUpdate& u, const uint8_t* data, size_t size, OffsetKind kind) {
+  Lib0Reader r(data, size);
   // A client block takes at least 3 bytes (struct count, client, first clock).
   const uint64_t num_clients = r.read_count(3);
   u.clients.reserve(static_cast<size_t>(std::min(num_clients, kMaxReservedStructs)));
+  size_t used = 0;  // blocks of `u` filled so far; the ones after are spare (empty)
   for (uint64_t i = 0; i < num_clients; ++i) {
     // Every struct takes at least 2 bytes (info byte + length or payload).
     const uint64_t num_structs = r.read_count(2);
     const ClientId client = r.read_var_uint();
     Clock clock = r.read_var_uint();
-    auto& structs = u.clients.emplace_back(client, std::vector<DecodedStruct>()).second;
+    if (used == u.clients.size()) u.clients.emplace_back();
+    auto& block = u.clients[used++];
+    block.first = client;
+    std::vector<DecodedStruct>& structs = block.second;
     structs.reserve(static_cast<size_t>(std::min(num_structs, kMaxReservedStructs)));
     for (uint64_t k = 0; k < num_structs; ++k) {
       DecodedStruct& s = structs.emplace_back();
@@ -130,19 +140,29 @@ DecodedUpdate read_update_v1(const uint8_t* data, size_t size, OffsetKind kind) 
       clock += s.length;
     }
   }
-  u.ds = read_delete_set_v1(r);
-  return u;
+  u.clients.erase(u.clients.begin() + static_cast<std::ptrdiff_t>(used), u.clients.end());
+  read_delete_set_v1_into(r, u.ds);
+}
+
+void clear_decoded(DecodedUpdate& u) {
+  for (auto& block : u.clients) block.second.clear();
+  u.ds.clear();
 }
 
 DeleteSet read_delete_set_v1(Lib0Reader& r) {
   DeleteSet ds;
+  read_delete_set_v1_into(r, ds);
+  return ds;
+}
+
+void read_delete_set_v1_into(Lib0Reader& r, DeleteSet& ds) {
   // A client entry takes at least 2 bytes (client, range count); a range 2 more.
   const uint64_t num_clients = r.read_count(2);
   for (uint64_t i = 0; i < num_clients; ++i) {
     const ClientId client = r.read_var_uint();
     const uint64_t num_ranges = r.read_count(2);
     if (num_ranges == 0) continue;  // Yjs's readDeleteSet skips empty entries
-    auto& ranges = ds.clients()[client];
+    std::vector<DeleteRange>& ranges = ds.decoded_ranges(client);
     for (uint64_t k = 0; k < num_ranges; ++k) {
       DeleteRange range;
       range.clock = r.read_var_uint();
@@ -152,7 +172,6 @@ DeleteSet read_delete_set_v1(Lib0Reader& r) {
       ranges.push_back(range);
     }
   }
-  return ds;
 }
 
 void write_delete_set_v1(Lib0Writer& w, const DeleteSet& ds) {

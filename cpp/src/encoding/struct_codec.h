@@ -59,11 +59,20 @@ DecodedUpdate read_update_v1(const uint8_t* data, size_t size, OffsetKind kind);
 inline DecodedUpdate read_update_v1(const Bytes& b, OffsetKind kind) {
   return read_update_v1(b.data(), b.size(), kind);
 }
+// read_update_v1 into `u`, reusing its storage: the client blocks and their struct vectors
+// (capacity kept) and the delete set's spare nodes (DeleteSet::clear). `u` must hold no
+// structs and no deletes (fresh, or emptied by clear_decoded). On DecodeError `u` is left
+// partly filled (the caller discards it).
+void read_update_v1_into(DecodedUpdate& u, const uint8_t* data, size_t size, OffsetKind kind);
+// Empties `u` for read_update_v1_into, keeping its vectors' capacity.
+void clear_decoded(DecodedUpdate& u);
 
 // Reads only the delete set part from `r` (v1 form). Ranges are kept as written
 // (order, overlaps and len-0 ranges preserved, as Yjs's readDeleteSet keeps them);
 // client entries with no ranges are dropped. Throws DecodeError when malformed.
 DeleteSet read_delete_set_v1(Lib0Reader& r);
+// The same into `ds`, which must be empty (its spare nodes are reused).
+void read_delete_set_v1_into(Lib0Reader& r, DeleteSet& ds);
 // Writes a delete set, clients descending, ranges as stored.
 void write_delete_set_v1(Lib0Writer& w, const DeleteSet& ds);
 

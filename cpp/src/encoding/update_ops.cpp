@@ -242,17 +242,6 @@ Bytes merge_two_or_more(const std::vector<Bytes>& updates) {
 
 }  // namespace
 
-DecodedUpdate::DecodedUpdate(std::unique_ptr<detail::DecodedUpdate> impl, OffsetKind kind)
-    : impl_(std::move(impl)), kind_(kind) {}
-DecodedUpdate::DecodedUpdate(DecodedUpdate&& other) noexcept = default;
-DecodedUpdate& DecodedUpdate::operator=(DecodedUpdate&& other) noexcept = default;
-DecodedUpdate::~DecodedUpdate() = default;
-
-DecodedUpdate decode_update(const uint8_t* data, size_t size, OffsetKind kind) {
-  return DecodedUpdate(
-      std::make_unique<detail::DecodedUpdate>(detail::read_update_v1(data, size, kind)), kind);
-}
-
 void validate_update(const uint8_t* data, size_t size) {
   detail::read_update_v1(data, size, OffsetKind::Utf16);
 }

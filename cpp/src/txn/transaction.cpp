@@ -105,9 +105,7 @@ namespace {
 void finish(DocImpl& doc, TxnState& t, std::vector<std::exception_ptr>& event_errors,
             std::exception_ptr& first) {
   // The steps below that read this transaction's structs see Yjs's (core/local_append.h).
-  if (doc.observed_types > 0 || !doc.txn_listeners.empty() || t.remote_applied) {
-    split_local_appends(doc, t);
-  }
+  if (appends_need_split(doc, t)) split_local_appends(doc, t);
   // Type-level events first, on the transaction's content before GC (Yjs calls the
   // type observers before its formatting clean-up and GC).
   std::unique_ptr<TxnState> delta_cleanup;
