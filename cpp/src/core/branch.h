@@ -55,7 +55,7 @@ struct Branch {
   uint64_t length = 0;
   uint64_t offset_length = 0;
   std::vector<SearchMarker> markers;
-  size_t last_marker = 0;  // position in `markers` of the one used last (may be stale)
+  size_t last_marker = 0;     // position in `markers` of the one used last (may be stale)
   uint64_t marker_clock = 0;  // counts marker uses
   uint64_t marker_epoch = 0;
   std::unique_ptr<BranchObservers> observers;  // null until something observes it
