@@ -2,6 +2,7 @@
 // Appendix A (state, state vectors, per-transaction updates), GC on/off, the
 // U+FFFD surrogate rule, and observer semantics.
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -256,6 +257,42 @@ TEST(DocObserve, ResultFields) {
   EXPECT_FALSE(remote.local);
   EXPECT_EQ(remote.after_state.get(7), 4u);
   EXPECT_FALSE(remote.before_state.contains(7));
+}
+
+// The core refills the previous result for the next transaction only when no observer
+// kept it (shared_from_this): kept results keep their own fields; others are refilled
+// whole (nothing of the previous transaction shows through).
+TEST(DocObserve, KeptResultsStayAndRefilledOnesAreWhole) {
+  Doc d = make_doc(7);
+  std::vector<std::shared_ptr<const TransactionResult>> kept;
+  std::vector<TransactionResult> copies;
+  d.observe([&](const TransactionResult& r) {
+    if (copies.size() % 2 == 0) kept.push_back(r.shared_from_this());
+    copies.push_back(r);
+  });
+  d.get_text("t").insert(0, "abcdef");         // kept
+  d.get_text("t").remove_range(0, 2);          // not kept: refilled by the next
+  d.get_map("m").set("k", Value::integer(1));  // kept (no delete)
+  Doc other = make_doc(9);
+  other.get_text("t").insert(0, "zz");
+  d.apply_update(other.encode_state_as_update());  // not kept; two clients now
+  ASSERT_EQ(copies.size(), 4u);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0]->update, copies[0].update);
+  EXPECT_EQ(kept[0]->after_state, copies[0].after_state);
+  EXPECT_TRUE(kept[0]->delete_set.empty());
+  EXPECT_EQ(kept[1]->update, copies[2].update);
+  EXPECT_NE(copies[0].update, copies[1].update);
+  EXPECT_FALSE(copies[1].delete_set.empty());
+  EXPECT_TRUE(copies[2].delete_set.empty());  // refilled: the deletion of [1] is gone
+  EXPECT_EQ(copies[2].before_state.get(7), 6u);
+  EXPECT_EQ(copies[3].after_state.get(9), 2u);
+  EXPECT_EQ(copies[3].after_state.get(7), 7u);
+  EXPECT_FALSE(copies[3].local);
+  // Each update, applied alone in order, rebuilds the document.
+  Doc replay = make_doc(11);
+  for (const auto& r : copies) replay.apply_update(r.update);
+  EXPECT_EQ(replay.encode_state_as_update(), d.encode_state_as_update());
 }
 
 TEST(DocObserve, NoUpdateForNoOp) {

@@ -24,6 +24,14 @@ class StateVector {
   StateVector() = default;
   // From pairs in any order; the last of several pairs of one client wins.
   explicit StateVector(Entries entries);
+  // Replaces the entries with the pairs `fill(Entries&)` appends (same rules), keeping the
+  // storage: a state vector refilled per transaction allocates nothing once grown.
+  template <class Fill>
+  void refill(Fill&& fill) {
+    clocks_.clear();
+    fill(clocks_);
+    normalize();
+  }
 
   // Clock for `client`, 0 when absent.
   Clock get(ClientId client) const {
@@ -68,6 +76,8 @@ class StateVector {
     return std::lower_bound(clocks_.begin(), clocks_.end(), client,
                             [](const auto& e, ClientId c) { return e.first < c; });
   }
+
+  void normalize();  // sorts by client (stably) and keeps each client's last pair
 
   Entries clocks_;  // a flat sorted vector: one allocation to copy or free (observers get two)
 };

@@ -79,6 +79,9 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
   // is kept to avoid allocations per transaction. Driven by txn/transaction.h.
   std::unique_ptr<TxnState> txn;
   std::unique_ptr<TxnState> spare_txn;
+  // The last announced TransactionResult, refilled by the next announcement when no
+  // observer kept it (use_count 1): its vectors and bytes keep their storage.
+  std::shared_ptr<TransactionResult> spare_result;
   int txn_depth = 0;
   // Origin of the transaction whose observers are running (Doc::transaction_origin()).
   Origin committing_origin = nullptr;

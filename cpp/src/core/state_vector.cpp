@@ -30,7 +30,9 @@ Bytes StateVector::encode() const {
   return w.take();
 }
 
-StateVector::StateVector(Entries entries) : clocks_(std::move(entries)) {
+StateVector::StateVector(Entries entries) : clocks_(std::move(entries)) { normalize(); }
+
+void StateVector::normalize() {
   // Sorted by client, stably: among one client's pairs the last given stays last, and
   // wins. A few entries (the usual document) are insertion-sorted, without a buffer.
   const auto by_client = [](const auto& a, const auto& b) { return a.first < b.first; };

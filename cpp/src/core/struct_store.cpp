@@ -62,12 +62,18 @@ Clock StructStore::state(ClientId client) const {
 }
 
 StateVector StructStore::state_vector() const {
-  StateVector::Entries entries;
-  entries.reserve(clients_.size());
-  for (const auto& [client, list] : clients_) {
-    if (!list.empty()) entries.emplace_back(client, list.back()->end());
-  }
-  return StateVector(std::move(entries));
+  StateVector sv;
+  state_vector_into(sv);
+  return sv;
+}
+
+void StructStore::state_vector_into(StateVector& sv) const {
+  sv.refill([this](StateVector::Entries& entries) {
+    entries.reserve(clients_.size());
+    for (const auto& [client, list] : clients_) {
+      if (!list.empty()) entries.emplace_back(client, list.back()->end());
+    }
+  });
 }
 
 void StructStore::add(std::unique_ptr<Item> item) {

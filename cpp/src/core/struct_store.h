@@ -63,6 +63,7 @@ class StructStore {
   // Next expected clock of `client` (0 when unknown).
   Clock state(ClientId client) const;
   StateVector state_vector() const;
+  void state_vector_into(StateVector& sv) const;  // the same, in sv's storage
 
   // Appends and takes ownership. REQUIRES: item->id.clock == state(item->id.client).
   void add(std::unique_ptr<Item> item);

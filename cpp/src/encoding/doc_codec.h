@@ -17,6 +17,8 @@ struct TxnState;
 Bytes encode_doc_state(DocImpl& doc, const StateVector* target);
 // The v1 update of one committed transaction (Yjs 'update' event payload).
 Bytes encode_txn_update(DocImpl& doc, const TxnState& txn);
+// The same, written into `out`'s storage.
+void encode_txn_update_into(DocImpl& doc, const TxnState& txn, Bytes& out);
 // Every deleted range of the store, GC included (Yjs createDeleteSetFromStructStore).
 DeleteSet delete_set_from_store(const DocImpl& doc);
 // Yjs applyUpdate's second half: integrates an update decoded (and so validated) by

@@ -20,9 +20,6 @@ namespace {
 
 // Room left in an update's buffer for its delete set (grown when it needs more).
 constexpr size_t kDeleteSetShare = 1024;
-// A transaction's update starts in a buffer of this size (a keystroke's takes ~20 bytes);
-// estimating it would cost more than the buffer's growth for a larger one.
-constexpr size_t kTxnUpdateBytes = 64;
 
 // (client, first clock to write) pairs, clients ascending and unique.
 using ClientClocks = std::vector<std::pair<ClientId, Clock>>;
@@ -175,6 +172,12 @@ Bytes encode_doc_state(DocImpl& doc, const StateVector* target) {
 }
 
 Bytes encode_txn_update(DocImpl& doc, const TxnState& txn) {
+  Bytes out;
+  encode_txn_update_into(doc, txn, out);
+  return out;
+}
+
+void encode_txn_update_into(DocImpl& doc, const TxnState& txn, Bytes& out) {
   // before_clocks is sorted by client: so is `from`. Reused (cleared, its capacity kept):
   // every observed transaction is encoded, and most touch one client.
   thread_local ClientClocks from;
@@ -182,11 +185,10 @@ Bytes encode_txn_update(DocImpl& doc, const TxnState& txn) {
   for (const auto& [client, before] : txn.before_clocks) {
     if (doc.store.state(client) > before) from.emplace_back(client, before);
   }
-  Lib0Writer w;
-  w.reserve(kTxnUpdateBytes);
+  Lib0Writer w(std::move(out));  // starts with room for a keystroke's update (64 bytes)
   write_clients_structs(w, doc.store, from);
   write_delete_set_v1(w, txn.delete_set);
-  return w.take();
+  out = w.take();
 }
 
 }  // namespace crdtcore::detail

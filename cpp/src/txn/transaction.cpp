@@ -42,21 +42,23 @@ std::exception_ptr notify(DocImpl& doc, const TxnState& t) {
   const bool changed = !t.delete_set.empty() || !t.before_clocks.empty();
   if (!changed) return nullptr;
   // Built in a shared_ptr: an observer that keeps the result (the Python events) shares it.
-  auto shared = std::make_shared<TransactionResult>();
+  // The previous one is refilled when nobody kept it (its storage reused).
+  std::shared_ptr<TransactionResult> shared = std::move(doc.spare_result);
+  if (!shared || shared.use_count() != 1) shared = std::make_shared<TransactionResult>();
   TransactionResult& result = *shared;
   result.origin = t.origin;
   result.local = t.local;
-  result.after_state = doc.store.state_vector();
-  StateVector::Entries before;  // the after state's clients, ascending: stays sorted
-  before.reserve(result.after_state.entries().size());
-  for (const auto& [client, clock] : result.after_state.entries()) {
-    auto it = t.before_clocks.find(client);
-    const Clock b = it == t.before_clocks.end() ? clock : it->second;
-    if (b > 0) before.emplace_back(client, b);
-  }
-  result.before_state = StateVector(std::move(before));
+  doc.store.state_vector_into(result.after_state);
+  result.before_state.refill([&](StateVector::Entries& before) {
+    // the after state's clients, ascending: stays sorted
+    for (const auto& [client, clock] : result.after_state.entries()) {
+      auto it = t.before_clocks.find(client);
+      const Clock b = it == t.before_clocks.end() ? clock : it->second;
+      if (b > 0) before.emplace_back(client, b);
+    }
+  });
   result.delete_set = t.delete_set;
-  result.update = encode_txn_update(doc, t);
+  encode_txn_update_into(doc, t, result.update);
   std::exception_ptr first;
   auto call = [&](const DocImpl::DocObserver& fn) {
     try {
@@ -76,6 +78,7 @@ std::exception_ptr notify(DocImpl& doc, const TxnState& t) {
     for (const auto& entry : doc.observers) snapshot.push_back(entry.second);
     for (const auto& fn : snapshot) call(*fn);
   }
+  doc.spare_result = std::move(shared);
   return first;
 }
 

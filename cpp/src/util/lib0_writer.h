@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "crdtcore/value.h"
@@ -30,6 +31,11 @@ inline uint8_t* put_var_uint(uint8_t* out, uint64_t v) {
 class Lib0Writer {
  public:
   Lib0Writer() { buf_.reserve(64); }
+  // Writes into `reuse`'s storage (emptied; its capacity kept).
+  explicit Lib0Writer(std::vector<uint8_t>&& reuse) : buf_(std::move(reuse)) {
+    buf_.clear();
+    buf_.reserve(64);
+  }
   // At least `bytes` bytes of capacity in all, so that writing up to that many reallocates
   // nothing (the encoders pass an estimate of the whole update).
   void reserve(size_t bytes) { buf_.reserve(bytes); }
