@@ -50,20 +50,10 @@
 #include "cached_method.h"
 #include "convert.h"
 #include "gil.h"
+#include "guarded.h"
 
 namespace crdtcore::bindings {
 namespace {
-
-// Runs `f` (returning a new reference or nullptr); C++ exceptions become Python errors.
-template <class F>
-PyObject* guarded(F&& f) noexcept {
-  try {
-    return f();
-  } catch (...) {
-    py::detail::try_translate_exceptions();
-    return nullptr;
-  }
-}
 
 // Fills out[0..n) from positional and keyword arguments of a METH_FASTCALL|METH_KEYWORDS
 // call; absent optional arguments stay nullptr. Throws TypeError on a bad call.

@@ -33,6 +33,7 @@
 #include "crdtcore/doc.h"
 
 #include "convert.h"
+#include "guarded.h"
 
 namespace crdtcore::bindings {
 namespace {
@@ -50,22 +51,6 @@ PyObject* g_str_observers = nullptr;  // "_observers"
 
 const TransactionResult& result_of(PyObject* obj) {
   return *reinterpret_cast<EventObject*>(obj)->result;
-}
-
-// Runs `f` (returning a new reference or nullptr); C++ exceptions become Python errors.
-template <class F>
-PyObject* guarded(F&& f) noexcept {
-  try {
-    return f();
-  } catch (...) {
-    py::detail::try_translate_exceptions();
-    return nullptr;
-  }
-}
-
-PyObject* bytes_of(const Bytes& bytes) {
-  return PyBytes_FromStringAndSize(reinterpret_cast<const char*>(bytes.data()),
-                                   static_cast<Py_ssize_t>(bytes.size()));
 }
 
 int event_traverse(PyObject* obj, visitproc visit, void* arg) {
@@ -119,18 +104,20 @@ PyObject* event_local(PyObject* obj, void* /*closure*/) {
   return PyBool_FromLong(result_of(obj).local ? 1 : 0);
 }
 
-PyObject* event_update(PyObject* obj, void* /*closure*/) { return bytes_of(result_of(obj).update); }
+PyObject* event_update(PyObject* obj, void* /*closure*/) {
+  return guarded([&] { return as_py_bytes(result_of(obj).update).release().ptr(); });
+}
 
 PyObject* event_before_state(PyObject* obj, void* /*closure*/) {
-  return guarded([&] { return bytes_of(result_of(obj).before_state.encode()); });
+  return guarded([&] { return as_py_bytes(result_of(obj).before_state.encode()).release().ptr(); });
 }
 
 PyObject* event_after_state(PyObject* obj, void* /*closure*/) {
-  return guarded([&] { return bytes_of(result_of(obj).after_state.encode()); });
+  return guarded([&] { return as_py_bytes(result_of(obj).after_state.encode()).release().ptr(); });
 }
 
 PyObject* event_delete_set(PyObject* obj, void* /*closure*/) {
-  return guarded([&] { return bytes_of(result_of(obj).delete_set.encode()); });
+  return guarded([&] { return as_py_bytes(result_of(obj).delete_set.encode()).release().ptr(); });
 }
 
 PyGetSetDef kEventGetSet[] = {

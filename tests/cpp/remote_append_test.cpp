@@ -17,16 +17,13 @@
 #include "crdtcore/crdtcore.h"
 
 #include "doc_test_util.h"
+#include "store_test_util.h"
 
 namespace crdtcore {
 namespace {
 
 using testutil::make_doc;
-
-size_t struct_count(const Doc& d, ClientId client) {
-  const detail::ItemList* list = detail::Access::doc_ptr(d)->store.list(client);
-  return list == nullptr ? 0 : list->size();
-}
+using testutil::struct_count;
 
 // Updates of a peer typing "abc" one character per transaction, after "x".
 std::vector<Bytes> typing_updates() {
