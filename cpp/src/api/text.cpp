@@ -77,12 +77,16 @@ void Text::insert(uint64_t index, std::string_view text, const std::optional<Att
   detail::require_live(branch_);
   check_index(*this, index);
   AutoTxn at(*doc_);
+  detail::ContentString content = detail::content_string_from_utf8(text, doc_->offset_kind());
+  if (!attrs.has_value() && !branch_->has_formatting) {  // plain text: no attribute passes
+    detail::insert_plain_text(*doc_, at.t(), branch_, index, std::move(content));
+    at.done();
+    return;
+  }
   detail::TextPos pos =
       detail::find_text_position(*doc_, at.t(), branch_, index, !attrs.has_value());
   detail::Attrs attributes = attrs.has_value() ? to_attrs(*attrs) : pos.attrs;
-  detail::insert_text(*doc_, at.t(), branch_, pos,
-                      detail::make_content_string(detail::utf8_to_utf16(text), doc_->offset_kind()),
-                      std::move(attributes));
+  detail::insert_text(*doc_, at.t(), branch_, pos, std::move(content), std::move(attributes));
   at.done();
 }
 

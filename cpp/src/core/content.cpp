@@ -106,6 +106,17 @@ ContentString make_content_string(std::u16string s, OffsetKind kind) {
   return c;
 }
 
+ContentString content_string_from_utf8(std::string_view s, OffsetKind kind) {
+  ContentString c;
+  const size_t code_points = utf8_to_utf16_into(s, c.str);
+  switch (kind) {
+    case OffsetKind::CodePoint: c.offset_len = code_points; break;
+    case OffsetKind::Utf8: c.offset_len = utf16_utf8_length(c.str); break;  // after U+FFFD
+    case OffsetKind::Utf16: c.offset_len = c.str.size(); break;
+  }
+  return c;
+}
+
 uint64_t content_length(const Content& c) {
   return std::visit(Overloaded{
                         [](const ContentDeleted& d) -> uint64_t { return d.len; },

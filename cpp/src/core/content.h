@@ -131,5 +131,8 @@ void read_content_v1_into(Lib0Reader& r, uint8_t ref, OffsetKind kind, Content& 
 uint64_t string_offset_len(std::u16string_view s, OffsetKind kind);
 // Builds a ContentString from UTF-16 text (computes offset_len in `kind`).
 ContentString make_content_string(std::u16string s, OffsetKind kind);
+// The same from UTF-8 text (invalid sequences become U+FFFD), converted and counted in
+// one pass for code points and UTF-16 units.
+ContentString content_string_from_utf8(std::string_view s, OffsetKind kind);
 
 }  // namespace crdtcore::detail

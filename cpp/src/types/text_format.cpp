@@ -275,6 +275,24 @@ Item* insert_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, Content 
   return item;
 }
 
+Item* insert_plain_text(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index,
+                        ContentString content) {
+  Item* left = list_left_at(doc, txn, b, index, true);
+  Item* right = left != nullptr ? left->right : b->start;
+  // minimizeAttributeChanges with no attributes anywhere: past the deleted items only.
+  while (right != nullptr && right->deleted()) {
+    left = right;
+    right = right->right;
+  }
+  if (try_local_append(doc, txn, b, left, right, content)) {
+    shift_markers(doc, b, index, static_cast<int64_t>(content.offset_len));
+    return left;
+  }
+  Item* item = insert_local(doc, txn, b, left, right, nullptr, std::move(content));
+  shift_markers(doc, b, index, static_cast<int64_t>(item_units(item)));
+  return item;
+}
+
 void format_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, uint64_t length,
                  const Attrs& attributes) {
   minimize_attribute_changes(pos, attributes);

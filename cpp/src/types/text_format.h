@@ -56,6 +56,12 @@ TextPos find_text_position(DocImpl& doc, TxnState& txn, Branch* b, uint64_t inde
 // with Null by this function).
 Item* insert_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, Content content,
                   Attrs attributes);
+// Yjs insertText of a string without attributes into text that never held a format
+// item (REQUIRES: !b->has_formatting, index <= b->offset_length): the same structs as
+// find_text_position + insert_text with no attributes, without their attribute passes (no
+// attributes are in effect anywhere). Returns the item holding the text.
+Item* insert_plain_text(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index,
+                        ContentString content);
 // Yjs formatText.
 void format_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, uint64_t length,
                  const Attrs& attributes);

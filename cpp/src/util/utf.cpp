@@ -138,6 +138,12 @@ std::u16string utf8_to_utf16(std::string_view s) {
   return out;
 }
 
+size_t utf8_to_utf16_into(std::string_view s, std::u16string& out) {
+  size_t pairs = 0;
+  convert_utf8<false>(s, out, &pairs);
+  return out.size() - pairs;
+}
+
 bool utf8_to_utf16_strict(std::string_view s, std::u16string& out, size_t* code_points) {
   size_t pairs = 0;
   if (!convert_utf8<true>(s, out, &pairs)) return false;

@@ -12,6 +12,9 @@ namespace crdtcore::detail {
 
 // Invalid UTF-8 input sequences become U+FFFD.
 std::u16string utf8_to_utf16(std::string_view s);
+// The same into `out` (replacing its contents; it keeps its capacity); returns the number
+// of code points written (every U+FFFD counts one).
+size_t utf8_to_utf16_into(std::string_view s, std::u16string& out);
 // Strict decoding in one pass (validation, conversion and counting): writes `s` as UTF-16
 // into `out` and its number of code points into `*code_points`; returns false, with `out`
 // unspecified, when `s` is not valid UTF-8 (what utf8_is_valid rejects). `out` keeps its
