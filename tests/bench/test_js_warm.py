@@ -130,6 +130,28 @@ console.log(JSON.stringify({ good, bad, failed }));
     assert res["failed"] == {"ok": False, "error": "wrong result: x"}
 
 
+def test_a_repeat_over_the_budget_ends_the_repeats_and_keeps_the_cold_result() -> None:
+    body = """
+const cold = { ok: true, ms: 5, ops: 1, error: null };
+const over = (at) => (i) => {
+  if (i === at) throw new W.BudgetExceeded('timeout: budget of 30 s exceeded after 4096 of 9000 patches');
+  return 4 + i;
+};
+console.log(JSON.stringify({ second: S.withWarm(cold, over(1)), first: S.withWarm(cold, over(0)) }));
+"""
+    env = {"CRDTCORE_BENCH_WARM_REPEATS": "5", "CRDTCORE_BENCH_WARM_TOL": "0"}
+    res = run_js(body, env)
+    assert res["second"] == {
+        "ok": True,
+        "ms": 5,
+        "ops": 1,
+        "error": None,
+        "extra": {"warm_ms": 4, "warm_times_ms": [4], "warm_stable": False},
+    }
+    assert res["first"]["ok"] and res["first"]["ms"] == 5
+    assert res["first"]["extra"] == {"warm_ms": None, "warm_times_ms": [], "warm_stable": False}
+
+
 @pytest.mark.skipif(not (JS / "node_modules" / "yjs").is_dir(), reason="npm ci in bench/js")
 @pytest.mark.parametrize("workload", ["replay", "load"])
 def test_the_js_runner_reports_cold_and_warm(workload: str) -> None:

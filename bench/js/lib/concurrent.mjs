@@ -10,6 +10,7 @@
 import { now } from './measure.mjs';
 import { hasAstral } from './traces.mjs';
 import { checkText, budget, overBudget, withWarm } from './sequential.mjs';
+import { BudgetExceeded } from './warm.mjs';
 
 export function concurrent(adapter, input) {
   const { txns, numAgents } = input;
@@ -32,6 +33,7 @@ export function concurrent(adapter, input) {
   const res = { ok: !error, ms, ops, bytes, error, extra: { txns: txns.length, agents: numAgents, update_bytes: updateBytes } };
   return withWarm(res, (i) => {
     const again = exchange(adapter, input);
+    if (again.over) throw new BudgetExceeded(again.error);
     if (again.error) throw new Error(`${again.error} (warm repeat ${i + 1})`);
     return again.ms;
   });

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { now, memNow, memDelta, warmUpRuns } from './measure.mjs';
 import { toUtf16 } from './traces.mjs';
-import { warmRepeats } from './warm.mjs';
+import { BudgetExceeded, warmRepeats } from './warm.mjs';
 
 const runnerPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'runner.mjs');
 
@@ -110,8 +110,9 @@ function repeatError(i, message) {
 }
 
 // Adds the warm figure (warm.mjs) of a cold result `res` (timed `res.ms`):
-// runOnce(i) times repeat i and throws for a wrong result. A failing repeat
-// fails the whole measurement.
+// runOnce(i) times repeat i, throws BudgetExceeded when it passed the budget
+// (the repeats end, the cold result stays) and another error for a wrong
+// result (which fails the whole measurement).
 export function withWarm(res, runOnce) {
   if (!res.ok) return res;
   try {
@@ -154,11 +155,10 @@ export function replay(adapter, input, warm = false) {
   doc.free?.(); // read: the repeats start without it
   return withWarm(res, (i) => {
     const r = replayOnce(adapter, patches);
-    const err =
-      r.done < patches.length
-        ? overBudget(r.done, patches.length, 'patches').error
-        : checkText('replayed', r.doc.text(), input.expected);
+    const over = r.done < patches.length;
+    const err = over ? null : checkText('replayed', r.doc.text(), input.expected);
     r.doc.free?.();
+    if (over) throw new BudgetExceeded(overBudget(r.done, patches.length, 'patches').error);
     if (err) throw repeatError(i, err);
     return r.ms;
   });
@@ -333,6 +333,7 @@ export function replaySync(adapter, input) {
   const res = { ok: !r.error, ms: r.ms, ops: patches.length, error: r.error, extra: { update_bytes: r.updateBytes } };
   return withWarm(res, (i) => {
     const again = once();
+    if (again.over) throw new BudgetExceeded(again.error);
     if (again.error) throw repeatError(i, again.error);
     return again.ms;
   });

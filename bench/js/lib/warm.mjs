@@ -15,6 +15,11 @@ import { now, fullGc } from './measure.mjs';
 
 export const WINDOW = 3;
 
+// Thrown by a repeat that passed the measurement's time budget
+// ($CRDTCORE_BENCH_BUDGET_S): it ends the repeats without a time, and the cold
+// result stays good (as in the C++ and Python runners).
+export class BudgetExceeded extends Error {}
+
 export function warmSettings(env = process.env) {
   const num = (v, d) => (v === undefined || v === '' || !Number.isFinite(Number(v)) ? d : Number(v));
   return {
@@ -39,9 +44,10 @@ export function isStable(times, window, tolerance) {
 }
 
 // Repeats runOnce(i) (which returns the timed ms of repeat i, or throws for a
-// wrong result) until the last `window` times are stable, `repeats` ran, or
-// one more repeat would pass `budgetMs` (estimated from the slowest repeat so
-// far; before the first, from expectMs, the cold time).
+// wrong result) until the last `window` times are stable, `repeats` ran, one
+// more repeat would pass `budgetMs` (estimated from the slowest repeat so far;
+// before the first, from expectMs, the cold time), or a repeat throws
+// BudgetExceeded (that repeat has no time).
 // Before each repeat, between() runs (a full GC: the previous repeat's garbage
 // is not collected inside the next one's timed span). Returns the extra fields:
 // warm_ms (median of the last `window` times, or of all when fewer ran),
@@ -57,7 +63,12 @@ export function warmRepeats(runOnce, settings = warmSettings(), options = {}) {
     const next = times.length > 0 ? Math.max(...times) : expectMs;
     if (clock() - t0 + next > budgetMs) break;
     between();
-    times.push(runOnce(times.length));
+    try {
+      times.push(runOnce(times.length));
+    } catch (e) {
+      if (e instanceof BudgetExceeded) break;
+      throw e;
+    }
     if (isStable(times, window, tolerance)) break;
   }
   const round = (t) => Math.round(t * 1000) / 1000;
