@@ -55,6 +55,14 @@ const TransactionResult& result_of(PyObject* obj) {
   return *reinterpret_cast<EventObject*>(obj)->result;
 }
 
+// The result with its states (the native observer asks for them on read: an observer
+// that reads only `update`, as a sync provider does, saves computing them).
+const TransactionResult& filled_result_of(PyObject* obj) {
+  const TransactionResult& r = result_of(obj);
+  r.fill_states();
+  return r;
+}
+
 int event_traverse(PyObject* obj, visitproc visit, void* arg) {
   auto* self = reinterpret_cast<EventObject*>(obj);
   Py_VISIT(Py_TYPE(obj));
@@ -111,15 +119,24 @@ PyObject* event_update(PyObject* obj, void* /*closure*/) {
 }
 
 PyObject* event_before_state(PyObject* obj, void* /*closure*/) {
-  return guarded([&] { return as_py_bytes(result_of(obj).before_state.encode()).release().ptr(); });
+  return guarded([&] {
+    const TransactionResult& r = filled_result_of(obj);
+    return as_py_bytes(r.before_state.encode()).release().ptr();
+  });
 }
 
 PyObject* event_after_state(PyObject* obj, void* /*closure*/) {
-  return guarded([&] { return as_py_bytes(result_of(obj).after_state.encode()).release().ptr(); });
+  return guarded([&] {
+    const TransactionResult& r = filled_result_of(obj);
+    return as_py_bytes(r.after_state.encode()).release().ptr();
+  });
 }
 
 PyObject* event_delete_set(PyObject* obj, void* /*closure*/) {
-  return guarded([&] { return as_py_bytes(result_of(obj).delete_set.encode()).release().ptr(); });
+  return guarded([&] {
+    const TransactionResult& r = filled_result_of(obj);
+    return as_py_bytes(r.delete_set.encode()).release().ptr();
+  });
 }
 
 PyGetSetDef kEventGetSet[] = {
@@ -374,7 +391,8 @@ void bind_txn_events(py::module_& m) {
         }
         auto o = std::make_shared<Observer>(std::move(doc_ref), std::move(event_type),
                                             std::move(txn_type));
-        return d.observe([o = std::move(o)](const TransactionResult& r) { dispatch(*o, r); });
+        return d.observe([o = std::move(o)](const TransactionResult& r) { dispatch(*o, r); },
+                         ResultStates::OnRead);
       },
       py::arg("doc_ref"), py::arg("event_type"), py::arg("transaction_type"),
       "Calls each callback of the crdtcore.Doc's ``_observers`` dict (``doc_ref`` is a "

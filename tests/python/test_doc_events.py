@@ -269,3 +269,48 @@ def test_a_reused_event_object_is_not_tracked_while_parked() -> None:
     del doc
     gc.collect()
     assert ref() is None
+
+
+def test_states_read_only_after_later_transactions_are_the_events_own() -> None:
+    # The native observer leaves the states of a result for later (ResultStates::OnRead):
+    # an event kept unread, and read after more transactions, still has its own.
+    doc = Doc(client_id=1)
+    text = doc.get("t", type=Text)
+    events: list[TransactionEvent] = []
+    doc.observe(events.append)
+    states = [doc.get_state()]
+    text.insert(0, "abcdef")
+    states.append(doc.get_state())
+    del text[1:3]
+    states.append(doc.get_state())
+    remote = Doc({"t": Text("zz")}, client_id=2)
+    doc.apply_update(remote.get_update())
+    states.append(doc.get_state())
+    assert len(events) == 3
+    for i, event in enumerate(events):
+        assert (event.before_state, event.after_state) == (states[i], states[i + 1])
+    assert events[0].delete_set == b"\x00"
+    assert events[1].delete_set == b"\x01\x01\x01\x01\x02"  # client 1: clocks 1-2
+    assert events[2].delete_set == b"\x00"
+
+
+def test_states_read_after_the_callbacks_own_edit_are_of_its_event() -> None:
+    doc = Doc(client_id=1)
+    text = doc.get("t", type=Text)
+    seen: list[tuple[bytes, bytes]] = []
+
+    def callback(event: TransactionEvent) -> None:
+        if not seen and not text.to_py().startswith("n"):
+            before = doc.get_state()
+            text.insert(0, "n")  # an edit of the callback before it reads the event
+            seen.append((before, event.after_state))
+        else:
+            seen.append((doc.get_state(), event.after_state))
+
+    doc.observe(callback)
+    text.insert(0, "abc")
+    assert len(seen) == 2
+    # The nested edit's event is seen first (it commits inside the first callback).
+    (nested_state, nested_after), (first_state, first_after) = seen
+    assert nested_after == nested_state
+    assert first_after == first_state != doc.get_state()
