@@ -13,11 +13,11 @@
 // replay_sync). Here one commit calls each callback once with one event object, which
 // is reused by the next commit when no callback kept it (release_event).
 //
-// Lifetimes: the native observer holds the crdtcore.Doc weakly (the Doc owns the native
-// document, which owns the observer) and looks its ``_observers`` dict up per commit, so
-// no reference cycle hides behind C++. An event holds the Doc, its Transaction (or, for a
-// transaction no Transaction object opened, the origin value to make one with) and the
-// shared TransactionResult; it stays valid after the commit. A reused event is one no
+// Lifetimes: the native observer holds the crdtcore.Doc and its ``_observers`` dict (a
+// dict subclass that takes weak references) weakly: the Doc owns the native document,
+// which owns the observer, so no reference cycle hides behind C++. An event holds the Doc, its
+// Transaction (or, for a transaction no Transaction object opened, the origin value to make one
+// with) and the shared TransactionResult; it stays valid after the commit. A reused event is one no
 // callback kept: its reference count was back to 1 after the fan-out.
 //
 // Errors: every callback runs; the first Exception is raised once all ran (the core then
@@ -49,7 +49,6 @@ struct EventObject {
 };
 
 PyTypeObject* g_event_type = nullptr;
-PyObject* g_str_observers = nullptr;  // "_observers"
 
 const TransactionResult& result_of(PyObject* obj) {
   return *reinterpret_cast<EventObject*>(obj)->result;
@@ -219,6 +218,7 @@ PyType_Spec kEventSpec = {"crdtcore._core.TransactionEventBase", sizeof(EventObj
 // document's deallocation).
 struct Observer {
   py::object doc_ref;         // weakref to the crdtcore.Doc
+  py::object observers_ref;   // weakref to its `_observers` dict (an Observers)
   py::object event_type_obj;  // TransactionEventBase or a subclass without a __dict__
   py::object txn_type;        // crdtcore.Transaction
   PyTypeObject* event_type;
@@ -228,8 +228,9 @@ struct Observer {
   // the GC, with only txn_type set (no reference to the Doc, so no hidden cycle).
   PyObject* spare = nullptr;
 
-  Observer(py::object ref, py::object et, py::object tt)
+  Observer(py::object ref, py::object obs_ref, py::object et, py::object tt)
       : doc_ref(std::move(ref)),
+        observers_ref(std::move(obs_ref)),
         event_type_obj(std::move(et)),
         txn_type(std::move(tt)),
         event_type(reinterpret_cast<PyTypeObject*>(event_type_obj.ptr())),
@@ -324,14 +325,10 @@ void dispatch(Observer& o, const TransactionResult& r) {
   PyObject* doc = PyWeakref_GetObject(o.doc_ref.ptr());  // borrowed
   if (doc == nullptr) throw py::error_already_set();
   if (doc == Py_None) return;
-  PyObject* observers = PyObject_GetAttr(doc, g_str_observers);
+  PyObject* observers = PyWeakref_GetObject(o.observers_ref.ptr());  // borrowed
   if (observers == nullptr) throw py::error_already_set();
-  if (!PyDict_Check(observers) || PyDict_GET_SIZE(observers) == 0) {
-    const bool is_dict = PyDict_Check(observers);
-    Py_DECREF(observers);
-    if (!is_dict) throw py::type_error("Doc._observers must be a dict");
-    return;
-  }
+  if (!PyDict_Check(observers)) return;  // gone (the Doc is being torn down)
+  if (PyDict_GET_SIZE(observers) == 0) return;
   // Callbacks may (un)subscribe while running: call the ones registered now (the usual
   // single callback needs no list of them, only its own reference).
   const bool many = PyDict_GET_SIZE(observers) > 1;
@@ -344,7 +341,6 @@ void dispatch(Observer& o, const TransactionResult& r) {
   } else {
     callbacks = PyDict_Values(observers);
   }
-  Py_DECREF(observers);
   if (callbacks == nullptr) throw py::error_already_set();
   PyObject* event = make_event(o, doc, r);
   if (event == nullptr) {
@@ -371,8 +367,6 @@ void dispatch(Observer& o, const TransactionResult& r) {
 }  // namespace
 
 void bind_txn_events(py::module_& m) {
-  g_str_observers = PyUnicode_InternFromString("_observers");
-  if (g_str_observers == nullptr) throw py::error_already_set();
   PyObject* type = PyType_FromSpec(&kEventSpec);
   if (type == nullptr) throw py::error_already_set();
   g_event_type = reinterpret_cast<PyTypeObject*>(type);
@@ -382,22 +376,29 @@ void bind_txn_events(py::module_& m) {
   py::class_<Doc> doc_cls = py::reinterpret_borrow<py::class_<Doc>>(m.attr("Doc"));
   doc_cls.def(
       "observe_events",
-      [](Doc& d, py::object doc_ref, py::type event_type, py::object txn_type) {
+      [](Doc& d, py::object doc_ref, py::object observers_ref, py::type event_type,
+         py::object txn_type) {
         if (!PyWeakref_CheckRef(doc_ref.ptr())) throw py::type_error("doc_ref must be a weakref");
+        if (!PyWeakref_CheckRef(observers_ref.ptr()) ||
+            !PyDict_Check(PyWeakref_GetObject(observers_ref.ptr()))) {
+          throw py::type_error("observers_ref must be a weakref to a dict");
+        }
         if (!PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(event_type.ptr()), g_event_type) ||
             reinterpret_cast<PyTypeObject*>(event_type.ptr())->tp_dictoffset != 0) {
           throw py::type_error(
               "event_type must be a TransactionEventBase subclass with __slots__ = ()");
         }
-        auto o = std::make_shared<Observer>(std::move(doc_ref), std::move(event_type),
-                                            std::move(txn_type));
+        auto o = std::make_shared<Observer>(std::move(doc_ref), std::move(observers_ref),
+                                            std::move(event_type), std::move(txn_type));
         return d.observe([o = std::move(o)](const TransactionResult& r) { dispatch(*o, r); },
                          ResultStates::OnRead);
       },
-      py::arg("doc_ref"), py::arg("event_type"), py::arg("transaction_type"),
-      "Calls each callback of the crdtcore.Doc's ``_observers`` dict (``doc_ref`` is a "
-      "weakref to it) with an ``event_type`` event after each committed transaction that "
-      "changed something; ``transaction_type`` makes the event's Transaction when the "
+      py::arg("doc_ref"), py::arg("observers_ref"), py::arg("event_type"),
+      py::arg("transaction_type"),
+      "Calls each callback of the crdtcore.Doc's ``_observers`` dict (``doc_ref`` and "
+      "``observers_ref`` are weakrefs to the Doc and to that dict) with an ``event_type`` "
+      "event after each committed transaction that changed something; ``transaction_type`` "
+      "makes the event's Transaction when the "
       "transaction had no Transaction object. Returns an id for unobserve().");
 }
 

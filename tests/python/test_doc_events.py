@@ -122,9 +122,13 @@ def test_the_native_observer_needs_an_event_type_without_a_dict() -> None:
 
     doc = Doc()
     with pytest.raises(TypeError, match="__slots__"):
-        doc._native.observe_events(weakref.ref(doc), Loose, Transaction)
+        doc._native.observe_events(
+            weakref.ref(doc), weakref.ref(doc._observers), Loose, Transaction
+        )
     with pytest.raises(TypeError, match="weakref"):
-        doc._native.observe_events(doc, TransactionEvent, Transaction)
+        doc._native.observe_events(doc, weakref.ref(doc._observers), TransactionEvent, Transaction)
+    with pytest.raises(TypeError, match="weakref"):
+        doc._native.observe_events(weakref.ref(doc), doc._observers, TransactionEvent, Transaction)
 
 
 # -- doc.apply_update(update): the native fast path -----------------------------------
