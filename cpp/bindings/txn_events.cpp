@@ -10,13 +10,15 @@
 // ``event.update``. Done in Python (a dispatch closure, Doc._dispatch, a TransactionEvent
 // and a Transaction made per commit, a pybind11 TransactionResult copied from the core's)
 // that cost about 1.3 µs per transaction, more than the edit itself (bench/README.md,
-// replay_sync). Here one commit allocates one event object and calls each callback once.
+// replay_sync). Here one commit calls each callback once with one event object, which
+// is reused by the next commit when no callback kept it (release_event).
 //
-// Lifetimes: the native observer holds the crdtcore.Doc weakly (the Doc owns the native
-// document, which owns the observer) and looks its ``_observers`` dict up per commit, so
-// no reference cycle hides behind C++. An event holds the Doc, its Transaction (or, for a
-// transaction no Transaction object opened, the origin value to make one with) and the
-// shared TransactionResult; it stays valid after the commit.
+// Lifetimes: the native observer holds the crdtcore.Doc and its ``_observers`` dict (a
+// dict subclass that takes weak references) weakly: the Doc owns the native document,
+// which owns the observer, so no reference cycle hides behind C++. An event holds the Doc, its
+// Transaction (or, for a transaction no Transaction object opened, the origin value to make one
+// with) and the shared TransactionResult; it stays valid after the commit. A reused event is one no
+// callback kept: its reference count was back to 1 after the fan-out.
 //
 // Errors: every callback runs; the first Exception is raised once all ran (the core then
 // re-raises it after the commit completes, txn/transaction.h). A BaseException that is not
@@ -47,10 +49,17 @@ struct EventObject {
 };
 
 PyTypeObject* g_event_type = nullptr;
-PyObject* g_str_observers = nullptr;  // "_observers"
 
 const TransactionResult& result_of(PyObject* obj) {
   return *reinterpret_cast<EventObject*>(obj)->result;
+}
+
+// The result with its states (the native observer asks for them on read: an observer
+// that reads only `update`, as a sync provider does, saves computing them).
+const TransactionResult& filled_result_of(PyObject* obj) {
+  const TransactionResult& r = result_of(obj);
+  r.fill_states();
+  return r;
 }
 
 int event_traverse(PyObject* obj, visitproc visit, void* arg) {
@@ -109,15 +118,24 @@ PyObject* event_update(PyObject* obj, void* /*closure*/) {
 }
 
 PyObject* event_before_state(PyObject* obj, void* /*closure*/) {
-  return guarded([&] { return as_py_bytes(result_of(obj).before_state.encode()).release().ptr(); });
+  return guarded([&] {
+    const TransactionResult& r = filled_result_of(obj);
+    return as_py_bytes(r.before_state.encode()).release().ptr();
+  });
 }
 
 PyObject* event_after_state(PyObject* obj, void* /*closure*/) {
-  return guarded([&] { return as_py_bytes(result_of(obj).after_state.encode()).release().ptr(); });
+  return guarded([&] {
+    const TransactionResult& r = filled_result_of(obj);
+    return as_py_bytes(r.after_state.encode()).release().ptr();
+  });
 }
 
 PyObject* event_delete_set(PyObject* obj, void* /*closure*/) {
-  return guarded([&] { return as_py_bytes(result_of(obj).delete_set.encode()).release().ptr(); });
+  return guarded([&] {
+    const TransactionResult& r = filled_result_of(obj);
+    return as_py_bytes(r.delete_set.encode()).release().ptr();
+  });
 }
 
 PyGetSetDef kEventGetSet[] = {
@@ -195,79 +213,151 @@ PyType_Spec kEventSpec = {"crdtcore._core.TransactionEventBase", sizeof(EventObj
                           Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
                           kEventSlots};
 
-// A new event of `event_type` (TransactionEventBase or a subclass without a __dict__).
-PyObject* make_event(PyTypeObject* event_type, PyObject* doc, PyObject* txn_type,
-                     const TransactionResult& r) {
+// One native observer (one per crdtcore.Doc with callbacks): what it needs per commit,
+// and its spare event. Destroyed with the GIL held (Doc.unobserve, or the native
+// document's deallocation).
+struct Observer {
+  py::object doc_ref;         // weakref to the crdtcore.Doc
+  py::object observers_ref;   // weakref to its `_observers` dict (an Observers)
+  py::object event_type_obj;  // TransactionEventBase or a subclass without a __dict__
+  py::object txn_type;        // crdtcore.Transaction
+  PyTypeObject* event_type;
+  bool reusable;  // events of event_type can be reused (no weak references to them)
+  // The last event, when no callback kept it (its reference count was 1 after the
+  // fan-out): the next commit reuses it instead of allocating one. Parked untracked by
+  // the GC, with only txn_type set (no reference to the Doc, so no hidden cycle).
+  PyObject* spare = nullptr;
+
+  Observer(py::object ref, py::object obs_ref, py::object et, py::object tt)
+      : doc_ref(std::move(ref)),
+        observers_ref(std::move(obs_ref)),
+        event_type_obj(std::move(et)),
+        txn_type(std::move(tt)),
+        event_type(reinterpret_cast<PyTypeObject*>(event_type_obj.ptr())),
+        reusable(event_type->tp_weaklistoffset == 0) {}
+  ~Observer() { Py_XDECREF(spare); }
+  Observer(const Observer&) = delete;
+  Observer& operator=(const Observer&) = delete;
+};
+
+// An event for result `r`: the observer's spare one refilled, or a new one.
+PyObject* make_event(Observer& o, PyObject* doc, const TransactionResult& r) {
   PyObject* txn = transaction_object(r.origin).release().ptr();  // None when not live
   PyObject* origin = Py_NewRef(Py_None);
   if (txn == Py_None) {
     Py_SETREF(txn, nullptr);
     Py_SETREF(origin, origin_value(r.origin).release().ptr());
   }
-  PyObject* obj = event_type->tp_alloc(event_type, 0);
+  // The core builds each result in a shared_ptr (txn/transaction.cpp); a result from
+  // elsewhere is copied.
+  std::shared_ptr<const TransactionResult> shared = r.weak_from_this().lock();
+  if (!shared) shared = std::make_shared<const TransactionResult>(r);
+  PyObject* obj = std::exchange(o.spare, nullptr);
+  if (obj != nullptr) {
+    auto* self = reinterpret_cast<EventObject*>(obj);
+    self->result = std::move(shared);
+    self->doc = Py_NewRef(doc);
+    self->txn = txn;
+    self->origin = origin;
+    PyObject_GC_Track(obj);
+    return obj;
+  }
+  obj = o.event_type->tp_alloc(o.event_type, 0);
   if (obj == nullptr) {
     Py_XDECREF(txn);
     Py_DECREF(origin);
     return nullptr;
   }
   auto* self = reinterpret_cast<EventObject*>(obj);
-  // The core builds each result in a shared_ptr (txn/transaction.cpp); a result from
-  // elsewhere is copied.
-  std::shared_ptr<const TransactionResult> shared = r.weak_from_this().lock();
-  if (!shared) shared = std::make_shared<const TransactionResult>(r);
   new (&self->result) std::shared_ptr<const TransactionResult>(std::move(shared));
   self->doc = Py_NewRef(doc);
   self->txn = txn;
   self->origin = origin;
-  self->txn_type = Py_NewRef(txn_type);
+  self->txn_type = Py_NewRef(o.txn_type.ptr());
   return obj;
+}
+
+// Drops the fan-out's reference to `event`: parks it as the observer's spare when nobody
+// else holds it (and no spare is parked: a callback that commits a transaction of the same
+// document runs a nested fan-out), else releases it. A parked event shares no result, so
+// the core refills its result in place (txn/transaction.cpp).
+void release_event(Observer& o, PyObject* event) {
+  if (!o.reusable || o.spare != nullptr || Py_REFCNT(event) != 1) {
+    Py_DECREF(event);
+    return;
+  }
+  auto* self = reinterpret_cast<EventObject*>(event);
+  PyObject_GC_UnTrack(event);
+  self->result.reset();
+  Py_CLEAR(self->doc);
+  Py_CLEAR(self->txn);
+  Py_CLEAR(self->origin);
+  o.spare = event;
+}
+
+// Calls `callback(event)`; records the first error (see the top). False when the fan-out
+// must stop (a BaseException that is not an Exception).
+bool call_one(PyObject* callback, PyObject* event, PyObject*& type, PyObject*& value,
+              PyObject*& trace) {
+  PyObject* out = PyObject_CallOneArg(callback, event);
+  if (out != nullptr) {
+    Py_DECREF(out);
+    return true;
+  }
+  if (!PyErr_ExceptionMatches(PyExc_Exception)) {
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(trace);
+    PyErr_Fetch(&type, &value, &trace);
+    return false;
+  }
+  if (type == nullptr) {
+    PyErr_Fetch(&type, &value, &trace);
+  } else {
+    PyErr_Clear();
+  }
+  return true;
 }
 
 // Calls every callback of the Doc's `_observers` dict with one event (see the top).
 // Plain CPython references here: this runs once per commit.
-void dispatch(PyObject* doc_ref, PyTypeObject* event_type, PyObject* txn_type,
-              const TransactionResult& r) {
-  PyObject* doc = PyWeakref_GetObject(doc_ref);  // borrowed
+void dispatch(Observer& o, const TransactionResult& r) {
+  PyObject* doc = PyWeakref_GetObject(o.doc_ref.ptr());  // borrowed
   if (doc == nullptr) throw py::error_already_set();
   if (doc == Py_None) return;
-  PyObject* observers = PyObject_GetAttr(doc, g_str_observers);
+  PyObject* observers = PyWeakref_GetObject(o.observers_ref.ptr());  // borrowed
   if (observers == nullptr) throw py::error_already_set();
-  if (!PyDict_Check(observers) || PyDict_GET_SIZE(observers) == 0) {
-    const bool is_dict = PyDict_Check(observers);
-    Py_DECREF(observers);
-    if (!is_dict) throw py::type_error("Doc._observers must be a dict");
-    return;
+  if (!PyDict_Check(observers)) return;  // gone (the Doc is being torn down)
+  if (PyDict_GET_SIZE(observers) == 0) return;
+  // Callbacks may (un)subscribe while running: call the ones registered now (the usual
+  // single callback needs no list of them, only its own reference).
+  const bool many = PyDict_GET_SIZE(observers) > 1;
+  PyObject* callbacks = nullptr;  // the list of them, or the one callback
+  if (!many) {
+    Py_ssize_t pos = 0;
+    PyObject *key = nullptr, *value = nullptr;
+    PyDict_Next(observers, &pos, &key, &value);
+    callbacks = Py_NewRef(value);
+  } else {
+    callbacks = PyDict_Values(observers);
   }
-  // Callbacks may (un)subscribe while running: call the ones registered now.
-  PyObject* callbacks = PyDict_Values(observers);
-  Py_DECREF(observers);
   if (callbacks == nullptr) throw py::error_already_set();
-  PyObject* event = make_event(event_type, doc, txn_type, r);
+  PyObject* event = make_event(o, doc, r);
   if (event == nullptr) {
     Py_DECREF(callbacks);
     throw py::error_already_set();
   }
   PyObject *type = nullptr, *value = nullptr, *trace = nullptr;  // the first error
-  bool stop = false;  // a BaseException that is not an Exception
-  const Py_ssize_t n = PyList_GET_SIZE(callbacks);
-  for (Py_ssize_t i = 0; i < n && !stop; ++i) {
-    PyObject* out = PyObject_CallOneArg(PyList_GET_ITEM(callbacks, i), event);
-    if (out != nullptr) {
-      Py_DECREF(out);
-    } else if (!PyErr_ExceptionMatches(PyExc_Exception)) {
-      Py_XDECREF(type);
-      Py_XDECREF(value);
-      Py_XDECREF(trace);
-      PyErr_Fetch(&type, &value, &trace);
-      stop = true;
-    } else if (type == nullptr) {
-      PyErr_Fetch(&type, &value, &trace);
-    } else {
-      PyErr_Clear();
+  if (many) {
+    const Py_ssize_t n = PyList_GET_SIZE(callbacks);
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      if (!call_one(PyList_GET_ITEM(callbacks, i), event, type, value, trace)) break;
     }
+  } else {
+    call_one(callbacks, event, type, value, trace);
   }
-  Py_DECREF(event);
   Py_DECREF(callbacks);
+  release_event(o, event);
   if (type != nullptr) {
     PyErr_Restore(type, value, trace);
     throw py::error_already_set();
@@ -277,8 +367,6 @@ void dispatch(PyObject* doc_ref, PyTypeObject* event_type, PyObject* txn_type,
 }  // namespace
 
 void bind_txn_events(py::module_& m) {
-  g_str_observers = PyUnicode_InternFromString("_observers");
-  if (g_str_observers == nullptr) throw py::error_already_set();
   PyObject* type = PyType_FromSpec(&kEventSpec);
   if (type == nullptr) throw py::error_already_set();
   g_event_type = reinterpret_cast<PyTypeObject*>(type);
@@ -288,23 +376,29 @@ void bind_txn_events(py::module_& m) {
   py::class_<Doc> doc_cls = py::reinterpret_borrow<py::class_<Doc>>(m.attr("Doc"));
   doc_cls.def(
       "observe_events",
-      [](Doc& d, py::object doc_ref, py::type event_type, py::object txn_type) {
+      [](Doc& d, py::object doc_ref, py::object observers_ref, py::type event_type,
+         py::object txn_type) {
         if (!PyWeakref_CheckRef(doc_ref.ptr())) throw py::type_error("doc_ref must be a weakref");
+        if (!PyWeakref_CheckRef(observers_ref.ptr()) ||
+            !PyDict_Check(PyWeakref_GetObject(observers_ref.ptr()))) {
+          throw py::type_error("observers_ref must be a weakref to a dict");
+        }
         if (!PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(event_type.ptr()), g_event_type) ||
             reinterpret_cast<PyTypeObject*>(event_type.ptr())->tp_dictoffset != 0) {
           throw py::type_error(
               "event_type must be a TransactionEventBase subclass with __slots__ = ()");
         }
-        auto* et = reinterpret_cast<PyTypeObject*>(event_type.ptr());
-        return d.observe([doc_ref = std::move(doc_ref), event_type = std::move(event_type), et,
-                          txn_type = std::move(txn_type)](const TransactionResult& r) {
-          dispatch(doc_ref.ptr(), et, txn_type.ptr(), r);
-        });
+        auto o = std::make_shared<Observer>(std::move(doc_ref), std::move(observers_ref),
+                                            std::move(event_type), std::move(txn_type));
+        return d.observe([o = std::move(o)](const TransactionResult& r) { dispatch(*o, r); },
+                         ResultStates::OnRead);
       },
-      py::arg("doc_ref"), py::arg("event_type"), py::arg("transaction_type"),
-      "Calls each callback of the crdtcore.Doc's ``_observers`` dict (``doc_ref`` is a "
-      "weakref to it) with an ``event_type`` event after each committed transaction that "
-      "changed something; ``transaction_type`` makes the event's Transaction when the "
+      py::arg("doc_ref"), py::arg("observers_ref"), py::arg("event_type"),
+      py::arg("transaction_type"),
+      "Calls each callback of the crdtcore.Doc's ``_observers`` dict (``doc_ref`` and "
+      "``observers_ref`` are weakrefs to the Doc and to that dict) with an ``event_type`` "
+      "event after each committed transaction that changed something; ``transaction_type`` "
+      "makes the event's Transaction when the "
       "transaction had no Transaction object. Returns an id for unobserve().");
 }
 

@@ -212,6 +212,7 @@ class Doc:
     def observe_events(
         self,
         doc_ref: weakref.ref[Any],
+        observers_ref: weakref.ref[dict[Any, Callable[[Any], Any]]],
         event_type: type[TransactionEventBase],
         transaction_type: type[TransactionBase],
     ) -> int: ...

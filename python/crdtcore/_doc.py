@@ -16,7 +16,13 @@ from ._events import EventSubscription
 from ._map import Map
 from ._offset_kind import _FROM_NATIVE, OffsetKind
 from ._text import Text
-from ._transaction import NewTransaction, Subscription, Transaction, TransactionEvent
+from ._transaction import (
+    NewTransaction,
+    Observers,
+    Subscription,
+    Transaction,
+    TransactionEvent,
+)
 from .errors import ArgumentTypeError, KeyTypeError
 
 T = TypeVar("T", Text, Array, Map)
@@ -100,7 +106,7 @@ class Doc:
         # Reused for every origin-less transaction. The transaction state itself (open
         # or not, depth, which one is committing) is the native document's.
         self._plain_txn = Transaction(self)
-        self._observers: dict[Subscription, Callable[[TransactionEvent], Any]] = {}
+        self._observers = Observers()
         self._native_observer: int | None = None
         # Multithreading and async state (_async.py): the transaction lock, the thread
         # holding it, the anyio lock of awaited new_transaction() blocks, doc.events().
@@ -481,9 +487,10 @@ class Doc:
         )
         if self._native_observer is None:
             # One native observer calls every callback of self._observers with a native
-            # TransactionEvent (cpp/bindings/txn_events.cpp); it holds this Doc weakly.
+            # TransactionEvent (cpp/bindings/txn_events.cpp); it holds this Doc and the
+            # dict weakly.
             self._native_observer = self._native.observe_events(
-                weakref.ref(self), TransactionEvent, Transaction
+                weakref.ref(self), weakref.ref(self._observers), TransactionEvent, Transaction
             )
         return sub
 

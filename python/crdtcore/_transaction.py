@@ -289,3 +289,20 @@ class Subscription:
 
     def __repr__(self) -> str:
         return f"Subscription({self.callback!r})"
+
+
+class Observers(dict[Subscription, Callable[[TransactionEvent], Any]]):
+    """``Doc._observers``: the callbacks of ``Doc.observe`` by subscription.
+
+    A dict that can be referenced weakly: the document's native observer holds it so,
+    and reads it per commit without an attribute lookup on the Doc
+    (cpp/bindings/txn_events.cpp).
+
+    Example:
+        >>> doc = Doc()
+        >>> sub = doc.observe(print)
+        >>> list(doc._observers.values()) == [print]
+        True
+    """
+
+    __slots__ = ("__weakref__",)

@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -293,6 +294,85 @@ TEST(DocObserve, KeptResultsStayAndRefilledOnesAreWhole) {
   Doc replay = make_doc(11);
   for (const auto& r : copies) replay.apply_update(r.update);
   EXPECT_EQ(replay.encode_state_as_update(), d.encode_state_as_update());
+}
+
+// ResultStates::OnRead: the states are filled when asked (fill_states), before an
+// observer's own transaction changes the document, and at the end of the announcement
+// for a result an observer kept; they equal what an Eager observer gets.
+TEST(DocObserve, OnReadStatesEqualEagerOnes) {
+  struct Run {
+    Doc d = make_doc(7);
+    std::vector<TransactionResult> copies;
+    std::vector<std::shared_ptr<const TransactionResult>> kept;
+  };
+  auto edit = [](Run& run, ResultStates states) {
+    Doc& d = run.d;
+    bool nested_done = false;
+    d.observe(
+        [&](const TransactionResult& r) {
+          if (r.local && !nested_done) {
+            // An edit of the observer itself, before reading the states of `r`.
+            nested_done = true;
+            d.get_text("n").insert(0, "nested");
+          }
+          run.kept.push_back(r.shared_from_this());
+          run.copies.push_back(r);  // a copy reads (fills) the states
+        },
+        states);
+    d.get_text("t").insert(0, "abcdef");
+    d.get_text("t").remove_range(1, 2);
+    Doc other = make_doc(9);
+    other.get_text("t").insert(0, "zz");
+    d.apply_update(other.encode_state_as_update());
+    d.get_text("t").insert(0, "x");
+  };
+  Run eager, lazy;
+  edit(eager, ResultStates::Eager);
+  edit(lazy, ResultStates::OnRead);
+  ASSERT_EQ(lazy.copies.size(), 5u);
+  ASSERT_EQ(eager.copies.size(), lazy.copies.size());
+  for (size_t i = 0; i < lazy.copies.size(); ++i) {
+    SCOPED_TRACE(i);
+    const TransactionResult* copy = &lazy.copies[i];
+    for (const TransactionResult* r : {copy, lazy.kept[i].get()}) {
+      EXPECT_EQ(r->update, eager.copies[i].update);
+      EXPECT_EQ(r->before_state, eager.copies[i].before_state);
+      EXPECT_EQ(r->after_state, eager.copies[i].after_state);
+      EXPECT_EQ(r->delete_set.encode(), eager.copies[i].delete_set.encode());
+    }
+  }
+  // The observer's nested edit is announced (and kept) first, inside the announcement of
+  // the first transaction, whose result was filled before the nested edit changed the
+  // document.
+  EXPECT_EQ(lazy.kept[0]->after_state.get(7), 12u);
+  EXPECT_EQ(lazy.kept[1]->after_state.get(7), 6u);
+  EXPECT_FALSE(lazy.kept[2]->delete_set.empty());
+}
+
+// A kept OnRead result that nobody read during the announcement is filled at its end.
+TEST(DocObserve, OnReadResultKeptUnreadIsFilledAfterTheAnnouncement) {
+  Doc d = make_doc(7);
+  std::vector<std::shared_ptr<const TransactionResult>> kept;
+  int unkept = 0;
+  d.observe(
+      [&](const TransactionResult& r) {
+        if (r.update.size() > 0 && (kept.size() + unkept) % 2 == 0) {
+          kept.push_back(r.shared_from_this());
+        } else {
+          ++unkept;
+        }
+      },
+      ResultStates::OnRead);
+  d.get_text("t").insert(0, "abc");    // kept
+  d.get_text("t").insert(3, "de");     // not kept: its result is refilled by the next
+  d.get_text("t").remove_range(0, 1);  // kept
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0]->before_state.get(7), 0u);
+  EXPECT_EQ(kept[0]->after_state.get(7), 3u);
+  EXPECT_TRUE(kept[0]->delete_set.empty());
+  EXPECT_EQ(kept[1]->before_state.get(7), 5u);
+  EXPECT_EQ(kept[1]->after_state.get(7), 5u);
+  EXPECT_FALSE(kept[1]->delete_set.empty());
 }
 
 TEST(DocObserve, NoUpdateForNoOp) {

@@ -122,9 +122,13 @@ def test_the_native_observer_needs_an_event_type_without_a_dict() -> None:
 
     doc = Doc()
     with pytest.raises(TypeError, match="__slots__"):
-        doc._native.observe_events(weakref.ref(doc), Loose, Transaction)
+        doc._native.observe_events(
+            weakref.ref(doc), weakref.ref(doc._observers), Loose, Transaction
+        )
     with pytest.raises(TypeError, match="weakref"):
-        doc._native.observe_events(doc, TransactionEvent, Transaction)
+        doc._native.observe_events(doc, weakref.ref(doc._observers), TransactionEvent, Transaction)
+    with pytest.raises(TypeError, match="weakref"):
+        doc._native.observe_events(weakref.ref(doc), doc._observers, TransactionEvent, Transaction)
 
 
 # -- doc.apply_update(update): the native fast path -----------------------------------
@@ -183,3 +187,134 @@ def test_sync_through_observers_converges() -> None:
         if i == 1:
             del a["t"][0:4]
     assert str(b.get("t", type=Text)) == str(a["t"]) == "two three"
+
+
+def _fields(event: TransactionEvent) -> tuple[object, ...]:
+    return (
+        event.update,
+        event.before_state,
+        event.after_state,
+        event.delete_set,
+        event.local,
+        event.transaction.origin,
+    )
+
+
+def test_events_kept_past_their_callback_keep_their_transaction() -> None:
+    # An event no callback keeps is reused by the next commit (release_event in
+    # txn_events.cpp); one a callback kept must not be, and must stay whole.
+    doc = Doc(client_id=1)
+    text = doc.get("t", type=Text)
+    kept: list[tuple[TransactionEvent, tuple[object, ...]]] = []
+    seen: list[tuple[object, ...]] = []
+
+    def callback(event: TransactionEvent) -> None:
+        seen.append(_fields(event))
+        if len(seen) % 3 == 0:
+            kept.append((event, seen[-1]))
+
+    doc.observe(callback)
+    remote = Doc(client_id=2)
+    remote["t"] = Text("remote")
+    for i in range(12):
+        with doc.transaction(origin=f"o{i}"):
+            text.insert(0, "ab")
+            if i % 2:
+                del text[1:3]
+        if i == 5:
+            doc.apply_update(remote.get_update())
+    assert len(seen) == 13 and len(kept) == 4
+    assert [_fields(event) for event, _ in kept] == [fields for _, fields in kept]
+    assert [f[4] for f in seen].count(False) == 1  # the remote apply_update
+    # The updates a callback read, replayed in order, rebuild the document.
+    replica = Doc()
+    for update, *_ in seen:
+        replica.apply_update(update)
+    assert str(replica["t"]) == str(text)
+
+
+def test_an_event_kept_by_a_nested_commit_or_a_second_callback_stays_whole() -> None:
+    doc = Doc(client_id=1)
+    text = doc.get("t", type=Text)
+    events: list[TransactionEvent] = []
+    read: list[bytes] = []
+
+    def first(event: TransactionEvent) -> None:
+        read.append(event.update)
+        if len(read) == 1:
+            text.insert(0, "nested")  # commits inside the fan-out: a nested event
+
+    doc.observe(first)
+    doc.observe(events.append)
+    text.insert(0, "x")
+    text.insert(0, "y")
+    assert len(events) == 3 and len(read) == 3
+    # The order of the fan-outs: the nested commit's callbacks run inside the first's.
+    assert sorted(e.update for e in events) == sorted(read)
+    for event in events:
+        replica = Doc()
+        replica.apply_update(event.update)
+        assert event.after_state != event.before_state
+
+
+def test_a_reused_event_object_is_not_tracked_while_parked() -> None:
+    def events_tracked() -> int:
+        gc.collect()
+        return sum(type(o) is TransactionEvent for o in gc.get_objects())
+
+    before = events_tracked()
+    doc, seen = Doc(), []
+    doc.observe(lambda event: seen.append(id(event)))
+    doc["t"] = Text("a")
+    doc["t"] += "b"
+    assert seen[0] == seen[1]  # the same object, refilled
+    assert events_tracked() == before  # parked untracked, holding no Doc
+    ref = weakref.ref(doc)
+    del doc
+    gc.collect()
+    assert ref() is None
+
+
+def test_states_read_only_after_later_transactions_are_the_events_own() -> None:
+    # The native observer leaves the states of a result for later (ResultStates::OnRead):
+    # an event kept unread, and read after more transactions, still has its own.
+    doc = Doc(client_id=1)
+    text = doc.get("t", type=Text)
+    events: list[TransactionEvent] = []
+    doc.observe(events.append)
+    states = [doc.get_state()]
+    text.insert(0, "abcdef")
+    states.append(doc.get_state())
+    del text[1:3]
+    states.append(doc.get_state())
+    remote = Doc({"t": Text("zz")}, client_id=2)
+    doc.apply_update(remote.get_update())
+    states.append(doc.get_state())
+    assert len(events) == 3
+    for i, event in enumerate(events):
+        assert (event.before_state, event.after_state) == (states[i], states[i + 1])
+    assert events[0].delete_set == b"\x00"
+    assert events[1].delete_set == b"\x01\x01\x01\x01\x02"  # client 1: clocks 1-2
+    assert events[2].delete_set == b"\x00"
+
+
+def test_states_read_after_the_callbacks_own_edit_are_of_its_event() -> None:
+    doc = Doc(client_id=1)
+    text = doc.get("t", type=Text)
+    seen: list[tuple[bytes, bytes]] = []
+
+    def callback(event: TransactionEvent) -> None:
+        if not seen and not text.to_py().startswith("n"):
+            before = doc.get_state()
+            text.insert(0, "n")  # an edit of the callback before it reads the event
+            seen.append((before, event.after_state))
+        else:
+            seen.append((doc.get_state(), event.after_state))
+
+    doc.observe(callback)
+    text.insert(0, "abc")
+    assert len(seen) == 2
+    # The nested edit's event is seen first (it commits inside the first callback).
+    (nested_state, nested_after), (first_state, first_after) = seen
+    assert nested_after == nested_state
+    assert first_after == first_state != doc.get_state()

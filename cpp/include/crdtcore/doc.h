@@ -57,17 +57,47 @@ struct DocOptions {
 // caller keeps what it points to alive until the transaction has committed.
 using Origin = const void*;
 
+namespace detail {
+struct ResultAccess;
+}  // namespace detail
+
 // What an observer learns about one committed transaction. The core builds it once per
 // transaction in a shared_ptr, so an observer that keeps it (the Python bindings' events)
 // takes shared_from_this() instead of copying it.
+//
+// For observers registered with ResultStates::OnRead only, the core fills before_state,
+// after_state and delete_set on demand: read them after fill_states(). A copy is always
+// whole, and so is a result an observer still holds once the announcement is over.
 struct TransactionResult : std::enable_shared_from_this<TransactionResult> {
+  TransactionResult() = default;
+  // Copies fill the source's states first (fill_states()).
+  TransactionResult(const TransactionResult& other);
+  TransactionResult& operator=(const TransactionResult& other);
+  ~TransactionResult() = default;
+
   Origin origin = nullptr;  // as given to begin_transaction() or apply_update()
   bool local = true;        // false for a transaction apply_update() opened
   StateVector before_state;
   StateVector after_state;
   DeleteSet delete_set;  // what this transaction deleted (sorted and merged)
   Bytes update;          // v1 update of exactly this transaction (Yjs 'update')
+
+  // Fills before_state, after_state and delete_set if the core left them for later (see
+  // ResultStates); otherwise does nothing. Not thread-safe (nor is the document).
+  void fill_states() const;
+
+ private:
+  friend struct detail::ResultAccess;
+  // The document whose announcement of this result is running and will fill its states
+  // (txn/transaction.cpp), or null when they are filled.
+  mutable detail::DocImpl* pending_ = nullptr;
 };
+
+// When the core fills a TransactionResult's states (before_state, after_state,
+// delete_set) for an observer: before calling it (Eager), or when the observer asks
+// (OnRead: TransactionResult::fill_states(); an observer that reads only `update`
+// saves computing them). The core fills them eagerly while any Eager observer exists.
+enum class ResultStates { Eager, OnRead };
 
 class Doc {
  public:
@@ -127,8 +157,10 @@ class Doc {
   bool has_pending() const;
 
   using ObserverId = uint64_t;
-  // Calls `fn` after each committed transaction that changed something.
-  ObserverId observe(std::function<void(const TransactionResult&)> fn);
+  // Calls `fn` after each committed transaction that changed something; `states` tells
+  // when the result's states are filled (ResultStates).
+  ObserverId observe(std::function<void(const TransactionResult&)> fn,
+                     ResultStates states = ResultStates::Eager);
   void unobserve(ObserverId id);
 
  private:

@@ -2,6 +2,7 @@
 // layers (commit hooks of types/), opens transactions (txn/) and moves updates (encoding/).
 #include "crdtcore/doc.h"
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <utility>
@@ -22,6 +23,27 @@
 #include "types/text_cleanup.h"
 
 namespace crdtcore {
+
+TransactionResult::TransactionResult(const TransactionResult& other)
+    : std::enable_shared_from_this<TransactionResult>(other) {
+  *this = other;
+}
+
+TransactionResult& TransactionResult::operator=(const TransactionResult& other) {
+  if (this == &other) return *this;
+  other.fill_states();
+  origin = other.origin;
+  local = other.local;
+  before_state = other.before_state;
+  after_state = other.after_state;
+  delete_set = other.delete_set;
+  update = other.update;
+  return *this;
+}
+
+void TransactionResult::fill_states() const {
+  if (pending_ != nullptr) detail::fill_pending_result(*pending_);
+}
 
 using detail::DocImpl;
 
@@ -108,14 +130,18 @@ bool Doc::has_pending() const {
   return !impl_->pending_structs.empty() || !impl_->pending_ds.empty();
 }
 
-Doc::ObserverId Doc::observe(std::function<void(const TransactionResult&)> fn) {
+Doc::ObserverId Doc::observe(std::function<void(const TransactionResult&)> fn,
+                             ResultStates states) {
   const ObserverId id = impl_->next_observer_id++;
   impl_->observers.emplace_back(
       id, std::make_shared<const detail::DocImpl::DocObserver>(std::move(fn)));
+  if (states == ResultStates::Eager) impl_->eager_observers.push_back(id);
   return id;
 }
 
 void Doc::unobserve(ObserverId id) {
+  auto& eager = impl_->eager_observers;
+  eager.erase(std::remove(eager.begin(), eager.end(), id), eager.end());
   auto& obs = impl_->observers;
   for (auto it = obs.begin(); it != obs.end(); ++it) {
     if (it->first == id) {

@@ -92,6 +92,12 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
   // unobserve itself or another while it runs) without copying the std::functions.
   using DocObserver = std::function<void(const TransactionResult&)>;
   std::vector<std::pair<Doc::ObserverId, std::shared_ptr<const DocObserver>>> observers;
+  // The ids of the observers registered with ResultStates::Eager (few: a linear list).
+  std::vector<Doc::ObserverId> eager_observers;
+  // The result being announced whose states are not filled yet, and its transaction
+  // (TransactionResult::fill_states(); txn/transaction.cpp).
+  TransactionResult* pending_result = nullptr;
+  const TxnState* pending_txn = nullptr;
   Doc::ObserverId next_observer_id = 1;
   // Types with at least one type-level observer (Branch::observers non-empty): zero
   // means commits skip events entirely. Subscription ids come from next_observer_id.

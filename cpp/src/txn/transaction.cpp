@@ -15,6 +15,9 @@
 namespace crdtcore::detail {
 
 void begin(DocImpl& doc, Origin origin) {
+  // An observer opens a transaction while a result's states wait to be filled: fill them
+  // before the transaction changes what they are computed from.
+  if (doc.pending_result != nullptr) fill_pending_result(doc);
   if (doc.txn_depth > 0) {
     if (origin != nullptr && origin != doc.txn->origin) {
       throw InvalidState(
@@ -34,7 +37,47 @@ void begin(DocImpl& doc, Origin origin) {
   doc.txn_depth = 1;
 }
 
+// before_state, after_state and delete_set of `result`, the announcement of `t`.
+void fill_states(DocImpl& doc, const TxnState& t, TransactionResult& result) {
+  doc.store.state_vector_into(result.after_state);
+  result.before_state.refill([&](StateVector::Entries& before) {
+    // the after state's clients, ascending: stays sorted
+    for (const auto& [client, clock] : result.after_state.entries()) {
+      auto it = t.before_clocks.find(client);
+      const Clock b = it == t.before_clocks.end() ? clock : it->second;
+      if (b > 0) before.emplace_back(client, b);
+    }
+  });
+  result.delete_set = t.delete_set;
+}
+
+void fill_pending_result(DocImpl& doc) {
+  TransactionResult& result = *std::exchange(doc.pending_result, nullptr);
+  ResultAccess::pending(result) = nullptr;
+  fill_states(doc, *doc.pending_txn, result);
+  doc.pending_txn = nullptr;
+}
+
 namespace {
+
+// Ends an announcement whose result's states were left for later (ResultStates::OnRead)
+// and not filled: unlinks the result from the document, which recycles the transaction
+// afterwards (a result an observer kept has been filled before; notify()).
+class PendingStates {
+ public:
+  explicit PendingStates(DocImpl& doc) : doc_(doc) {}
+  ~PendingStates() {
+    if (doc_.pending_result == nullptr) return;
+    ResultAccess::pending(*doc_.pending_result) = nullptr;
+    doc_.pending_result = nullptr;
+    doc_.pending_txn = nullptr;
+  }
+  PendingStates(const PendingStates&) = delete;
+  PendingStates& operator=(const PendingStates&) = delete;
+
+ private:
+  DocImpl& doc_;
+};
 
 // Calls the observers with what `t` did; returns the first exception one raised.
 std::exception_ptr notify(DocImpl& doc, const TxnState& t) {
@@ -48,17 +91,16 @@ std::exception_ptr notify(DocImpl& doc, const TxnState& t) {
   TransactionResult& result = *shared;
   result.origin = t.origin;
   result.local = t.local;
-  doc.store.state_vector_into(result.after_state);
-  result.before_state.refill([&](StateVector::Entries& before) {
-    // the after state's clients, ascending: stays sorted
-    for (const auto& [client, clock] : result.after_state.entries()) {
-      auto it = t.before_clocks.find(client);
-      const Clock b = it == t.before_clocks.end() ? clock : it->second;
-      if (b > 0) before.emplace_back(client, b);
-    }
-  });
-  result.delete_set = t.delete_set;
   encode_txn_update_into(doc, t, result.update);
+  PendingStates pending(doc);
+  if (!doc.eager_observers.empty()) {
+    fill_states(doc, t, result);
+  } else {
+    // Every observer asks for the states when it reads them (ResultStates::OnRead).
+    ResultAccess::pending(result) = &doc;
+    doc.pending_result = &result;
+    doc.pending_txn = &t;
+  }
   std::exception_ptr first;
   auto call = [&](const DocImpl::DocObserver& fn) {
     try {
@@ -78,6 +120,8 @@ std::exception_ptr notify(DocImpl& doc, const TxnState& t) {
     for (const auto& entry : doc.observers) snapshot.push_back(entry.second);
     for (const auto& fn : snapshot) call(*fn);
   }
+  // A result an observer kept gets its states before the transaction is recycled.
+  if (doc.pending_result == &result && shared.use_count() > 1) fill_pending_result(doc);
   doc.spare_result = std::move(shared);
   return first;
 }

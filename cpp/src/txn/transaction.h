@@ -10,7 +10,10 @@
 //      only while one exists), with the delete set sorted and merged,
 //   2. runs the type layer's clean-up after remote updates (CommitHooks::after_remote),
 //   3. cleans up (txn/cleanup.h: GC, struct merging),
-//   4. announces it to the observers (TransactionResult with the transaction's origin),
+//   4. announces it to the observers (TransactionResult with the transaction's origin;
+//      its states filled first, or, when every observer is ResultStates::OnRead, when
+//      fill_states() asks, when a transaction opens meanwhile (an observer's edit), or
+//      at the end of the announcement if an observer kept the result),
 //   5. then finishes the same way the transactions steps 1, 1b and 2 made, in that order
 //      (Yjs's queue of transactions opened during clean-up): step 1's deletes the format
 //      items Yjs's text delta computation deletes, step 2's is the formatting clean-up.
@@ -31,6 +34,16 @@ void begin(DocImpl& doc, Origin origin = nullptr);
 // Leaves one level; the outermost commit finishes the transaction (steps above).
 // Observer exceptions are rethrown (see above) after everything has run.
 void commit(DocImpl& doc);
+
+// Fills the states of the result being announced (DocImpl::pending_result), from the
+// announced transaction and the store as they are until the announcement ends or a
+// transaction opens. REQUIRES: doc.pending_result != nullptr.
+void fill_pending_result(DocImpl& doc);
+
+// Sets and reads TransactionResult's private link to the document that will fill it.
+struct ResultAccess {
+  static DocImpl*& pending(const TransactionResult& r) { return r.pending_; }
+};
 
 // Opens a transaction for the duration of one API call unless one is open.
 class AutoTxn {
