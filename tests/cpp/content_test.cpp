@@ -73,54 +73,54 @@ TEST(Content, CountableAndSplittableKinds) {
 TEST(ContentSplice, StringOnCodePointBoundary) {
   Content c = make_content_string(u"a\U0001F600b", OffsetKind::CodePoint);
   Content right = content_splice(c, 3, OffsetKind::CodePoint);
-  EXPECT_EQ(std::get<ContentString>(c).str, u"a\U0001F600");
-  EXPECT_EQ(std::get<ContentString>(c).offset_len, 2u);
-  EXPECT_EQ(std::get<ContentString>(right).str, u"b");
+  EXPECT_EQ(content_get<ContentString>(c).str, u"a\U0001F600");
+  EXPECT_EQ(content_get<ContentString>(c).offset_len, 2u);
+  EXPECT_EQ(content_get<ContentString>(right).str, u"b");
 }
 
 TEST(ContentSplice, StringInsideSurrogatePairReplacesBothHalves) {
   Content c = make_content_string(u"a\U0001F600b", OffsetKind::CodePoint);
   Content right = content_splice(c, 2, OffsetKind::CodePoint);
-  EXPECT_EQ(std::get<ContentString>(c).str, u"a\uFFFD");
-  EXPECT_EQ(std::get<ContentString>(right).str, u"\uFFFDb");
-  EXPECT_EQ(std::get<ContentString>(right).offset_len, 2u);
+  EXPECT_EQ(content_get<ContentString>(c).str, u"a\uFFFD");
+  EXPECT_EQ(content_get<ContentString>(right).str, u"\uFFFDb");
+  EXPECT_EQ(content_get<ContentString>(right).offset_len, 2u);
   EXPECT_EQ(write(c), (Bytes{4, 97, 239, 191, 189}));
 }
 
 TEST(ContentSplice, DeletedAnyAndJson) {
   Content d = ContentDeleted{5};
-  EXPECT_EQ(std::get<ContentDeleted>(content_splice(d, 2, OffsetKind::CodePoint)).len, 3u);
-  EXPECT_EQ(std::get<ContentDeleted>(d).len, 2u);
+  EXPECT_EQ(content_get<ContentDeleted>(content_splice(d, 2, OffsetKind::CodePoint)).len, 3u);
+  EXPECT_EQ(content_get<ContentDeleted>(d).len, 2u);
 
   Content a = ContentAny{{Value::integer(1), Value::integer(2), Value::integer(3)}};
   const Content ra = content_splice(a, 1, OffsetKind::CodePoint);
-  EXPECT_EQ(std::get<ContentAny>(a).values, (std::vector<Value>{Value::integer(1)}));
-  EXPECT_EQ(std::get<ContentAny>(ra).values,
+  EXPECT_EQ(content_get<ContentAny>(a).values, (std::vector<Value>{Value::integer(1)}));
+  EXPECT_EQ(content_get<ContentAny>(ra).values,
             (std::vector<Value>{Value::integer(2), Value::integer(3)}));
 
   Content j = ContentJson{{Value::undefined(), Value::null()}};
   const Content rj = content_splice(j, 1, OffsetKind::CodePoint);
-  EXPECT_TRUE(std::get<ContentJson>(j).values[0].is_undefined());
-  EXPECT_TRUE(std::get<ContentJson>(rj).values[0].is_null());
+  EXPECT_TRUE(content_get<ContentJson>(j).values[0].is_undefined());
+  EXPECT_TRUE(content_get<ContentJson>(rj).values[0].is_null());
 }
 
 TEST(ContentMerge, SameMergeableKindAppends) {
   Content s = make_content_string(u"ab", OffsetKind::CodePoint);
   EXPECT_TRUE(content_try_merge(s, make_content_string(u"\U0001F600", OffsetKind::CodePoint),
                                 OffsetKind::CodePoint));
-  EXPECT_EQ(std::get<ContentString>(s).str, u"ab\U0001F600");
-  EXPECT_EQ(std::get<ContentString>(s).offset_len, 3u);
+  EXPECT_EQ(content_get<ContentString>(s).str, u"ab\U0001F600");
+  EXPECT_EQ(content_get<ContentString>(s).offset_len, 3u);
 
   Content d = ContentDeleted{2};
   EXPECT_TRUE(content_try_merge(d, ContentDeleted{3}, OffsetKind::CodePoint));
-  EXPECT_EQ(std::get<ContentDeleted>(d).len, 5u);
+  EXPECT_EQ(content_get<ContentDeleted>(d).len, 5u);
 }
 
 TEST(ContentMerge, LoneSurrogatesJoinIntoOneCodePoint) {
   Content s = make_content_string(u"a\xD83D", OffsetKind::CodePoint);
   EXPECT_TRUE(content_try_merge(s, make_content_string(u"\xDE00", OffsetKind::CodePoint),
                                 OffsetKind::CodePoint));
-  EXPECT_EQ(std::get<ContentString>(s).offset_len, 2u);
+  EXPECT_EQ(content_get<ContentString>(s).offset_len, 2u);
 }
 
 TEST(ContentMerge, DifferentOrUnmergeableKindsRefuse) {
@@ -128,7 +128,7 @@ TEST(ContentMerge, DifferentOrUnmergeableKindsRefuse) {
   EXPECT_FALSE(content_try_merge(s, ContentDeleted{1}, OffsetKind::CodePoint));
   Content b = ContentBinary{{1}};
   EXPECT_FALSE(content_try_merge(b, ContentBinary{{2}}, OffsetKind::CodePoint));
-  EXPECT_EQ(std::get<ContentBinary>(b).data, (Bytes{1}));
+  EXPECT_EQ(content_get<ContentBinary>(b).data, (Bytes{1}));
 }
 
 TEST(ContentV1, RoundTripsEveryKind) {
@@ -174,7 +174,7 @@ TEST(ContentV1, DocOptionsAreRecomputedAsYjsDoes) {
   // meta survives; a string "guid" option replaces the guid (Yjs spreads opts over {guid}).
   const Content m = read(
       {1, 103, 118, 2, 4, 109, 101, 116, 97, 125, 7, 4, 103, 117, 105, 100, 119, 1, 122}, kRefDoc);
-  EXPECT_EQ(std::get<ContentDoc>(m).guid, "z");
+  EXPECT_EQ(content_get<ContentDoc>(m).guid, "z");
   EXPECT_EQ(write(m), (Bytes{1, 122, 118, 1, 4, 109, 101, 116, 97, 125, 7}));
 }
 
@@ -190,7 +190,7 @@ TEST(ContentV1, StringsReadWithTheirLengthInEveryUnit) {
       write_content_v1(w, make_content_string(text, kind), 0);
       Lib0Reader r(w.data());
       const Content c = read_content_v1(r, kRefString, kind);
-      const auto& str = std::get<ContentString>(c);
+      const auto& str = content_get<ContentString>(c);
       EXPECT_EQ(str.str, text);
       EXPECT_EQ(str.offset_len, string_offset_len(text, kind)) << static_cast<int>(kind);
     }

@@ -47,7 +47,7 @@ TEST(ReadUpdateV1, TextInsertAndDelete) {
   ASSERT_EQ(structs.size(), 2u);
   EXPECT_EQ(structs[0].parent_kind, ParentKind::Root);
   EXPECT_EQ(structs[0].parent_name, "t");
-  EXPECT_TRUE(std::holds_alternative<ContentDeleted>(structs[0].content));
+  EXPECT_TRUE(content_is<ContentDeleted>(structs[0].content));
   EXPECT_EQ(structs[1].id, (Id{1, 1}));
   EXPECT_TRUE(structs[1].has_origin);
   EXPECT_EQ(structs[1].origin, (Id{1, 0}));
@@ -199,7 +199,7 @@ TEST(SliceStruct, ItemGetsOriginAndSplicedContent) {
   EXPECT_EQ(right.length, 2u);
   EXPECT_TRUE(right.has_origin);
   EXPECT_EQ(right.origin, (Id{1, 1}));
-  EXPECT_EQ(std::get<ContentString>(right.content).str, u"\uFFFDb");
+  EXPECT_EQ(content_get<ContentString>(right.content).str, u"\uFFFDb");
   EXPECT_EQ(write_one(right, 0), (Bytes{132, 1, 1, 4, 239, 191, 189, 98}));
 }
 

@@ -207,7 +207,7 @@ std::vector<DeltaOp> text_delta(const EventContext& cx, const Branch* b) {
   };
   for (const Item* item = b->start; item != nullptr; item = item->right) {
     const Content& c = item->content;
-    if (std::holds_alternative<ContentType>(c) || std::holds_alternative<ContentEmbed>(c)) {
+    if (content_is<ContentType>(c) || content_is<ContentEmbed>(c)) {
       if (cx.adds(item)) {
         if (!cx.deletes(item)) {
           add_op();
@@ -229,7 +229,7 @@ std::vector<DeltaOp> text_delta(const EventContext& cx, const Branch* b) {
         }
         retain += 1;
       }
-    } else if (auto* s = std::get_if<ContentString>(&c)) {
+    } else if (auto* s = content_if<ContentString>(c)) {
       if (cx.adds(item)) {
         if (!cx.deletes(item)) {
           if (action != Action::Insert) {
@@ -251,7 +251,7 @@ std::vector<DeltaOp> text_delta(const EventContext& cx, const Branch* b) {
         }
         retain += cx.units(item);
       }
-    } else if (auto* f = std::get_if<ContentFormat>(&c)) {
+    } else if (auto* f = content_if<ContentFormat>(c)) {
       const Value& value = f->value;
       bool skip = item->deleted();  // Yjs: `!item.deleted` after its own deletions
       if (cx.adds(item)) {

@@ -87,7 +87,7 @@ Shared Map::set_type(const std::string& key, TypeKind kind) {
   ct.type_ref = detail::type_ref_of(kind);
   Item* item =
       detail::insert_local(*doc_, at.t(), branch_, left, nullptr, doc_->intern(key), std::move(ct));
-  detail::Branch* b = std::get<detail::ContentType>(item->content).branch;
+  detail::Branch* b = detail::content_get<detail::ContentType>(item->content).branch;
   at.done();
   return detail::Access::shared(doc_, b);
 }

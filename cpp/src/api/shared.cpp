@@ -36,7 +36,7 @@ Value text_value(const Branch* b) {
   std::string s;
   for (const Item* it = b->start; it != nullptr; it = it->right) {
     if (it->deleted()) continue;
-    if (auto* cs = std::get_if<detail::ContentString>(&it->content))
+    if (auto* cs = detail::content_if<detail::ContentString>(it->content))
       detail::append_utf16_as_utf8(s, cs->str);
   }
   return Value::string(std::move(s));
@@ -90,7 +90,7 @@ Value branch_value(const std::shared_ptr<detail::DocImpl>& doc, Branch* b, int d
   }
   if (b->start == nullptr && !b->map.empty()) return map_value(doc, b, depth);
   for (const Item* it = b->start; it != nullptr; it = it->right) {
-    if (std::holds_alternative<detail::ContentString>(it->content)) return text_value(b);
+    if (detail::content_is<detail::ContentString>(it->content)) return text_value(b);
   }
   return list_value(doc, b, depth);
 }

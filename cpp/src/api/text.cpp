@@ -37,7 +37,7 @@ std::string Text::to_string() const {
   std::string out;
   for (const Item* it = branch_->start; it != nullptr; it = it->right) {
     if (it->deleted()) continue;
-    if (auto* s = std::get_if<detail::ContentString>(&it->content))
+    if (auto* s = detail::content_if<detail::ContentString>(it->content))
       detail::append_utf16_as_utf8(out, s->str);
   }
   return out;
@@ -46,7 +46,7 @@ std::string Text::to_string() const {
 void Text::for_each_utf16_chunk(const std::function<void(std::u16string_view)>& f) const {
   for (const Item* it = branch_->start; it != nullptr; it = it->right) {
     if (it->deleted()) continue;
-    if (auto* s = std::get_if<detail::ContentString>(&it->content)) f(s->str);
+    if (auto* s = detail::content_if<detail::ContentString>(it->content)) f(s->str);
   }
 }
 
@@ -60,7 +60,7 @@ std::string Text::slice(uint64_t start, uint64_t end) const {
   for (const Item* it = f.item; it != nullptr && pos < end; it = it->right) {
     const uint64_t u = detail::item_units(it);
     if (u == 0) continue;
-    if (auto* s = std::get_if<detail::ContentString>(&it->content)) {
+    if (auto* s = detail::content_if<detail::ContentString>(it->content)) {
       const uint64_t from = start > pos ? start - pos : 0;
       const uint64_t to = end - pos < u ? end - pos : u;
       const uint64_t a = detail::to_yjs_offset(d, it, from);
@@ -143,23 +143,23 @@ std::vector<TextChunk> Text::to_delta() const {
   };
   for (const Item* it = branch_->start; it != nullptr; it = it->right) {
     if (it->deleted()) continue;
-    if (auto* s = std::get_if<detail::ContentString>(&it->content)) {
+    if (auto* s = detail::content_if<detail::ContentString>(it->content)) {
       detail::append_utf16_as_utf8(str, s->str);
-    } else if (auto* e = std::get_if<detail::ContentEmbed>(&it->content)) {
+    } else if (auto* e = detail::content_if<detail::ContentEmbed>(it->content)) {
       pack();
       TextChunk c;
       c.kind = TextChunk::Kind::Embed;
       c.embed = e->value;
       c.attributes = attrs_now();
       ops.push_back(std::move(c));
-    } else if (auto* t = std::get_if<detail::ContentType>(&it->content)) {
+    } else if (auto* t = detail::content_if<detail::ContentType>(it->content)) {
       pack();
       TextChunk c;
       c.kind = TextChunk::Kind::Shared;
       c.shared = detail::Access::shared(doc_, t->branch);
       c.attributes = attrs_now();
       ops.push_back(std::move(c));
-    } else if (auto* f = std::get_if<detail::ContentFormat>(&it->content)) {
+    } else if (auto* f = detail::content_if<detail::ContentFormat>(it->content)) {
       pack();
       if (f->value.is_null() || f->value.is_undefined()) {
         current.erase(f->key);

@@ -28,7 +28,7 @@ std::shared_ptr<detail::UndoCore> make_core(const std::shared_ptr<detail::DocImp
       view.length = item->length;
       view.parent = detail::Access::shared(raw->doc_ptr(), item->parent);
       if (item->parent_sub != nullptr) view.key = *item->parent_sub;
-      if (const auto* ct = std::get_if<detail::ContentType>(&item->content);
+      if (const auto* ct = detail::content_if<detail::ContentType>(item->content);
           ct != nullptr && ct->branch != nullptr) {
         view.type = detail::Access::shared(raw->doc_ptr(), ct->branch);
       }

@@ -13,20 +13,20 @@ namespace crdtcore::detail {
 void append_outs(const std::shared_ptr<DocImpl>& doc, const Item* item, uint64_t from, uint64_t to,
                  std::vector<Out>& out) {
   const Content& c = item->content;
-  if (auto* a = std::get_if<ContentAny>(&c)) {
+  if (auto* a = content_if<ContentAny>(c)) {
     for (uint64_t i = from; i < to; ++i) out.emplace_back(a->values[i]);
-  } else if (auto* j = std::get_if<ContentJson>(&c)) {
+  } else if (auto* j = content_if<ContentJson>(c)) {
     for (uint64_t i = from; i < to; ++i) out.emplace_back(j->values[i]);
-  } else if (auto* bin = std::get_if<ContentBinary>(&c)) {
+  } else if (auto* bin = content_if<ContentBinary>(c)) {
     out.emplace_back(Value::binary(bin->data));
-  } else if (auto* s = std::get_if<ContentString>(&c)) {
+  } else if (auto* s = content_if<ContentString>(c)) {
     for (uint64_t i = from; i < to; ++i)
-      out.emplace_back(Value::string(utf16_to_utf8(s->str.substr(i, 1))));
-  } else if (auto* e = std::get_if<ContentEmbed>(&c)) {
+      out.emplace_back(Value::string(utf16_to_utf8(s->str.view().substr(i, 1))));
+  } else if (auto* e = content_if<ContentEmbed>(c)) {
     out.emplace_back(e->value);
-  } else if (auto* t = std::get_if<ContentType>(&c)) {
+  } else if (auto* t = content_if<ContentType>(c)) {
     out.emplace_back(Access::shared(doc, t->branch));
-  } else if (auto* d = std::get_if<ContentDoc>(&c)) {
+  } else if (auto* d = content_if<ContentDoc>(c)) {
     out.emplace_back(Value::object({{"guid", Value::string(d->guid)}}));
   }
 }

@@ -11,6 +11,7 @@
 #include "core/content.h"
 
 #include <iterator>
+#include <stdexcept>
 #include <string_view>
 #include <utility>
 
@@ -23,13 +24,6 @@ namespace crdtcore::detail {
 namespace {
 
 constexpr char16_t kReplacementChar = 0xFFFD;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // JavaScript truthiness of a value.
 bool js_truthy(const Value& v) {
@@ -99,71 +93,96 @@ uint64_t string_offset_len(std::u16string_view s, OffsetKind kind) {
   return s.size();
 }
 
-ContentString make_content_string(std::u16string s, OffsetKind kind) {
+namespace {
+
+uint32_t checked_offset_len(uint64_t n) {
+  // (the UTF-16 length is checked by TextBuf; UTF-8 can be up to 1.5x as long)
+  if (n > UINT32_MAX) throw std::length_error("text of 2^32 offset units or more");
+  return static_cast<uint32_t>(n);
+}
+
+}  // namespace
+
+ContentString make_content_string(std::u16string_view s, OffsetKind kind) {
   ContentString c;
-  c.offset_len = string_offset_len(s, kind);
-  c.str = std::move(s);
+  c.str.assign(s);
+  c.offset_len = checked_offset_len(string_offset_len(s, kind));
   return c;
 }
 
 ContentString content_string_from_utf8(std::string_view s, OffsetKind kind) {
   ContentString c;
-  const size_t code_points = utf8_to_utf16_into(s, c.str);
+  if (s.size() <= TextBuf::kInline) {
+    // Typed text: a few ASCII characters go straight into the inline buffer.
+    char16_t ascii[TextBuf::kInline];
+    size_t n = 0;
+    while (n < s.size() && static_cast<unsigned char>(s[n]) < 0x80) {
+      ascii[n] = static_cast<char16_t>(s[n]);
+      ++n;
+    }
+    if (n == s.size()) {
+      c.str.assign(std::u16string_view(ascii, n));
+      c.offset_len = static_cast<uint32_t>(n);  // one unit per character in every kind
+      return c;
+    }
+  }
+  std::u16string units;
+  const size_t code_points = utf8_to_utf16_into(s, units);
+  c.str.assign(units);
   switch (kind) {
-    case OffsetKind::CodePoint: c.offset_len = code_points; break;
-    case OffsetKind::Utf8: c.offset_len = utf16_utf8_length(c.str); break;  // after U+FFFD
-    case OffsetKind::Utf16: c.offset_len = c.str.size(); break;
+    case OffsetKind::CodePoint: c.offset_len = checked_offset_len(code_points); break;
+    case OffsetKind::Utf8:  // after U+FFFD
+      c.offset_len = checked_offset_len(utf16_utf8_length(units));
+      break;
+    case OffsetKind::Utf16: c.offset_len = static_cast<uint32_t>(units.size()); break;
   }
   return c;
 }
 
 uint64_t content_length(const Content& c) {
-  return std::visit(Overloaded{
-                        [](const ContentDeleted& d) -> uint64_t { return d.len; },
-                        [](const ContentJson& j) -> uint64_t { return j.values.size(); },
-                        [](const ContentString& s) -> uint64_t { return s.str.size(); },
-                        [](const ContentAny& a) -> uint64_t { return a.values.size(); },
-                        [](const auto&) -> uint64_t { return 1; },
-                    },
-                    c);
+  if (const auto* s = content_if<ContentString>(c)) return s->str.size();
+  if (const auto* d = content_if<ContentDeleted>(c)) return d->len;
+  if (const auto* a = content_if<ContentAny>(c)) return a->values.size();
+  if (const auto* j = content_if<ContentJson>(c)) return j->values.size();
+  return 1;
 }
 
 bool content_countable(const Content& c) {
-  return !std::holds_alternative<ContentDeleted>(c) && !std::holds_alternative<ContentFormat>(c);
+  return !content_is<ContentDeleted>(c) && !content_is<ContentFormat>(c);
 }
 
 bool content_splittable(const Content& c) {
-  return std::holds_alternative<ContentDeleted>(c) || std::holds_alternative<ContentJson>(c) ||
-         std::holds_alternative<ContentString>(c) || std::holds_alternative<ContentAny>(c);
+  return content_is<ContentDeleted>(c) || content_is<ContentJson>(c) ||
+         content_is<ContentString>(c) || content_is<ContentAny>(c);
 }
 
 Content content_splice(Content& c, uint64_t offset, OffsetKind kind) {
-  if (auto* d = std::get_if<ContentDeleted>(&c)) {
+  if (auto* d = content_if<ContentDeleted>(c)) {
     ContentDeleted right{d->len - offset};
     d->len = offset;
     return right;
   }
-  if (auto* j = std::get_if<ContentJson>(&c)) return ContentJson{split_vector(j->values, offset)};
-  if (auto* a = std::get_if<ContentAny>(&c)) return ContentAny{split_vector(a->values, offset)};
-  auto& s = std::get<ContentString>(c);
+  if (auto* j = content_if<ContentJson>(c)) return ContentJson{split_vector(j->values, offset)};
+  if (auto* a = content_if<ContentAny>(c)) return ContentAny{split_vector(a->values, offset)};
+  auto& s = content_get<ContentString>(c);
   ContentString right;
-  right.str = s.str.substr(offset);
-  s.str.resize(offset);
+  right.str.assign(s.str.view().substr(offset));
+  s.str.truncate(offset);
   // Yjs issue #248: never leave half of a surrogate pair on either side.
   if (is_high_surrogate(s.str.back())) {
     s.str.back() = kReplacementChar;
     right.str.front() = kReplacementChar;
-    s.offset_len = string_offset_len(s.str, kind);
-    right.offset_len = string_offset_len(right.str, kind);
+    s.offset_len = static_cast<uint32_t>(string_offset_len(s.str, kind));
+    right.offset_len = static_cast<uint32_t>(string_offset_len(right.str, kind));
     return right;
   }
   // The cut is between characters, so the halves' lengths add up: count the shorter.
-  const uint64_t total = s.offset_len;
+  const uint32_t total = s.offset_len;
   if (s.str.size() <= right.str.size()) {
-    s.offset_len = string_offset_len(s.str, kind);
+    s.offset_len = static_cast<uint32_t>(string_offset_len(s.str, kind));
     right.offset_len = total - s.offset_len;
   } else {
-    right.offset_len = string_offset_len(right.str, kind);
+    right.offset_len = static_cast<uint32_t>(string_offset_len(right.str, kind));
     s.offset_len = total - right.offset_len;
   }
   return right;
@@ -188,77 +207,74 @@ void concat_into(Seq& left, Seq& right) {
 
 bool content_try_merge(Content& left, Content&& right, OffsetKind kind) {
   if (left.index() != right.index()) return false;
-  if (auto* d = std::get_if<ContentDeleted>(&left)) {
-    d->len += std::get<ContentDeleted>(right).len;
+  if (auto* d = content_if<ContentDeleted>(left)) {
+    d->len += content_get<ContentDeleted>(right).len;
     return true;
   }
-  if (auto* j = std::get_if<ContentJson>(&left)) {
-    concat_into(j->values, std::get<ContentJson>(right).values);
-    return true;
-  }
-  if (auto* a = std::get_if<ContentAny>(&left)) {
-    concat_into(a->values, std::get<ContentAny>(right).values);
-    return true;
-  }
-  if (auto* s = std::get_if<ContentString>(&left)) {
-    auto& r = std::get<ContentString>(right);
+  if (auto* s = content_if<ContentString>(left)) {
+    auto& r = content_get<ContentString>(right);
     // A lone high surrogate meeting a lone low surrogate becomes one character: two
     // code points become one; two U+FFFD (3 UTF-8 bytes each) become 4 bytes.
     const bool joins = !s->str.empty() && !r.str.empty() && is_high_surrogate(s->str.back()) &&
                        is_low_surrogate(r.str.front());
-    uint64_t join_saving = 0;
+    uint32_t join_saving = 0;
     if (joins) join_saving = kind == OffsetKind::CodePoint ? 1 : kind == OffsetKind::Utf8 ? 2 : 0;
-    s->offset_len += r.offset_len - join_saving;
+    const uint64_t offset_len = uint64_t{s->offset_len} + r.offset_len - join_saving;
+    if (offset_len > UINT32_MAX || s->str.size() + r.str.size() > UINT32_MAX) return false;
+    s->offset_len = static_cast<uint32_t>(offset_len);
     if (r.str.size() > s->str.size()) {
-      r.str.insert(0, s->str);
+      r.str.prepend(s->str);
       s->str = std::move(r.str);
     } else {
       s->str += r.str;
     }
     return true;
   }
+  if (auto* a = content_if<ContentAny>(left)) {
+    concat_into(a->values, content_get<ContentAny>(right).values);
+    return true;
+  }
+  if (auto* j = content_if<ContentJson>(left)) {
+    concat_into(j->values, content_get<ContentJson>(right).values);
+    return true;
+  }
   return false;
 }
 
 void write_content_v1(Lib0Writer& w, const Content& c, uint64_t offset) {
-  std::visit(Overloaded{
-                 [&](const ContentDeleted& d) { w.write_var_uint(d.len - offset); },
-                 [&](const ContentJson& j) {
-                   w.write_var_uint(j.values.size() - offset);
-                   for (size_t i = offset; i < j.values.size(); ++i) {
-                     const Value& v = j.values[i];
-                     if (v.is_undefined()) {
-                       w.write_var_string("undefined");
-                     } else {
-                       write_json_text(w, v);
-                     }
-                   }
-                 },
-                 [&](const ContentBinary& b) { w.write_var_bytes(b.data.data(), b.data.size()); },
-                 [&](const ContentString& s) {
-                   w.write_var_string_utf16(std::u16string_view(s.str).substr(offset));
-                 },
-                 [&](const ContentEmbed& e) { write_json_text(w, e.value); },
-                 [&](const ContentFormat& f) {
-                   w.write_var_string(f.key);
-                   write_json_text(w, f.value);
-                 },
-                 [&](const ContentType& t) {
-                   w.write_var_uint(t.type_ref);
-                   if (t.type_ref == kTypeXmlElement || t.type_ref == kTypeXmlHook) {
-                     w.write_var_string(t.name);
-                   }
-                 },
-                 [&](const ContentAny& a) {
-                   w.write_var_uint(a.values.size() - offset);
-                   for (size_t i = offset; i < a.values.size(); ++i) w.write_any(a.values[i]);
-                 },
-                 [&](const ContentDoc& d) {
-                   w.write_var_string(d.guid);
-                   w.write_any(normalized_doc_options(d.options));
-                 },
-             },
-             c);
+  if (const auto* s = content_if<ContentString>(c)) {
+    w.write_var_string_utf16(s->str.view().substr(offset));
+  } else if (const auto* d = content_if<ContentDeleted>(c)) {
+    w.write_var_uint(d->len - offset);
+  } else if (const auto* a = content_if<ContentAny>(c)) {
+    w.write_var_uint(a->values.size() - offset);
+    for (size_t i = offset; i < a->values.size(); ++i) w.write_any(a->values[i]);
+  } else if (const auto* j = content_if<ContentJson>(c)) {
+    w.write_var_uint(j->values.size() - offset);
+    for (size_t i = offset; i < j->values.size(); ++i) {
+      const Value& v = j->values[i];
+      if (v.is_undefined()) {
+        w.write_var_string("undefined");
+      } else {
+        write_json_text(w, v);
+      }
+    }
+  } else if (const auto* b = content_if<ContentBinary>(c)) {
+    w.write_var_bytes(b->data.data(), b->data.size());
+  } else if (const auto* e = content_if<ContentEmbed>(c)) {
+    write_json_text(w, e->value);
+  } else if (const auto* f = content_if<ContentFormat>(c)) {
+    w.write_var_string(f->key);
+    write_json_text(w, f->value);
+  } else if (const auto* t = content_if<ContentType>(c)) {
+    w.write_var_uint(t->type_ref);
+    if (t->type_ref == kTypeXmlElement || t->type_ref == kTypeXmlHook) {
+      w.write_var_string(t->name);
+    }
+  } else if (const auto* doc = content_if<ContentDoc>(c)) {
+    w.write_var_string(doc->guid);
+    w.write_any(normalized_doc_options(doc->options));
+  }
 }
 
 namespace {
@@ -266,12 +282,15 @@ namespace {
 void read_string_v1(Lib0Reader& r, OffsetKind kind, ContentString& c) {
   size_t code_points = 0;
   size_t utf8_bytes = 0;
-  r.read_var_string_utf16_into(c.str, &code_points, &utf8_bytes);
-  if (c.str.empty()) Lib0Reader::fail("ContentString with length 0");
+  const std::u16string_view units = r.read_var_string_utf16_view(&code_points, &utf8_bytes);
+  if (units.empty()) Lib0Reader::fail("ContentString with length 0");
+  // (a string's UTF-8 length bounds the others)
+  if (utf8_bytes > UINT32_MAX) Lib0Reader::fail("ContentString of 2^32 bytes or more");
+  c.str.assign(units);
   // string_offset_len without a second pass: the reader counted while decoding.
-  c.offset_len = kind == OffsetKind::CodePoint ? code_points
-                 : kind == OffsetKind::Utf8    ? utf8_bytes
-                                               : c.str.size();
+  c.offset_len = static_cast<uint32_t>(kind == OffsetKind::CodePoint ? code_points
+                                       : kind == OffsetKind::Utf8    ? utf8_bytes
+                                                                     : units.size());
 }
 
 }  // namespace

@@ -7,11 +7,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "core/text_buf.h"
 #include "crdtcore/offset_kind.h"
 #include "crdtcore/value.h"
 
@@ -64,9 +66,10 @@ struct ContentBinary {
 // points, UTF-8 bytes, or str.size() in a UTF-16 document. One cached length serves
 // every unit, so the unit is the document's: each function below that makes or changes
 // a ContentString takes it, and a content must only meet contents of its own unit.
+// 16 bytes (text_buf.h), so that Content is 24.
 struct ContentString {
-  std::u16string str;
-  uint64_t offset_len = 0;
+  TextBuf str;
+  uint32_t offset_len = 0;
 };
 struct ContentEmbed {
   Value value;
@@ -90,10 +93,85 @@ struct ContentDoc {
   Value options;
 };
 
-using Content = std::variant<ContentDeleted, ContentJson, ContentBinary, ContentString,
-                             ContentEmbed, ContentFormat, ContentType, ContentAny, ContentDoc>;
+// An owning pointer with value semantics: the kinds larger than 16 bytes live out of
+// line, so that every Item's Content is 24 bytes (a variant of 16-byte alternatives).
+// Only a moved-from Boxed is empty.
+template <class T>
+class Boxed {
+ public:
+  Boxed(T&& v) : p_(std::make_unique<T>(std::move(v))) {}  // NOLINT: implicit on purpose
+  Boxed(const T& v) : p_(std::make_unique<T>(v)) {}        // NOLINT
+  Boxed(const Boxed& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  Boxed(Boxed&&) noexcept = default;
+  Boxed& operator=(const Boxed& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  Boxed& operator=(Boxed&&) noexcept = default;
+  ~Boxed() = default;
+  T* get() const { return p_.get(); }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
+// The alternatives' order is the wire order: index + 1 is the content ref. Read them
+// with content_if / content_is / content_get below, which see through the boxes.
+using Content = std::variant<ContentDeleted, Boxed<ContentJson>, Boxed<ContentBinary>,
+                             ContentString, Boxed<ContentEmbed>, Boxed<ContentFormat>,
+                             Boxed<ContentType>, Boxed<ContentAny>, Boxed<ContentDoc>>;
 
 inline uint8_t content_ref(const Content& c) { return static_cast<uint8_t>(c.index() + 1); }
+
+namespace content_detail {
+template <class T>
+struct Slot {
+  using type = Boxed<T>;
+};
+template <>
+struct Slot<ContentDeleted> {
+  using type = ContentDeleted;
+};
+template <>
+struct Slot<ContentString> {
+  using type = ContentString;
+};
+template <class T>
+T* unbox(T* p) {
+  return p;
+}
+template <class T>
+T* unbox(Boxed<T>* p) {
+  return p == nullptr ? nullptr : p->get();
+}
+template <class T>
+const T* unbox(const Boxed<T>* p) {
+  return p == nullptr ? nullptr : p->get();
+}
+}  // namespace content_detail
+
+// The content as a `T` (one of the Content* structs), or null when it is another kind.
+template <class T>
+T* content_if(Content& c) {
+  return content_detail::unbox(std::get_if<typename content_detail::Slot<T>::type>(&c));
+}
+template <class T>
+const T* content_if(const Content& c) {
+  return content_detail::unbox(std::get_if<typename content_detail::Slot<T>::type>(&c));
+}
+template <class T>
+bool content_is(const Content& c) {
+  return std::holds_alternative<typename content_detail::Slot<T>::type>(c);
+}
+// REQUIRES: content_is<T>(c).
+template <class T>
+T& content_get(Content& c) {
+  return *content_if<T>(c);
+}
+template <class T>
+const T& content_get(const Content& c) {
+  return *content_if<T>(c);
+}
 
 // Length in Yjs units (see file comment).
 uint64_t content_length(const Content& c);
@@ -130,7 +208,7 @@ void read_content_v1_into(Lib0Reader& r, uint8_t ref, OffsetKind kind, Content& 
 // Length of UTF-16 text in `kind` units (a lone surrogate: 1 code point, 3 UTF-8 bytes).
 uint64_t string_offset_len(std::u16string_view s, OffsetKind kind);
 // Builds a ContentString from UTF-16 text (computes offset_len in `kind`).
-ContentString make_content_string(std::u16string s, OffsetKind kind);
+ContentString make_content_string(std::u16string_view s, OffsetKind kind);
 // The same from UTF-8 text (invalid sequences become U+FFFD), converted and counted in
 // one pass for code points and UTF-16 units.
 ContentString content_string_from_utf8(std::string_view s, OffsetKind kind);

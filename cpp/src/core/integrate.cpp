@@ -139,12 +139,12 @@ Item* integrate_item(DocImpl& doc, TxnState& txn, std::unique_ptr<Item> owned) {
   if (delete_left) item_delete(doc, txn, x->left);  // the previous value of the key
 
   // Content integration.
-  if (auto* ct = std::get_if<ContentType>(&x->content)) {
+  if (auto* ct = content_if<ContentType>(x->content)) {
     Branch* b = doc.new_branch(type_kind_of(ct->type_ref));
     b->name = ct->name;
     b->item = x;
     ct->branch = b;
-  } else if (auto* cd = std::get_if<ContentDeleted>(&x->content)) {
+  } else if (auto* cd = content_if<ContentDeleted>(x->content)) {
     txn.delete_set.add(x->id.client, x->id.clock, cd->len);
     x->set_flag(Item::kDeleted, true);
   } else if (x->is_format()) {

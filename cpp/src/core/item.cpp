@@ -105,6 +105,12 @@ bool item_can_merge(const Item* left, const Item* right) {
   }
   if (left->id.client != right->id.client || left->end() != right->id.clock) return false;
   if (left->content.index() != right->content.index()) return false;
+  // A string's lengths are 32-bit (text_buf.h): a run that would outgrow them stays two.
+  if (content_is<ContentString>(left->content) &&
+      (left->length + right->length > UINT32_MAX ||
+       left->offset_length() + right->offset_length() > UINT32_MAX)) {
+    return false;
+  }
   return content_splittable(left->content);  // the mergeable kinds are the splittable ones
 }
 
@@ -159,7 +165,7 @@ bool delete_one(TxnState& txn, Item* it) {
 
 void item_delete(DocImpl& doc, TxnState& txn, Item* item) {
   // Content without children (the common case): no work list.
-  if (!std::holds_alternative<ContentType>(item->content)) {
+  if (!content_is<ContentType>(item->content)) {
     delete_one(txn, item);
     return;
   }
@@ -170,7 +176,7 @@ void item_delete(DocImpl& doc, TxnState& txn, Item* item) {
     Item* it = work.back();
     work.pop_back();
     if (!delete_one(txn, it)) continue;
-    if (auto* ct = std::get_if<ContentType>(&it->content); ct != nullptr && ct->branch != nullptr) {
+    if (auto* ct = content_if<ContentType>(it->content); ct != nullptr && ct->branch != nullptr) {
       Branch* b = ct->branch;
       std::vector<Item*> children;
       for (Item* c = b->start; c != nullptr; c = c->right) {

@@ -68,10 +68,10 @@ struct Item {
   void set_flag(uint8_t f, bool on) { flags = on ? (flags | f) : (flags & ~f); }
   Clock end() const { return id.clock + length; }
   Id last_id() const { return Id{id.client, id.clock + length - 1}; }
-  bool is_format() const { return std::holds_alternative<ContentFormat>(content); }
+  bool is_format() const { return content_is<ContentFormat>(content); }
   // Length in the document's offset unit (== length for everything but strings).
   uint64_t offset_length() const {
-    if (auto* s = std::get_if<ContentString>(&content)) return s->offset_len;
+    if (auto* s = content_if<ContentString>(content)) return s->offset_len;
     return length;
   }
 };

@@ -30,7 +30,7 @@ bool can_append(const DocImpl& doc, const TxnState& txn, Branch* b, Item* left, 
   // appended units should a split separate them again (keep).
   constexpr uint8_t kNoMerge = Item::kDeleted | Item::kGc | Item::kKeep | Item::kRedone;
   if ((left->flags & kNoMerge) != 0 || !left->countable()) return false;
-  auto* s = std::get_if<ContentString>(&left->content);
+  auto* s = content_if<ContentString>(left->content);
   if (s == nullptr) return false;
   // The new item is the client's next struct, right after `left` ...
   if (left->id.client != client || left->end() != clock) return false;
@@ -41,6 +41,11 @@ bool can_append(const DocImpl& doc, const TxnState& txn, Branch* b, Item* left, 
   if (!txn.append_seams.empty() && txn.appended_client != client) return false;
   // Items in a deleted type are deleted on integration (not mergeable with a live left).
   if (b->item != nullptr && b->item->deleted()) return false;
+  // A string's lengths are 32-bit (text_buf.h).
+  if (s->str.size() + content.str.size() > UINT32_MAX ||
+      uint64_t{s->offset_len} + content.offset_len > UINT32_MAX) {
+    return false;
+  }
   // Surrogate halves meeting at the seam change the length in code points and UTF-8
   // bytes; rare enough to leave to the ordinary path.
   return !is_high_surrogate(s->str.back()) && !is_low_surrogate(content.str.front());
@@ -53,7 +58,7 @@ void append(TxnState& txn, Branch* b, Item* left, const ContentString& content) 
   }
   txn.append_seams.push_back(left->end());
   txn.appended_client = client;
-  auto& s = std::get<ContentString>(left->content);
+  auto& s = content_get<ContentString>(left->content);
   s.str += content.str;
   s.offset_len += content.offset_len;
   left->length += content.str.size();

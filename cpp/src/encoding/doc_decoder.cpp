@@ -119,7 +119,7 @@ Resolved resolve(DocImpl& doc, TxnState& txn, const DecodedStruct& s, RightOrigi
   } else {
     Item* parent_item = doc.store.find(s.parent_id);
     if (parent_item != nullptr && !parent_item->is_gc()) {
-      if (auto* ct = std::get_if<ContentType>(&parent_item->content)) r.parent = ct->branch;
+      if (auto* ct = content_if<ContentType>(parent_item->content)) r.parent = ct->branch;
     }
     if (r.parent != nullptr && s.has_parent_sub) r.parent_sub = doc.intern(s.parent_sub);
   }
@@ -159,7 +159,7 @@ void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Res
   // Text typed after the client's newest item: appended to it at once instead of becoming
   // an item that the commit merges into it (core/local_append.h).
   if (offset == 0 && left != nullptr) {
-    if (const auto* str = std::get_if<ContentString>(content);
+    if (const auto* str = content_if<ContentString>(*content);
         str != nullptr && try_remote_append(doc, txn, r.parent, left, r.right, id, origin,
                                             s.has_right_origin, s.right_origin, *str)) {
       return;

@@ -59,7 +59,7 @@ void write_item(Lib0Writer& w, const Item& item, uint64_t offset) {
     if (item.parent_sub != nullptr) w.write_var_string(*item.parent_sub);
   }
   // Strings are most structs of a text document: written without the visit.
-  if (const auto* str = std::get_if<ContentString>(&item.content)) {
+  if (const auto* str = content_if<ContentString>(item.content)) {
     w.write_var_string_utf16(std::u16string_view(str->str).substr(offset));
   } else {
     write_content_v1(w, item.content, offset);
@@ -102,7 +102,7 @@ size_t estimate_structs_size(const StructStore& store, const ClientClocks& from)
     bytes += 16 + (list.size() - start) * kStructHeader;
     for (size_t i = start; i < list.size(); ++i) {
       const Item* item = list[i];
-      if (!std::holds_alternative<ContentString>(item->content)) continue;
+      if (!content_is<ContentString>(item->content)) continue;
       bytes += item->length;
       longest = std::max(longest, item->length);
     }

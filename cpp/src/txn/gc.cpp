@@ -27,8 +27,7 @@ void gc_type_subtree(DocImpl& doc, Branch* root) {
     Branch* b = branches[i];
     auto visit = [&](Item* it) {
       items.push_back(it);
-      if (auto* ct = std::get_if<ContentType>(&it->content);
-          ct != nullptr && ct->branch != nullptr) {
+      if (auto* ct = content_if<ContentType>(it->content); ct != nullptr && ct->branch != nullptr) {
         branches.push_back(ct->branch);
       }
     };
@@ -46,7 +45,7 @@ void gc_type_subtree(DocImpl& doc, Branch* root) {
     b->offset_length = 0;
   }
   for (Item* it : items) {
-    if (auto* ct = std::get_if<ContentType>(&it->content); ct != nullptr && ct->branch != nullptr) {
+    if (auto* ct = content_if<ContentType>(it->content); ct != nullptr && ct->branch != nullptr) {
       ct->branch->item = nullptr;
       ct->branch->gc_dead = true;
     }
@@ -64,7 +63,7 @@ void gc_type_subtree(DocImpl& doc, Branch* root) {
 // Yjs Item.gc(store, parentGCd = false): the item keeps its place, its content
 // becomes ContentDeleted; a type's children are replaced by GC structs.
 void gc_item(DocImpl& doc, Item* item) {
-  if (auto* ct = std::get_if<ContentType>(&item->content); ct != nullptr && ct->branch != nullptr) {
+  if (auto* ct = content_if<ContentType>(item->content); ct != nullptr && ct->branch != nullptr) {
     gc_type_subtree(doc, ct->branch);
   }
   item->content = ContentDeleted{item->length};
@@ -82,8 +81,7 @@ void try_gc_delete_set(DocImpl& doc, const DeleteSet& ds) {
       for (size_t si = StructStore::find_index(*list, r.clock); si < list->size(); ++si) {
         Item* s = (*list)[si];
         if (s->id.clock >= r.end()) break;
-        if (!s->is_gc() && s->deleted() && !s->keep() &&
-            !std::holds_alternative<ContentDeleted>(s->content)) {
+        if (!s->is_gc() && s->deleted() && !s->keep() && !content_is<ContentDeleted>(s->content)) {
           gc_item(doc, s);
         }
       }

@@ -63,7 +63,7 @@ void iterate_deleted(DocImpl& doc, TxnState& t, const DeleteSet& ds, F&& f) {
 
 // Yjs AbstractContent.copy: a type's copy is a new, empty type of the same kind.
 Content copy_content(const Content& c) {
-  if (const auto* ct = std::get_if<ContentType>(&c))
+  if (const auto* ct = content_if<ContentType>(c))
     return ContentType{ct->type_ref, ct->name, nullptr};
   return c;
 }
@@ -267,7 +267,7 @@ Item* UndoCore::redo_item(TxnState& t, Item* item, const std::unordered_set<Item
   }
   Branch* parent_type = item->parent;
   if (parent_item != nullptr) {
-    const auto* ct = std::get_if<ContentType>(&parent_item->content);
+    const auto* ct = content_if<ContentType>(parent_item->content);
     if (ct == nullptr || ct->branch == nullptr) return nullptr;  // garbage-collected
     parent_type = ct->branch;
   }

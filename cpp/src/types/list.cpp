@@ -25,7 +25,7 @@ uint64_t distance(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
 uint64_t item_units(const Item* item) { return item->visible() ? item->offset_length() : 0; }
 
 uint64_t to_yjs_offset(const DocImpl& doc, const Item* item, uint64_t offset) {
-  auto* s = std::get_if<ContentString>(&item->content);
+  auto* s = content_if<ContentString>(item->content);
   // Equal lengths: every character is one unit (all BMP, or all ASCII in UTF-8).
   if (s == nullptr || s->offset_len == s->str.size()) return offset;
   switch (doc.offset_kind()) {
@@ -199,7 +199,7 @@ Branch* list_insert_type(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index,
   ct.type_ref = type_ref_of(kind);
   Item* item = insert_local(doc, txn, b, left, right, nullptr, std::move(ct));
   shift_markers(doc, b, index, 1);
-  return std::get<ContentType>(item->content).branch;
+  return content_get<ContentType>(item->content).branch;
 }
 
 void list_delete(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, uint64_t len) {

@@ -33,7 +33,7 @@ StickyIndex position_in(const Branch* b, std::optional<Id> item, Assoc assoc) {
 // Document units in the first `yjs_offset` Yjs units of `item` (a prefix ending inside
 // a surrogate pair counts the pair, in UTF-16 documents too: the index after it).
 uint64_t units_of_prefix(const DocImpl& doc, const Item* item, uint64_t yjs_offset) {
-  auto* s = std::get_if<ContentString>(&item->content);
+  auto* s = content_if<ContentString>(item->content);
   if (s == nullptr || s->offset_len == s->str.size()) return yjs_offset;
   std::u16string_view str(s->str);
   if (yjs_offset > 0 && yjs_offset < str.size() && is_high_surrogate(str[yjs_offset - 1]) &&
@@ -83,7 +83,7 @@ std::optional<StickyTarget> sticky_resolve(const DocImpl& doc, const StickyIndex
     if (doc.store.find(*pos.type_id()) == nullptr) return std::nullopt;
     const Item* item = follow_redone(doc.store, *pos.type_id()).item;
     if (item->is_gc()) return std::nullopt;
-    auto* ct = std::get_if<ContentType>(&item->content);
+    auto* ct = content_if<ContentType>(item->content);
     if (ct == nullptr || ct->branch == nullptr) return std::nullopt;
     type = ct->branch;
   } else {

@@ -50,7 +50,7 @@ void contextless_cleanup(DocImpl& doc, TxnState& t, Item* item) {
   std::set<std::string> seen;
   while (item != nullptr && (item->deleted() || !item->countable())) {
     if (!item->deleted()) {
-      if (auto* f = std::get_if<ContentFormat>(&item->content)) {
+      if (auto* f = content_if<ContentFormat>(item->content)) {
         if (seen.count(f->key) != 0) {
           item_delete(doc, t, item);
         } else {

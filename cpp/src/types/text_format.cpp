@@ -52,7 +52,7 @@ Value get_or_null(const Attrs& attrs, const std::string& key) {
 }
 
 const ContentFormat* format_of(const Item* item) {
-  return std::get_if<ContentFormat>(&item->content);
+  return content_if<ContentFormat>(item->content);
 }
 
 void update_current_attributes(Attrs& attrs, const ContentFormat& f) {
@@ -260,7 +260,7 @@ Item* insert_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, Content 
   Attrs negated = insert_attributes(doc, txn, b, pos, attributes);
   const uint64_t at = pos.index;
   // Typing at the end of our own newest text: append, no new item (core/local_append.h).
-  if (const auto* s = std::get_if<ContentString>(&content);
+  if (const auto* s = content_if<ContentString>(content);
       s != nullptr && try_local_append(doc, txn, b, pos.left, pos.right, *s)) {
     shift_markers(doc, b, at, static_cast<int64_t>(s->offset_len));
     pos.index += s->offset_len;  // pos.left (now holding the text) and pos.right stay
@@ -358,9 +358,9 @@ void delete_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, uint64_t 
   const uint64_t at = pos.index;
   while (length > 0 && pos.right != nullptr) {
     Item* r = pos.right;
-    if (!r->deleted() && (std::holds_alternative<ContentString>(r->content) ||
-                          std::holds_alternative<ContentEmbed>(r->content) ||
-                          std::holds_alternative<ContentType>(r->content))) {
+    if (!r->deleted() &&
+        (content_is<ContentString>(r->content) || content_is<ContentEmbed>(r->content) ||
+         content_is<ContentType>(r->content))) {
       const uint64_t u = item_units(r);
       if (length < u) split_item(doc, &txn, r, to_yjs_offset(doc, r, length));
       const uint64_t used = item_units(r);

@@ -125,17 +125,15 @@ std::u16string Lib0Reader::read_var_string_utf16() {
 }
 
 std::u16string Lib0Reader::read_var_string_utf16(size_t* code_points, size_t* utf8_bytes) {
-  std::u16string out;
-  read_var_string_utf16_into(out, code_points, utf8_bytes);
-  return out;
+  return std::u16string(read_var_string_utf16_view(code_points, utf8_bytes));
 }
 
-void Lib0Reader::read_var_string_utf16_into(std::u16string& out, size_t* code_points,
-                                            size_t* utf8_bytes) {
+std::u16string_view Lib0Reader::read_var_string_utf16_view(size_t* code_points,
+                                                           size_t* utf8_bytes) {
   const std::string_view v = read_var_bytes_view();
   if (!utf8_to_utf16_strict(v, scratch_, code_points)) fail("invalid UTF-8 in string");
   *utf8_bytes = v.size();
-  out.assign(scratch_);  // at most one allocation, of the exact size
+  return scratch_;
 }
 
 float Lib0Reader::read_f32() {

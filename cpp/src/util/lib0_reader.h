@@ -60,9 +60,8 @@ class Lib0Reader {
   // The same, with its number of code points in *code_points (its UTF-8 length is the
   // byte length read, `*utf8_bytes`): one pass over the bytes.
   std::u16string read_var_string_utf16(size_t* code_points, size_t* utf8_bytes);
-  // The same into `out` (replacing its content; no allocation when it fits the string's
-  // capacity, as a short string does).
-  void read_var_string_utf16_into(std::u16string& out, size_t* code_points, size_t* utf8_bytes);
+  // The same as a view of the reader's own buffer, valid until the next string read.
+  std::u16string_view read_var_string_utf16_view(size_t* code_points, size_t* utf8_bytes);
   float read_f32();
   double read_f64();
   int64_t read_i64_be();
