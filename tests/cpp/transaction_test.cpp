@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "api/access.h"
+#include "core/doc_state.h"
 #include "crdtcore/crdtcore.h"
 
 #include "doc_test_util.h"
@@ -163,6 +165,28 @@ TEST(TransactionTest, ApplyUpdateWithAnOriginOpensARemoteTransactionWithIt) {
   EXPECT_EQ(origins[1], &server);
   EXPECT_TRUE(local[1]);
   EXPECT_EQ(b.get_text("t").to_string(), "hi!");
+}
+
+// The committed state is kept for the next transaction only when it is small: loading a
+// whole document must not leave its bookkeeping's capacity allocated with the document.
+TEST(TransactionTest, OnlyASmallTransactionsStateIsKeptForTheNext) {
+  Doc src = make_doc(1);
+  Text t = src.get_text("t");
+  for (int i = 0; i < 3000; ++i) {
+    Transaction txn(src);
+    t.insert(0, "ab");
+    t.remove_range(1, 1);  // a tombstone per edit: many structs
+  }
+  const Bytes whole = src.encode_state_as_update();
+  Doc small = make_doc(2);
+  small.get_text("t").insert(0, "x");
+  EXPECT_NE(detail::Access::doc_ptr(small)->spare_txn, nullptr);
+  Doc big = make_doc(3);
+  big.apply_update(whole);
+  EXPECT_EQ(big.get_text("t").to_string(), t.to_string());
+  EXPECT_EQ(detail::Access::doc_ptr(big)->spare_txn, nullptr);
+  big.get_text("t").insert(0, "y");  // the next transaction starts afresh, and is kept
+  EXPECT_NE(detail::Access::doc_ptr(big)->spare_txn, nullptr);
 }
 
 }  // namespace

@@ -52,6 +52,21 @@ struct TxnState {
   // has no entry in before_clocks yet.
   void set_before_clock(ClientId client, Clock clock) { before_clocks.emplace(client, clock); }
 
+  // Whether the committed state is small enough to keep as the document's spare: a big
+  // transaction (loading a whole document) would otherwise leave its vectors' capacity
+  // allocated as long as the document lives (131 KB after loading automerge-paper).
+  bool worth_keeping() const {
+    constexpr size_t kMaxKept = 1024;
+    if (merge_structs.capacity() > kMaxKept || append_seams.capacity() > kMaxKept ||
+        changed_order.capacity() > kMaxKept) {
+      return false;
+    }
+    for (const auto& entry : delete_set.clients()) {
+      if (entry.second.capacity() > kMaxKept) return false;
+    }
+    return true;
+  }
+
   // Makes the state reusable for the next transaction (keeps the vectors' capacity: a
   // transaction allocates nothing for them).
   void reset() {

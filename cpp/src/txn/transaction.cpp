@@ -203,7 +203,7 @@ void commit(DocImpl& doc) {
   std::vector<std::exception_ptr> event_errors;
   std::exception_ptr first;
   finish(doc, *t, event_errors, first);
-  doc.spare_txn = std::move(t);
+  if (t->worth_keeping()) doc.spare_txn = std::move(t);
   if (!event_errors.empty()) {
     if (first) event_errors.push_back(first);
     throw ObserverErrors(std::move(event_errors));
