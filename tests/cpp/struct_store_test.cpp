@@ -1,13 +1,13 @@
 // struct_store_test.cpp — the per-client struct list (a gap buffer) and find_index.
 #include "core/struct_store.h"
 
-#include <memory>
 #include <random>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "core/item.h"
+#include "core/item_pool.h"
 
 namespace crdtcore::detail {
 namespace {
@@ -16,9 +16,10 @@ namespace {
 // push_back / insert / erase, wherever its gap currently is.
 TEST(ItemList, MatchesVectorModelUnderRandomEdits) {
   std::mt19937 rng(7);
-  std::vector<std::unique_ptr<Item>> owned;
+  ItemPool pool;
+  std::vector<OwnedItem> owned;
   auto fresh = [&] {
-    owned.push_back(std::make_unique<Item>());
+    owned.push_back(pool.make());
     return owned.back().get();
   };
   ItemList list;
@@ -69,11 +70,12 @@ TEST(ItemList, AssignThroughIndexWritesTheElement) {
 // find_index returns the struct containing a clock, for structs of uneven length.
 TEST(StructStore, FindIndexLocatesEveryClock) {
   std::mt19937 rng(3);
-  std::vector<std::unique_ptr<Item>> owned;
+  ItemPool pool;
+  std::vector<OwnedItem> owned;
   ItemList list;
   Clock clock = 0;
   for (int i = 0; i < 500; ++i) {
-    owned.push_back(std::make_unique<Item>());
+    owned.push_back(pool.make());
     Item* it = owned.back().get();
     it->id = Id{1, clock};
     it->length = 1 + rng() % 7;

@@ -50,7 +50,7 @@ void ItemList::erase(size_t first, size_t last) {
 
 StructStore::~StructStore() {
   for (auto& kv : clients_) {
-    for (size_t i = 0; i < kv.second.size(); ++i) delete kv.second[i];
+    for (size_t i = 0; i < kv.second.size(); ++i) pool_.destroy(kv.second[i]);
   }
 }
 
@@ -76,29 +76,31 @@ void StructStore::state_vector_into(StateVector& sv) const {
   });
 }
 
-void StructStore::add(std::unique_ptr<Item> item) {
+void StructStore::add(OwnedItem item) {
   ItemList* l = list(item->id.client);
   if (l == nullptr) {
     l = &clients_[item->id.client];
     client_order_.push_back(item->id.client);
   }
-  l->push_back(item.release());
+  l->push_back(item.get());  // released once stored: a failed push_back frees it
+  item.release();
 }
 
-void StructStore::insert_split(ItemList& list, size_t pos, std::unique_ptr<Item> right) {
-  list.insert(pos + 1, right.release());
+void StructStore::insert_split(ItemList& list, size_t pos, OwnedItem right) {
+  list.insert(pos + 1, right.get());
+  right.release();
 }
 
-void StructStore::replace(ItemList& list, size_t pos, std::unique_ptr<Item> replacement) {
+void StructStore::replace(ItemList& list, size_t pos, OwnedItem replacement) {
   if (list[pos]->has_redone()) redone_.erase(list[pos]->id);
-  delete list[pos];
+  pool_.destroy(list[pos]);
   list[pos] = replacement.release();
 }
 
 void StructStore::erase_merged(ItemList& list, size_t first, size_t last) {
   for (size_t k = first; k < last; ++k) {
     if (list[k]->has_redone()) redone_.erase(list[k]->id);  // (merging refuses them)
-    delete list[k];
+    pool_.destroy(list[k]);
   }
   list.erase(first, last);
 }

@@ -2,15 +2,19 @@
 // clock (Yjs src/utils/StructStore.js).
 //
 // Invariants: for each client, structs[i].end() == structs[i+1].id.clock and
-// structs[0].id.clock == 0. The store owns every Item.
+// structs[0].id.clock == 0. The store owns every Item: their memory is its ItemPool's
+// (core/item_pool.h), made with new_item() and freed only by replace(), erase_merged()
+// and the destructor, which returns all of it to malloc.
 // Thread safety: none (owned by one DocImpl).
 #pragma once
 
 #include <memory>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/item.h"
+#include "core/item_pool.h"
 #include "crdtcore/id.h"
 #include "crdtcore/state_vector.h"
 
@@ -65,16 +69,26 @@ class StructStore {
   StateVector state_vector() const;
   void state_vector_into(StateVector& sv) const;  // the same, in sv's storage
 
-  // Appends and takes ownership. REQUIRES: item->id.clock == state(item->id.client).
-  void add(std::unique_ptr<Item> item);
+  // A new Item constructed from `args`, in this store's pool; the caller owns it until
+  // it hands it to add(), insert_split() or replace() (dropping it frees it).
+  template <class... Args>
+  OwnedItem new_item(Args&&... args) {
+    return pool_.make(std::forward<Args>(args)...);
+  }
+  ItemPool& pool() { return pool_; }
+  const ItemPool& pool() const { return pool_; }
+
+  // Appends and takes ownership (not when it throws). REQUIRES: item->id.clock ==
+  // state(item->id.client); `item` comes from new_item() of this store.
+  void add(OwnedItem item);
 
   // The store is the only place that frees Items; these are the ways one leaves it.
   // Inserts the right half of a split after position `pos` of `list` (one of this
-  // store's lists) and takes ownership.
-  void insert_split(ItemList& list, size_t pos, std::unique_ptr<Item> right);
+  // store's lists) and takes ownership (not when it throws).
+  void insert_split(ItemList& list, size_t pos, OwnedItem right);
   // Replaces the struct at `pos` of `list` with `replacement` (garbage collection) and
   // frees the old one.
-  void replace(ItemList& list, size_t pos, std::unique_ptr<Item> replacement);
+  void replace(ItemList& list, size_t pos, OwnedItem replacement);
   // Frees and removes positions [first, last) of `list` (structs merged into their left
   // neighbour; nothing may point at them any more).
   void erase_merged(ItemList& list, size_t first, size_t last);
@@ -100,6 +114,7 @@ class StructStore {
   std::unordered_map<ClientId, ItemList>& clients() { return clients_; }
 
  private:
+  ItemPool pool_;  // first: destroyed after the items in clients_
   std::unordered_map<ClientId, ItemList> clients_;
   std::unordered_map<Id, Id, IdHash> redone_;
   std::vector<ClientId> client_order_;  // clients in the order their first struct came

@@ -166,7 +166,7 @@ void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Res
     }
   }
   const bool countable = content_countable(*content);
-  auto item = std::make_unique<Item>(std::move(*content));
+  OwnedItem item = doc.store.new_item(std::move(*content));
   item->id = id;
   item->length = length;
   item->left = left;
