@@ -32,7 +32,7 @@ ItemPool::~ItemPool() {
 }
 
 void* ItemPool::grow() {
-  if (slab_limit_ != 0 && slab_count_ >= slab_limit_) throw std::bad_alloc();
+  if (fail_countdown_ != 0 && --fail_countdown_ == 0) throw std::bad_alloc();
   const size_t slots = next_slab_slots_;
   const size_t bytes = kHeaderBytes + slots * kSlotBytes;
   char* mem = static_cast<char*>(::operator new(bytes));

@@ -98,9 +98,9 @@ class ItemPool {
   // header of ~8-16 bytes per slab is not counted).
   size_t reserved_bytes() const { return reserved_bytes_; }
   size_t slab_count() const { return slab_count_; }
-  // Fault injection for tests: once `n` slabs exist, the next slab allocation throws
-  // std::bad_alloc, as malloc failing would (0: no limit).
-  void set_slab_limit(size_t n) { slab_limit_ = n; }
+  // Fault injection for tests: the n-th slab allocation from now (1: the next one)
+  // throws std::bad_alloc, once, as malloc failing would (0: none).
+  void fail_nth_slab(size_t n) { fail_countdown_ = n; }
 
  private:
   struct FreeSlot {
@@ -163,7 +163,7 @@ class ItemPool {
   size_t slab_count_ = 0;
   size_t next_slab_slots_ = 1;
   size_t reserved_bytes_ = 0;
-  size_t slab_limit_ = 0;
+  size_t fail_countdown_ = 0;
 #if CRDTCORE_ITEM_POOL_ASAN
   void* quarantine_[kQuarantine] = {};  // a ring; oldest at quarantine_head_
   size_t quarantine_head_ = 0;
