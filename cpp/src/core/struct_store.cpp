@@ -76,12 +76,38 @@ void StructStore::state_vector_into(StateVector& sv) const {
   });
 }
 
+void StructStore::reserve(ClientId client, size_t n) {
+  if (n == 0) return;
+  if (ItemList* l = list(client)) {
+    l->reserve_more(n);
+    return;
+  }
+  for (auto& r : reservations_) {
+    if (r.first == client) {
+      r.second = n;
+      return;
+    }
+  }
+  reservations_.emplace_back(client, n);
+}
+
+ItemList* StructStore::new_list(ClientId client) {
+  ItemList* l = &clients_[client];
+  client_order_.push_back(client);
+  for (auto& r : reservations_) {
+    if (r.first == client) {
+      l->reserve_more(r.second);
+      r = reservations_.back();
+      reservations_.pop_back();
+      break;
+    }
+  }
+  return l;
+}
+
 void StructStore::add(OwnedItem item) {
   ItemList* l = list(item->id.client);
-  if (l == nullptr) {
-    l = &clients_[item->id.client];
-    client_order_.push_back(item->id.client);
-  }
+  if (l == nullptr) l = new_list(item->id.client);
   l->push_back(item.get());  // released once stored: a failed push_back frees it
   item.release();
 }
@@ -182,17 +208,12 @@ Followed follow_redone(const StructStore& store, Id id) {
   }
 }
 
-ItemList* StructStore::list(ClientId client) {
-  if (cached_list_ != nullptr && cached_client_ == client) return cached_list_;
+ItemList* StructStore::lookup_list(ClientId client) {
   auto it = clients_.find(client);
   if (it == clients_.end()) return nullptr;
   cached_client_ = client;
   cached_list_ = &it->second;
   return cached_list_;
-}
-
-const ItemList* StructStore::list(ClientId client) const {
-  return const_cast<StructStore*>(this)->list(client);
 }
 
 }  // namespace crdtcore::detail
