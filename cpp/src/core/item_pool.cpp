@@ -33,13 +33,13 @@ ItemPool::~ItemPool() {
 
 void* ItemPool::grow() {
   if (fail_countdown_ != 0 && --fail_countdown_ == 0) throw std::bad_alloc();
-  const size_t slots = next_slab_slots_;
+  const size_t slots = std::min(kMaxSlabSlots, std::max<size_t>(1, slots_ / 2));
   const size_t bytes = kHeaderBytes + slots * kSlotBytes;
   char* mem = static_cast<char*>(::operator new(bytes));
   slabs_ = new (mem) Slab{slabs_, bytes};
   ++slab_count_;
   reserved_bytes_ += bytes;
-  next_slab_slots_ = std::min(slots * 2, kMaxSlabSlots);
+  slots_ += slots;
   char* first = mem + kHeaderBytes;
   bump_ = first + kSlotBytes;
   bump_end_ = first + slots * kSlotBytes;

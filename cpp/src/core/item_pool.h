@@ -9,8 +9,11 @@
 //     first out: the slot a merge just freed is still in the cache when the next split
 //     or insert needs one); otherwise slots are taken in address order from the newest
 //     slab, so items made in a row (a loaded update) sit side by side;
-//   - slabs grow from 1 slot, doubling, to kMaxSlabBytes (a document with one Item costs
-//     one slot; a big one wastes at most one partly used slab of ~16 KB);
+//   - each new slab holds half as many slots as the slabs before it together (1, 1, 1, 2,
+//     3, 4, 6, ...; at least 1), up to kMaxSlabBytes: a document with one Item costs one
+//     slot, a small one leaves at most a third of its slots unused (a sixth on average;
+//     one malloc per Item would cost it a 16-byte header on each), a big one at most one
+//     slab of ~4 KB;
 //   - the destructor returns every slab to malloc: nothing outlives the document (no
 //     per-thread cache).
 // The StructStore owns the pool (core/struct_store.h) and is the only place that frees
@@ -58,9 +61,8 @@ using OwnedItem = std::unique_ptr<Item, ItemDeleter>;
 
 class ItemPool {
  public:
-  // Slab sizes: the first slab holds one Item, each next one twice as many, up to this
-  // many bytes (a slab is one malloc chunk; glibc serves it from the heap, not mmap).
-  static constexpr size_t kMaxSlabBytes = 16 * 1024;
+  // The largest slab (one malloc chunk; glibc serves it from the heap, not mmap).
+  static constexpr size_t kMaxSlabBytes = 4 * 1024;
   // How many freed slots wait (poisoned) before reuse: 0 unless built with ASan.
   static constexpr size_t kQuarantine = CRDTCORE_ITEM_POOL_ASAN ? 1024 : 0;
 
@@ -161,7 +163,7 @@ class ItemPool {
   size_t live_ = 0;
   Slab* slabs_ = nullptr;  // newest first
   size_t slab_count_ = 0;
-  size_t next_slab_slots_ = 1;
+  size_t slots_ = 0;  // in all slabs
   size_t reserved_bytes_ = 0;
   size_t fail_countdown_ = 0;
 #if CRDTCORE_ITEM_POOL_ASAN
