@@ -7,7 +7,7 @@
 //   load     Doc + apply_update(update) into a fresh Doc (the bench_runner `load` workload)
 //   encode   encode_state_as_update() of the replayed document (the `encode` workload)
 //   memory   heap held by one loaded document (glibc mallinfo2 delta, measured before any
-//            timed run so that no recycled Item hides it), its structs (Items and GC structs
+//            timed run, in a fresh heap), its structs (Items and GC structs
 //            in the store), bytes per struct, and sizeof(Item)
 // Every loaded document is checked against endContent and every encoding against the first;
 // a mismatch makes the exit status 1.
@@ -80,8 +80,8 @@ Stats stats(std::vector<double> v) {
 
 // Returns false when a result is wrong.
 // The trace's v1 encoding, replayed in a child process (fork) so that this process starts
-// the memory measurement from a fresh heap: Items freed by a replay are recycled (item.cpp's
-// free list) and would hide the loaded document's size.
+// the memory measurement from a fresh heap (before the per-document ItemPool, Items freed by
+// a replay were recycled by a per-thread free list and hid the loaded document's size).
 crdtcore::Bytes replayed_update(const Trace& trace) {
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
@@ -207,8 +207,7 @@ int main(int argc, char** argv) {
     const Trace trace = crdtcore_bench::load_trace(path);
     std::string name = path.filename().string();
     name = name.substr(0, name.size() - 8);
-    // One process per trace: a trace's loads refill the Item free list, which would hide
-    // the next trace's memory.
+    // One process per trace: each trace's memory is measured from a fresh heap.
     std::fflush(stdout);
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");

@@ -243,7 +243,8 @@ std::string g_out;
 
 // Runs this executable as `--workload _encode_to --input INPUT --out PATH` and returns the
 // encoding it wrote: the replay happens in another process, so this one starts load from a
-// fresh heap (Items recycled from a replayed document would hide the loaded document's size).
+// fresh heap (memory a replayed document freed and a library kept would hide the loaded
+// document's size).
 Bytes encoding_from_child(const std::string& input) {
   const std::string path = "/tmp/crdtcore-bench-cpp-" + std::to_string(::getpid()) + ".bin";
   const pid_t pid = ::fork();

@@ -96,7 +96,7 @@ void note_before_clock(DocImpl& doc, TxnState& txn, ClientId client) {
 
 }  // namespace
 
-Item* integrate_item(DocImpl& doc, TxnState& txn, std::unique_ptr<Item> owned) {
+Item* integrate_item(DocImpl& doc, TxnState& txn, OwnedItem owned) {
   Item* x = owned.get();
   Branch* parent = x->parent;
   const bool gap_not_empty =
@@ -160,7 +160,7 @@ Item* integrate_item(DocImpl& doc, TxnState& txn, std::unique_ptr<Item> owned) {
 }
 
 void integrate_gc(DocImpl& doc, const Id& id, uint64_t length) {
-  auto gc = std::make_unique<Item>();
+  OwnedItem gc = doc.store.new_item();
   gc->id = id;
   gc->length = length;
   gc->content = ContentDeleted{length};
@@ -191,7 +191,7 @@ Item* get_item_clean_end(DocImpl& doc, TxnState* txn, const Id& id) {
 
 Item* insert_local(DocImpl& doc, TxnState& txn, Branch* parent, Item* left, Item* right,
                    const std::string* parent_sub, Content content) {
-  auto item = std::make_unique<Item>();
+  OwnedItem item = doc.store.new_item();
   item->id = Id{doc.client_id, doc.next_clock()};
   item->left = left;
   item->right = right;

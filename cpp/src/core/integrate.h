@@ -1,9 +1,8 @@
 // integrate.h — placing items into the document (YATA; see integrate.cpp).
 #pragma once
 
-#include <memory>
-
 #include "core/item.h"
+#include "core/item_pool.h"
 
 namespace crdtcore::detail {
 
@@ -14,7 +13,9 @@ struct TxnState;
 // resolved (Yjs Item.integrate with offset 0, after getMissing): conflict
 // resolution, linking, length bookkeeping, the store, content integration, and the
 // deletion of map losers / items in deleted parents. Returns the integrated item.
-Item* integrate_item(DocImpl& doc, TxnState& txn, std::unique_ptr<Item> item);
+// `item` comes from doc.store.new_item(); if this throws before the store took it, it
+// goes back to the pool.
+Item* integrate_item(DocImpl& doc, TxnState& txn, OwnedItem item);
 
 // Appends a GC struct covering [id, id + length).
 void integrate_gc(DocImpl& doc, const Id& id, uint64_t length);

@@ -12,46 +12,11 @@
 
 namespace crdtcore::detail {
 
-namespace {
-
-// Recycled Item blocks of this thread (capped; released at thread exit).
-struct ItemFreeList {
-  std::vector<void*> blocks;
-  ~ItemFreeList() {
-    for (void* p : blocks) ::operator delete(p);
-  }
-};
-thread_local ItemFreeList free_items;
-constexpr size_t kMaxFreeItems = 1 << 16;
-
-}  // namespace
-
-void* Item::operator new(size_t size) {
-  if (size == sizeof(Item) && !free_items.blocks.empty()) {
-    void* p = free_items.blocks.back();
-    free_items.blocks.pop_back();
-    return p;
-  }
-  return ::operator new(size);
-}
-
-void Item::operator delete(void* p) noexcept {
-  if (p == nullptr) return;
-  if (free_items.blocks.size() < kMaxFreeItems) {
-    try {
-      free_items.blocks.push_back(p);
-      return;
-    } catch (...) {
-    }
-  }
-  ::operator delete(p);
-}
-
 Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff) {
   if (item->is_gc() || diff == 0 || diff >= item->length || !content_splittable(item->content)) {
     return item;
   }
-  auto right = std::make_unique<Item>();
+  OwnedItem right = doc.store.new_item();
   Item* r = right.get();
   r->id = Id{item->id.client, item->id.clock + diff};
   r->left = item;

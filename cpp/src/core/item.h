@@ -6,9 +6,9 @@
 //   - left/right link the items of one parent list (or one map key's chain).
 //   - origin / right_origin are immutable: the neighbours at creation time.
 //   - A GC struct has no parent, no links and no content; it counts as deleted.
-// Ownership: the StructStore owns every Item; all Item* are non-owning and valid
-// until the item is merged into its left neighbour or replaced by a GC struct,
-// both of which happen only in transaction cleanup.
+// Ownership: the StructStore owns every Item (in its ItemPool's slabs); all Item* are
+// non-owning and valid until the item is merged into its left neighbour or replaced
+// by a GC struct, both of which happen only in transaction cleanup.
 #pragma once
 
 #include <cstdint>
@@ -52,10 +52,12 @@ struct Item {
   Content content;
   uint8_t flags = 0;
 
-  // Items are allocated and freed constantly (splits and merges); a thread-local
-  // free list recycles their memory.
-  static void* operator new(size_t size);
-  static void operator delete(void* p) noexcept;
+  // Items live in their document's ItemPool (core/item_pool.h), never alone on the
+  // heap: plain new/delete do not compile (placement new is the pool's way in).
+  static void* operator new(size_t) = delete;
+  static void operator delete(void*) = delete;
+  static void* operator new(size_t, void* slot) noexcept { return slot; }
+  static void operator delete(void*, void*) noexcept {}
 
   bool is_gc() const { return flags & kGc; }
   bool deleted() const { return flags & kDeleted; }

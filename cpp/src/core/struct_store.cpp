@@ -50,7 +50,7 @@ void ItemList::erase(size_t first, size_t last) {
 
 StructStore::~StructStore() {
   for (auto& kv : clients_) {
-    for (size_t i = 0; i < kv.second.size(); ++i) delete kv.second[i];
+    for (size_t i = 0; i < kv.second.size(); ++i) pool_.destroy(kv.second[i]);
   }
 }
 
@@ -76,29 +76,57 @@ void StructStore::state_vector_into(StateVector& sv) const {
   });
 }
 
-void StructStore::add(std::unique_ptr<Item> item) {
-  ItemList* l = list(item->id.client);
-  if (l == nullptr) {
-    l = &clients_[item->id.client];
-    client_order_.push_back(item->id.client);
+void StructStore::reserve(ClientId client, size_t n) {
+  if (n == 0) return;
+  if (ItemList* l = list(client)) {
+    l->reserve_more(n);
+    return;
   }
-  l->push_back(item.release());
+  for (auto& r : reservations_) {
+    if (r.first == client) {
+      r.second = n;
+      return;
+    }
+  }
+  reservations_.emplace_back(client, n);
 }
 
-void StructStore::insert_split(ItemList& list, size_t pos, std::unique_ptr<Item> right) {
-  list.insert(pos + 1, right.release());
+ItemList* StructStore::new_list(ClientId client) {
+  ItemList* l = &clients_[client];
+  client_order_.push_back(client);
+  for (auto& r : reservations_) {
+    if (r.first == client) {
+      l->reserve_more(r.second);
+      r = reservations_.back();
+      reservations_.pop_back();
+      break;
+    }
+  }
+  return l;
 }
 
-void StructStore::replace(ItemList& list, size_t pos, std::unique_ptr<Item> replacement) {
+void StructStore::add(OwnedItem item) {
+  ItemList* l = list(item->id.client);
+  if (l == nullptr) l = new_list(item->id.client);
+  l->push_back(item.get());  // released once stored: a failed push_back frees it
+  item.release();
+}
+
+void StructStore::insert_split(ItemList& list, size_t pos, OwnedItem right) {
+  list.insert(pos + 1, right.get());
+  right.release();
+}
+
+void StructStore::replace(ItemList& list, size_t pos, OwnedItem replacement) {
   if (list[pos]->has_redone()) redone_.erase(list[pos]->id);
-  delete list[pos];
+  pool_.destroy(list[pos]);
   list[pos] = replacement.release();
 }
 
 void StructStore::erase_merged(ItemList& list, size_t first, size_t last) {
   for (size_t k = first; k < last; ++k) {
     if (list[k]->has_redone()) redone_.erase(list[k]->id);  // (merging refuses them)
-    delete list[k];
+    pool_.destroy(list[k]);
   }
   list.erase(first, last);
 }
@@ -180,17 +208,12 @@ Followed follow_redone(const StructStore& store, Id id) {
   }
 }
 
-ItemList* StructStore::list(ClientId client) {
-  if (cached_list_ != nullptr && cached_client_ == client) return cached_list_;
+ItemList* StructStore::lookup_list(ClientId client) {
   auto it = clients_.find(client);
   if (it == clients_.end()) return nullptr;
   cached_client_ = client;
   cached_list_ = &it->second;
   return cached_list_;
-}
-
-const ItemList* StructStore::list(ClientId client) const {
-  return const_cast<StructStore*>(this)->list(client);
 }
 
 }  // namespace crdtcore::detail

@@ -2,15 +2,20 @@
 // clock (Yjs src/utils/StructStore.js).
 //
 // Invariants: for each client, structs[i].end() == structs[i+1].id.clock and
-// structs[0].id.clock == 0. The store owns every Item.
+// structs[0].id.clock == 0. The store owns every Item: their memory is its ItemPool's
+// (core/item_pool.h), made with new_item() and freed only by replace(), erase_merged()
+// and the destructor, which returns all of it to malloc.
 // Thread safety: none (owned by one DocImpl).
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/item.h"
+#include "core/item_pool.h"
 #include "crdtcore/id.h"
 #include "crdtcore/state_vector.h"
 
@@ -23,6 +28,7 @@ namespace crdtcore::detail {
 class ItemList {
  public:
   size_t size() const { return buf_.size() - gap(); }
+  size_t capacity() const { return buf_.capacity(); }  // slots allocated (gap included)
   bool empty() const { return size() == 0; }
   Item* operator[](size_t i) const { return i < gap_start_ ? buf_[i] : buf_[i + gap()]; }
   Item*& operator[](size_t i) { return i < gap_start_ ? buf_[i] : buf_[i + gap()]; }
@@ -34,6 +40,14 @@ class ItemList {
     } else {
       buf_.push_back(x);
     }
+  }
+  // Room for `n` more structs (an update about to add them) and for the gap that splits
+  // between them open (n / 16 + 16), so that a document loaded from one update gets a list
+  // of about its size, not of the next power of two (std::vector's doubling when that is
+  // more: a run of updates still grows the list geometrically).
+  void reserve_more(size_t n) {
+    const size_t need = buf_.size() + n + n / 16 + 16;
+    if (need > buf_.capacity()) buf_.reserve(std::max(need, 2 * buf_.capacity()));
   }
   // Inserts x before position pos.
   void insert(size_t pos, Item* x);
@@ -65,16 +79,33 @@ class StructStore {
   StateVector state_vector() const;
   void state_vector_into(StateVector& sv) const;  // the same, in sv's storage
 
-  // Appends and takes ownership. REQUIRES: item->id.clock == state(item->id.client).
-  void add(std::unique_ptr<Item> item);
+  // A new Item constructed from `args`, in this store's pool; the caller owns it until
+  // it hands it to add(), insert_split() or replace() (dropping it frees it).
+  template <class... Args>
+  OwnedItem new_item(Args&&... args) {
+    return pool_.make(std::forward<Args>(args)...);
+  }
+  ItemPool& pool() { return pool_; }
+  const ItemPool& pool() const { return pool_; }
+
+  // Appends and takes ownership (not when it throws). REQUIRES: item->id.clock ==
+  // state(item->id.client); `item` comes from new_item() of this store.
+  void add(OwnedItem item);
+
+  // Room for `n` more structs of `client` (an update is about to add them), so that a
+  // document loaded from one update gets lists of its size rather than of the next power
+  // of two. For a client without a list yet, the list is made that size when its first
+  // struct comes (add()), unless clear_reservations() comes first.
+  void reserve(ClientId client, size_t n);
+  void clear_reservations() { reservations_.clear(); }
 
   // The store is the only place that frees Items; these are the ways one leaves it.
   // Inserts the right half of a split after position `pos` of `list` (one of this
-  // store's lists) and takes ownership.
-  void insert_split(ItemList& list, size_t pos, std::unique_ptr<Item> right);
+  // store's lists) and takes ownership (not when it throws).
+  void insert_split(ItemList& list, size_t pos, OwnedItem right);
   // Replaces the struct at `pos` of `list` with `replacement` (garbage collection) and
   // frees the old one.
-  void replace(ItemList& list, size_t pos, std::unique_ptr<Item> replacement);
+  void replace(ItemList& list, size_t pos, OwnedItem replacement);
   // Frees and removes positions [first, last) of `list` (structs merged into their left
   // neighbour; nothing may point at them any more).
   void erase_merged(ItemList& list, size_t first, size_t last);
@@ -86,8 +117,14 @@ class StructStore {
 
   // Struct containing `id`, or null when the store does not have it.
   Item* find(const Id& id) const;
-  ItemList* list(ClientId client);
-  const ItemList* list(ClientId client) const;
+  // The list of `client`, or null (the last one looked up is cached: edits cluster).
+  ItemList* list(ClientId client) {
+    if (cached_list_ != nullptr && cached_client_ == client) return cached_list_;
+    return lookup_list(client);
+  }
+  const ItemList* list(ClientId client) const {
+    return const_cast<StructStore*>(this)->list(client);
+  }
   // Yjs Item.redone, as a side table (only items an UndoManager redid have an entry;
   // Item::kRedone marks them). redone(item): the id of the copy, or null.
   const Id* redone(const Item* item) const;
@@ -100,9 +137,18 @@ class StructStore {
   std::unordered_map<ClientId, ItemList>& clients() { return clients_; }
 
  private:
+  // The list of a client seen for the first time (with its reservation, if any); out of
+  // line: add() is on every insert's path.
+  [[gnu::noinline]] ItemList* new_list(ClientId client);
+  // list() when the cache misses: looks the client up and caches its list.
+  ItemList* lookup_list(ClientId client);
+
+  ItemPool pool_;  // first: destroyed after the items in clients_
   std::unordered_map<ClientId, ItemList> clients_;
   std::unordered_map<Id, Id, IdHash> redone_;
   std::vector<ClientId> client_order_;  // clients in the order their first struct came
+  // reserve() for clients without a list: (client, structs), applied by add().
+  std::vector<std::pair<ClientId, size_t>> reservations_;
   // Cache of the last looked-up list (lists never move: unordered_map nodes are stable).
   mutable ClientId cached_client_ = 0;
   mutable ItemList* cached_list_ = nullptr;

@@ -166,7 +166,7 @@ void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Res
     }
   }
   const bool countable = content_countable(*content);
-  auto item = std::make_unique<Item>(std::move(*content));
+  OwnedItem item = doc.store.new_item(std::move(*content));
   item->id = id;
   item->length = length;
   item->left = left;
@@ -418,10 +418,19 @@ DeleteSet apply_delete_set(DocImpl& doc, TxnState& txn, const DeleteSet& ds) {
   return unapplied;
 }
 
+// How many of a client block's structs (clock order) end after `state`: the ones that
+// can add a struct to the store.
+size_t structs_after(const std::vector<DecodedStruct>& block, Clock state) {
+  const auto first_new = std::partition_point(
+      block.begin(), block.end(), [state](const DecodedStruct& s) { return s.end() <= state; });
+  return static_cast<size_t>(block.end() - first_new);
+}
+
 // Yjs readUpdateV2 body, for an update already decoded.
 void apply_decoded(DocImpl& doc, TxnState& txn, DecodedUpdate& u) {
   // Yjs creates root types while reading the structs, integrable or not.
   for (const auto& block : u.clients) {
+    doc.store.reserve(block.first, structs_after(block.second, doc.store.state(block.first)));
     for (const DecodedStruct& s : block.second) {
       if (s.kind == DecodedStruct::Kind::Item && s.parent_kind == DecodedStruct::ParentKind::Root) {
         doc.root(s.parent_name, TypeKind::Undefined);
@@ -431,6 +440,7 @@ void apply_decoded(DocImpl& doc, TxnState& txn, DecodedUpdate& u) {
 
   Rest rest;
   integrate_structs(doc, txn, u, rest);
+  doc.store.clear_reservations();  // clients whose structs all went to pending
   PendingStructs& pending = doc.pending_structs;
   bool retry = false;
   if (!pending.empty()) {

@@ -51,7 +51,7 @@ void gc_type_subtree(DocImpl& doc, Branch* root) {
     }
     ItemList* list = doc.store.list(it->id.client);
     const size_t idx = StructStore::find_index(*list, it->id.clock);
-    auto gc = std::make_unique<Item>();
+    OwnedItem gc = doc.store.new_item();
     gc->id = it->id;
     gc->length = it->length;
     gc->content = ContentDeleted{it->length};
