@@ -19,7 +19,7 @@ TEST(TextBuf, Sizes) {
   EXPECT_EQ(sizeof(TextBuf), 12u);
   EXPECT_EQ(sizeof(ContentString), 16u);
   EXPECT_EQ(sizeof(Content), 24u);
-  EXPECT_LE(sizeof(Item), 120u);
+  EXPECT_EQ(sizeof(Item), 112u);
 }
 
 TEST(TextBuf, InlineAndHeapTransitions) {

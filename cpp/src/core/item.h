@@ -37,12 +37,16 @@ struct Item {
   // the copy (Yjs Item.redone; kept out of Item so that items stay small).
   static constexpr uint8_t kRedone = 128;
 
-  Item() = default;
+  Item() : length(0), flags(0) {}
   // Takes `c` as its content (constructed in place, not assigned after).
-  explicit Item(Content&& c) : content(std::move(c)) {}
+  explicit Item(Content&& c) : length(0), flags(0), content(std::move(c)) {}
 
   Id id;
-  uint64_t length = 0;  // Yjs units (UTF-16 for strings)
+  // Yjs units (UTF-16 for strings). A struct's clocks are safe integers (clock + length
+  // <= 2^53 - 1, checked by the decoders), so a length needs 53 bits and the word's top
+  // byte holds the flags (the k* constants above): 8 bytes less per Item.
+  uint64_t length : 56;
+  uint64_t flags : 8;
   Item* left = nullptr;
   Item* right = nullptr;
   Id origin;
@@ -50,7 +54,6 @@ struct Item {
   Branch* parent = nullptr;
   const std::string* parent_sub = nullptr;  // interned map key, null for list items
   Content content;
-  uint8_t flags = 0;
 
   // Items live in their document's ItemPool (core/item_pool.h), never alone on the
   // heap: plain new/delete do not compile (placement new is the pool's way in).
