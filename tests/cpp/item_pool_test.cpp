@@ -217,7 +217,7 @@ TEST(ItemPool, FreedSlotsArePoisoned) {
   EXPECT_FALSE(__asan_address_is_poisoned(dangling));
   items[1].reset();
   EXPECT_TRUE(__asan_address_is_poisoned(dangling));
-  EXPECT_TRUE(__asan_address_is_poisoned(&dangling->flags));
+  EXPECT_TRUE(__asan_address_is_poisoned(reinterpret_cast<char*>(dangling) + sizeof(Item) - 1));
   // Slabs of 1, 1, 1 slots are full: a new slab; what follows its slot (another slot or
   // the end of the slab) is poisoned.
   OwnedItem next = pool.make();
