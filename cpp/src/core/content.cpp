@@ -213,15 +213,14 @@ bool content_try_merge(Content& left, Content&& right, OffsetKind kind) {
   }
   if (auto* s = content_if<ContentString>(left)) {
     auto& r = content_get<ContentString>(right);
+    if (!strings_fit_together(*s, r)) return false;
     // A lone high surrogate meeting a lone low surrogate becomes one character: two
     // code points become one; two U+FFFD (3 UTF-8 bytes each) become 4 bytes.
     const bool joins = !s->str.empty() && !r.str.empty() && is_high_surrogate(s->str.back()) &&
                        is_low_surrogate(r.str.front());
     uint32_t join_saving = 0;
     if (joins) join_saving = kind == OffsetKind::CodePoint ? 1 : kind == OffsetKind::Utf8 ? 2 : 0;
-    const uint64_t offset_len = uint64_t{s->offset_len} + r.offset_len - join_saving;
-    if (offset_len > UINT32_MAX || s->str.size() + r.str.size() > UINT32_MAX) return false;
-    s->offset_len = static_cast<uint32_t>(offset_len);
+    s->offset_len = s->offset_len + r.offset_len - join_saving;
     if (r.str.size() > s->str.size()) {
       r.str.prepend(s->str);
       s->str = std::move(r.str);

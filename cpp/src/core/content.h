@@ -173,6 +173,13 @@ const T& content_get(const Content& c) {
   return *content_if<T>(c);
 }
 
+// Whether `a` followed by `b` stays within ContentString's 32-bit lengths (TextBuf's size
+// and offset_len); a merge or an append that would outgrow them is not made.
+inline bool strings_fit_together(const ContentString& a, const ContentString& b) {
+  return a.str.size() + b.str.size() <= UINT32_MAX &&
+         uint64_t{a.offset_len} + b.offset_len <= UINT32_MAX;
+}
+
 // Length in Yjs units (see file comment).
 uint64_t content_length(const Content& c);
 // Deleted and Format are not countable; everything else is.

@@ -71,9 +71,8 @@ bool item_can_merge(const Item* left, const Item* right) {
   if (left->id.client != right->id.client || left->end() != right->id.clock) return false;
   if (left->content.index() != right->content.index()) return false;
   // A string's lengths are 32-bit (text_buf.h): a run that would outgrow them stays two.
-  if (content_is<ContentString>(left->content) &&
-      (left->length + right->length > UINT32_MAX ||
-       left->offset_length() + right->offset_length() > UINT32_MAX)) {
+  if (const auto* s = content_if<ContentString>(left->content);
+      s != nullptr && !strings_fit_together(*s, content_get<ContentString>(right->content))) {
     return false;
   }
   return content_splittable(left->content);  // the mergeable kinds are the splittable ones

@@ -42,10 +42,7 @@ bool can_append(const DocImpl& doc, const TxnState& txn, Branch* b, Item* left, 
   // Items in a deleted type are deleted on integration (not mergeable with a live left).
   if (b->item != nullptr && b->item->deleted()) return false;
   // A string's lengths are 32-bit (text_buf.h).
-  if (s->str.size() + content.str.size() > UINT32_MAX ||
-      uint64_t{s->offset_len} + content.offset_len > UINT32_MAX) {
-    return false;
-  }
+  if (!strings_fit_together(*s, content)) return false;
   // Surrogate halves meeting at the seam change the length in code points and UTF-8
   // bytes; rare enough to leave to the ordinary path.
   return !is_high_surrogate(s->str.back()) && !is_low_surrogate(content.str.front());

@@ -28,8 +28,9 @@ void check_size(size_t n) {
 }  // namespace
 
 size_t TextBuf::capacity_for(size_t n) {
-  size_t top = 1;
-  while (top <= n / 2) top <<= 1;  // the highest power of two <= n
+  // The highest power of two <= n (n > kInline > 0), without a loop: appends ask on
+  // every keystroke.
+  const size_t top = size_t{1} << (63 - __builtin_clzll(static_cast<unsigned long long>(n)));
   const size_t grain = top / 8 > 4 ? top / 8 : 4;
   return (n + grain - 1) & ~(grain - 1);
 }
