@@ -223,5 +223,107 @@ TEST(ContentV1, RejectsMalformedPayloads) {
   }
 }
 
+// --- The representation: a tagged union with a spare byte (content.h) ---
+
+// One Content of every kind, each with a distinctive value.
+std::vector<Content> one_of_each() {
+  std::vector<Content> all;
+  all.emplace_back(ContentDeleted{7});
+  all.emplace_back(ContentJson{{Value::integer(1), Value::undefined()}});
+  all.emplace_back(ContentBinary{{1, 2, 3}});
+  all.emplace_back(make_content_string(u"hello world", OffsetKind::Utf16));
+  all.emplace_back(ContentEmbed{Value::string("e")});
+  all.emplace_back(ContentFormat{"bold", Value::boolean(true)});
+  all.emplace_back(ContentType{kTypeXmlElement, "p", nullptr});
+  all.emplace_back(ContentAny{{Value::integer(1), Value::integer(2), Value::integer(3)}});
+  all.emplace_back(ContentDoc{"guid", Value::object({})});
+  return all;
+}
+
+Bytes payload(const Content& c) { return write(c); }
+
+TEST(ContentRepr, CopiesAreDeepAndEqualInEveryKind) {
+  for (const Content& c : one_of_each()) {
+    Content copy = c;
+    EXPECT_EQ(copy.ref(), c.ref());
+    EXPECT_EQ(copy.length(), c.length());
+    EXPECT_EQ(payload(copy), payload(c));
+    Content assigned = ContentDeleted{1};
+    assigned = c;
+    EXPECT_EQ(payload(assigned), payload(c));
+  }
+  Content a = ContentFormat{"bold", Value::boolean(true)};
+  Content b = a;
+  content_get<ContentFormat>(b).key = "italic";
+  EXPECT_EQ(content_get<ContentFormat>(a).key, "bold");
+  Content s = make_content_string(u"abcdefgh", OffsetKind::Utf16);
+  Content t = s;
+  content_get<ContentString>(t).str.truncate(2);
+  EXPECT_EQ(content_get<ContentString>(s).str, u"abcdefgh");
+}
+
+TEST(ContentRepr, MovesLeaveAnEmptyDeletedBehind) {
+  for (Content& c : one_of_each()) {
+    const Bytes before = payload(c);
+    const uint8_t ref = c.ref();
+    Content moved = std::move(c);
+    EXPECT_EQ(moved.ref(), ref);
+    EXPECT_EQ(payload(moved), before);
+    EXPECT_TRUE(content_is<ContentDeleted>(c));  // NOLINT(bugprone-use-after-move)
+    EXPECT_EQ(c.length(), 0u);                   // NOLINT(bugprone-use-after-move)
+    Content target = make_content_string(u"replaced text", OffsetKind::Utf16);
+    target = std::move(moved);
+    EXPECT_EQ(payload(target), before);
+  }
+}
+
+TEST(ContentRepr, SelfAssignmentKeepsTheValue) {
+  for (Content& c : one_of_each()) {
+    const Bytes before = payload(c);
+    Content& alias = c;
+    c = alias;
+    EXPECT_EQ(payload(c), before);
+    c = std::move(alias);
+    EXPECT_EQ(payload(c), before);
+  }
+}
+
+TEST(ContentRepr, LengthFollowsTheValue) {
+  Content s = make_content_string(u"ab", OffsetKind::Utf16);
+  content_get<ContentString>(s).str += u"cde";
+  EXPECT_EQ(s.length(), 5u);
+  Content d = ContentDeleted{3};
+  content_get<ContentDeleted>(d).len = (uint64_t{1} << 53) - 1;  // a safe integer's worth
+  EXPECT_EQ(d.length(), (uint64_t{1} << 53) - 1);
+  Content any = ContentAny{{Value::integer(1)}};
+  content_get<ContentAny>(any).values.push_back(Value::integer(2));
+  EXPECT_EQ(any.length(), 2u);
+  EXPECT_EQ(Content(ContentBinary{{1, 2, 3, 4}}).length(), 1u);
+}
+
+// The spare byte belongs to whoever holds the Content (an Item keeps its flags there):
+// it is zero after construction and survives assignments of other values.
+TEST(ContentRepr, TheSpareByteIsNotPartOfTheValue) {
+  for (const Content& value : one_of_each()) {
+    Content held = ContentDeleted{2};
+    EXPECT_EQ(held.spare(), 0);
+    held.set_spare(0xA5);
+    held = value;
+    EXPECT_EQ(held.spare(), 0xA5);
+    Content source = value;
+    source.set_spare(0x11);
+    held = std::move(source);
+    EXPECT_EQ(held.spare(), 0xA5);
+    EXPECT_EQ(source.spare(), 0x11);  // NOLINT(bugprone-use-after-move)
+    Content copy = held;              // a new Content: its own spare byte
+    EXPECT_EQ(copy.spare(), 0);
+    held.emplace<ContentString>();
+    EXPECT_EQ(held.spare(), 0xA5);
+    EXPECT_EQ(held.length(), 0u);
+  }
+}
+
+TEST(ContentRepr, Is24Bytes) { EXPECT_EQ(sizeof(Content), 24u); }
+
 }  // namespace
 }  // namespace crdtcore::detail

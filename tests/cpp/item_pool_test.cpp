@@ -232,7 +232,7 @@ TEST(ItemPoolDeathTest, UseAfterFreeOfAnItemIsReported) {
         OwnedItem item = pool.make();
         Item* dangling = item.get();
         item.reset();
-        volatile uint8_t flags = dangling->flags;
+        volatile uint8_t flags = dangling->flags();
         (void)flags;
       },
       "use-after-poison");

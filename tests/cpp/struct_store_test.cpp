@@ -83,14 +83,14 @@ TEST(StructStore, FindIndexLocatesEveryClock) {
     owned.push_back(pool.make());
     Item* it = owned.back().get();
     it->id = Id{1, clock};
-    it->length = 1 + rng() % 7;
-    clock += it->length;
+    it->content = ContentDeleted{1 + rng() % 7};
+    clock += it->length();
     list.push_back(it);
   }
   for (Clock c = 0; c < clock; ++c) {
     const size_t idx = StructStore::find_index(list, c);
     ASSERT_LE(list[idx]->id.clock, c);
-    ASSERT_LT(c, list[idx]->id.clock + list[idx]->length);
+    ASSERT_LT(c, list[idx]->id.clock + list[idx]->length());
   }
 }
 

@@ -28,7 +28,7 @@ namespace crdtcore {
 namespace detail {
 namespace {
 
-Branch* parent_of(const Branch* b) { return b->item == nullptr ? nullptr : b->item->parent; }
+Branch* parent_of(const Branch* b) { return b->item == nullptr ? nullptr : b->item->parent(); }
 
 // What the event computation asks about items (Yjs YEvent.adds / deletes).
 class EventContext {
@@ -58,7 +58,7 @@ class EventContext {
   const std::vector<Id>& redundant_ids() const { return redundant_; }
   Shared handle(Branch* b) const { return Access::shared(self_, b); }
   void outs(const Item* item, std::vector<Out>& out) const {
-    append_outs(self_, item, 0, item->length, out);
+    append_outs(self_, item, 0, item->length(), out);
   }
   Out last_out(const Item* item) const {
     std::vector<Out> out;
@@ -92,12 +92,12 @@ std::vector<DeltaOp> list_delta(const EventContext& cx, const Branch* b,
       if (cx.deletes(item) && !cx.adds(item)) {
         start(DeltaOp::Kind::Delete);
         op.len += cx.units(item);
-        deleted.push_back(ItemRange{item->id, item->length});
+        deleted.push_back(ItemRange{item->id, item->length()});
       }
     } else if (cx.adds(item)) {
       start(DeltaOp::Kind::Insert);
       cx.outs(item, op.values);
-      added.push_back(ItemRange{item->id, item->length});
+      added.push_back(ItemRange{item->id, item->length()});
     } else {
       start(DeltaOp::Kind::Retain);
       op.len += cx.units(item);
@@ -379,16 +379,16 @@ std::vector<PathSegment> path_to(const Branch* ancestor, const Branch* child) {
   while (child->item != nullptr && child != ancestor) {
     const Item* item = child->item;
     PathSegment seg;
-    if (item->parent_sub != nullptr) {
+    if (item->parent_sub() != nullptr) {
       seg.is_key = true;
-      seg.key = *item->parent_sub;
+      seg.key = *item->parent_sub();
     } else {
-      for (const Item* c = item->parent->start; c != nullptr && c != item; c = c->right) {
+      for (const Item* c = item->parent()->start; c != nullptr && c != item; c = c->right) {
         if (c->visible()) seg.index += c->offset_length();
       }
     }
     path.push_back(std::move(seg));
-    child = item->parent;
+    child = item->parent();
   }
   std::reverse(path.begin(), path.end());
   return path;

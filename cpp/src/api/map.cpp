@@ -25,7 +25,7 @@ Item* current(detail::Branch* b, const std::string& key) {
 
 Out last_value(const std::shared_ptr<detail::DocImpl>& doc, const Item* item) {
   std::vector<Out> outs;
-  detail::append_outs(doc, item, item->length - 1, item->length, outs);
+  detail::append_outs(doc, item, item->length() - 1, item->length(), outs);
   return outs.empty() ? Out(Value::undefined()) : outs.back();
 }
 

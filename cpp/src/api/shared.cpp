@@ -47,7 +47,7 @@ Value list_value(const std::shared_ptr<detail::DocImpl>& doc, Branch* b, int dep
   for (const Item* it = b->start; it != nullptr; it = it->right) {
     if (!it->visible()) continue;
     std::vector<Out> outs;
-    detail::append_outs(doc, it, 0, it->length, outs);
+    detail::append_outs(doc, it, 0, it->length(), outs);
     for (const Out& o : outs) arr.push_back(out_to_value(o, depth));
   }
   return Value::array(std::move(arr));
@@ -59,7 +59,7 @@ Value map_value(const std::shared_ptr<detail::DocImpl>& doc, Branch* b, int dept
     const Item* it = kv.second;
     if (it->deleted()) continue;
     std::vector<Out> outs;
-    detail::append_outs(doc, it, it->length - 1, it->length, outs);
+    detail::append_outs(doc, it, it->length() - 1, it->length(), outs);
     obj.emplace_back(std::string(kv.first),
                      outs.empty() ? Value::null() : out_to_value(outs.back(), depth));
   }

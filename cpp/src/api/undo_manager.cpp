@@ -25,9 +25,9 @@ std::shared_ptr<detail::UndoCore> make_core(const std::shared_ptr<detail::DocImp
     core->delete_filter = [raw, filter = std::move(filter)](detail::Item* item) {
       UndoItem view;
       view.id = item->id;
-      view.length = item->length;
-      view.parent = detail::Access::shared(raw->doc_ptr(), item->parent);
-      if (item->parent_sub != nullptr) view.key = *item->parent_sub;
+      view.length = item->length();
+      view.parent = detail::Access::shared(raw->doc_ptr(), item->parent());
+      if (item->parent_sub() != nullptr) view.key = *item->parent_sub();
       if (const auto* ct = detail::content_if<detail::ContentType>(item->content);
           ct != nullptr && ct->branch != nullptr) {
         view.type = detail::Access::shared(raw->doc_ptr(), ct->branch);

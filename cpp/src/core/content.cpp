@@ -139,11 +139,61 @@ ContentString content_string_from_utf8(std::string_view s, OffsetKind kind) {
   return c;
 }
 
-uint64_t content_length(const Content& c) {
-  if (const auto* s = content_if<ContentString>(c)) return s->str.size();
-  if (const auto* d = content_if<ContentDeleted>(c)) return d->len;
-  if (const auto* a = content_if<ContentAny>(c)) return a->values.size();
-  if (const auto* j = content_if<ContentJson>(c)) return j->values.size();
+namespace {
+
+// Calls f(static_cast<T*>(box)) with T the boxed kind of content ref `ref`.
+template <class F>
+decltype(auto) with_boxed(uint8_t ref, void* box, F&& f) {
+  switch (ref) {
+    case kRefJson: return f(static_cast<ContentJson*>(box));
+    case kRefBinary: return f(static_cast<ContentBinary*>(box));
+    case kRefEmbed: return f(static_cast<ContentEmbed*>(box));
+    case kRefFormat: return f(static_cast<ContentFormat*>(box));
+    case kRefType: return f(static_cast<ContentType*>(box));
+    case kRefAny: return f(static_cast<ContentAny*>(box));
+    default: return f(static_cast<ContentDoc*>(box));
+  }
+}
+
+}  // namespace
+
+void Content::destroy() noexcept {
+  if (ref_ == kRefString) {
+    string_.~ContentString();
+  } else if (ref_ != kRefDeleted && box_ != nullptr) {
+    with_boxed(ref_, box_, [](auto* p) { delete p; });
+  }
+}
+
+void Content::copy_from(const Content& o) {
+  if (o.ref_ == kRefString) {
+    new (&string_) ContentString(o.string_);
+  } else if (o.ref_ == kRefDeleted) {
+    deleted_ = o.deleted_;
+  } else {
+    box_ = with_boxed(o.ref_, o.box_,
+                      [](auto* p) -> void* { return new std::remove_pointer_t<decltype(p)>(*p); });
+  }
+  ref_ = o.ref_;
+}
+
+void Content::move_from(Content&& o) noexcept {
+  if (o.ref_ == kRefString) {
+    new (&string_) ContentString(std::move(o.string_));
+    o.string_.~ContentString();
+  } else if (o.ref_ == kRefDeleted) {
+    deleted_ = o.deleted_;
+  } else {
+    box_ = o.box_;
+  }
+  ref_ = o.ref_;
+  o.deleted_ = ContentDeleted{};
+  o.ref_ = kRefDeleted;
+}
+
+uint64_t Content::boxed_length() const {
+  if (ref_ == kRefAny) return static_cast<const ContentAny*>(box_)->values.size();
+  if (ref_ == kRefJson) return static_cast<const ContentJson*>(box_)->values.size();
   return 1;
 }
 
@@ -206,7 +256,7 @@ void concat_into(Seq& left, Seq& right) {
 }  // namespace
 
 bool content_try_merge(Content& left, Content&& right, OffsetKind kind) {
-  if (left.index() != right.index()) return false;
+  if (left.ref() != right.ref()) return false;
   if (auto* d = content_if<ContentDeleted>(left)) {
     d->len += content_get<ContentDeleted>(right).len;
     return true;

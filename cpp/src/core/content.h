@@ -1,16 +1,17 @@
 // content.h — the content of an Item, and the wire constants of the Yjs struct
 // encoding, named once (yjs-format.md §3.2–3.4; Yjs src/structs/Content*.js).
 //
-// Content is a variant whose alternative index + 1 is the wire content ref.
+// Content is a tagged union whose tag is the wire content ref.
 // Lengths are in Yjs units: UTF-16 code units for strings, elements for Any/JSON,
 // the stored length for Deleted, 1 for everything else.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
-#include <variant>
+#include <type_traits>
 #include <vector>
 
 #include "core/text_buf.h"
@@ -93,75 +94,140 @@ struct ContentDoc {
   Value options;
 };
 
-// An owning pointer with value semantics: the kinds larger than 16 bytes live out of
-// line, so that every Item's Content is 24 bytes (a variant of 16-byte alternatives).
-// Only a moved-from Boxed is empty.
+namespace content_detail {
+// The content ref (the wire number, content.h's kRef*) of each kind.
 template <class T>
-class Boxed {
+struct RefOf;
+template <>
+struct RefOf<ContentDeleted> : std::integral_constant<uint8_t, kRefDeleted> {};
+template <>
+struct RefOf<ContentJson> : std::integral_constant<uint8_t, kRefJson> {};
+template <>
+struct RefOf<ContentBinary> : std::integral_constant<uint8_t, kRefBinary> {};
+template <>
+struct RefOf<ContentString> : std::integral_constant<uint8_t, kRefString> {};
+template <>
+struct RefOf<ContentEmbed> : std::integral_constant<uint8_t, kRefEmbed> {};
+template <>
+struct RefOf<ContentFormat> : std::integral_constant<uint8_t, kRefFormat> {};
+template <>
+struct RefOf<ContentType> : std::integral_constant<uint8_t, kRefType> {};
+template <>
+struct RefOf<ContentAny> : std::integral_constant<uint8_t, kRefAny> {};
+template <>
+struct RefOf<ContentDoc> : std::integral_constant<uint8_t, kRefDoc> {};
+// The kinds kept out of line (larger than 16 bytes, or rare).
+template <class T>
+inline constexpr bool kBoxed =
+    !std::is_same_v<T, ContentDeleted> && !std::is_same_v<T, ContentString>;
+}  // namespace content_detail
+
+// One of the Content* structs above: a tagged union of 24 bytes. ContentDeleted and
+// ContentString (16 bytes) are stored inline, every other kind in a heap object that the
+// Content owns (copies are deep). Read it with content_if / content_is / content_get.
+//
+// The last bytes hold the kind (its content ref) and one spare byte that is not part of
+// the value: construction zeroes it, assignment leaves it alone. The Item that holds a
+// Content keeps its flags there (core/item.h), so that an Item is 96 bytes.
+class Content {
  public:
-  Boxed(T&& v) : p_(std::make_unique<T>(std::move(v))) {}  // NOLINT: implicit on purpose
-  Boxed(const T& v) : p_(std::make_unique<T>(v)) {}        // NOLINT
-  Boxed(const Boxed& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
-  Boxed(Boxed&&) noexcept = default;
-  Boxed& operator=(const Boxed& o) {
-    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+  Content() noexcept : deleted_{} {}
+  Content(ContentDeleted d) noexcept : deleted_(d) {}       // NOLINT: implicit on purpose
+  Content(ContentString&& s) noexcept : ref_(kRefString) {  // NOLINT
+    new (&string_) ContentString(std::move(s));
+  }
+  Content(const ContentString& s) : ref_(kRefString) {  // NOLINT
+    new (&string_) ContentString(s);
+  }
+  template <class T, class U = std::decay_t<T>,
+            class = std::enable_if_t<content_detail::kBoxed<U>,
+                                     decltype(content_detail::RefOf<U>::value)>>
+  Content(T&& v)  // NOLINT: implicit, like the variant it replaces
+      : box_(new U(std::forward<T>(v))), ref_(content_detail::RefOf<U>::value) {}
+  Content(const Content& o) : ref_(kRefDeleted) { copy_from(o); }
+  Content(Content&& o) noexcept : ref_(kRefDeleted) { move_from(std::move(o)); }
+  Content& operator=(const Content& o) {
+    if (this != &o) {
+      Content copy(o);
+      *this = std::move(copy);
+    }
     return *this;
   }
-  Boxed& operator=(Boxed&&) noexcept = default;
-  ~Boxed() = default;
-  T* get() const { return p_.get(); }
+  Content& operator=(Content&& o) noexcept {
+    if (this != &o) {
+      destroy();
+      move_from(std::move(o));
+    }
+    return *this;
+  }
+  ~Content() { destroy(); }
+
+  // The content ref (kRefDeleted .. kRefDoc): the kind.
+  uint8_t ref() const { return ref_; }
+  // Length in Yjs units: UTF-16 units of a string, elements of Any/JSON, the length of
+  // Deleted, 1 for the other kinds.
+  uint64_t length() const {
+    if (ref_ == kRefString) return string_.str.size();
+    if (ref_ == kRefDeleted) return deleted_.len;
+    return boxed_length();
+  }
+
+  // Replaces the value with a default `T` and returns it (the spare byte stays).
+  template <class T>
+  T& emplace() {
+    Content fresh{T{}};
+    *this = std::move(fresh);
+    return *get_if<T>();
+  }
+  template <class T>
+  T* get_if() {
+    if (ref_ != content_detail::RefOf<T>::value) return nullptr;
+    if constexpr (std::is_same_v<T, ContentDeleted>) {
+      return &deleted_;
+    } else if constexpr (std::is_same_v<T, ContentString>) {
+      return &string_;
+    } else {
+      return static_cast<T*>(box_);
+    }
+  }
+  template <class T>
+  const T* get_if() const {
+    return const_cast<Content*>(this)->get_if<T>();
+  }
+
+  // The byte that is not part of the value (see the class comment).
+  uint8_t spare() const { return spare_; }
+  void set_spare(uint8_t v) { spare_ = v; }
 
  private:
-  std::unique_ptr<T> p_;
+  void destroy() noexcept;
+  void copy_from(const Content& o);      // REQUIRES: this holds nothing (destroyed or fresh)
+  void move_from(Content&& o) noexcept;  // the same; leaves `o` an empty ContentDeleted
+  uint64_t boxed_length() const;
+
+  union {
+    ContentDeleted deleted_;
+    ContentString string_;
+    void* box_;
+  };
+  uint8_t ref_ = kRefDeleted;
+  uint8_t spare_ = 0;
 };
 
-// The alternatives' order is the wire order: index + 1 is the content ref. Read them
-// with content_if / content_is / content_get below, which see through the boxes.
-using Content = std::variant<ContentDeleted, Boxed<ContentJson>, Boxed<ContentBinary>,
-                             ContentString, Boxed<ContentEmbed>, Boxed<ContentFormat>,
-                             Boxed<ContentType>, Boxed<ContentAny>, Boxed<ContentDoc>>;
-
-inline uint8_t content_ref(const Content& c) { return static_cast<uint8_t>(c.index() + 1); }
-
-namespace content_detail {
-template <class T>
-struct Slot {
-  using type = Boxed<T>;
-};
-template <>
-struct Slot<ContentDeleted> {
-  using type = ContentDeleted;
-};
-template <>
-struct Slot<ContentString> {
-  using type = ContentString;
-};
-template <class T>
-T* unbox(T* p) {
-  return p;
-}
-template <class T>
-T* unbox(Boxed<T>* p) {
-  return p == nullptr ? nullptr : p->get();
-}
-template <class T>
-const T* unbox(const Boxed<T>* p) {
-  return p == nullptr ? nullptr : p->get();
-}
-}  // namespace content_detail
+inline uint8_t content_ref(const Content& c) { return c.ref(); }
 
 // The content as a `T` (one of the Content* structs), or null when it is another kind.
 template <class T>
 T* content_if(Content& c) {
-  return content_detail::unbox(std::get_if<typename content_detail::Slot<T>::type>(&c));
+  return c.get_if<T>();
 }
 template <class T>
 const T* content_if(const Content& c) {
-  return content_detail::unbox(std::get_if<typename content_detail::Slot<T>::type>(&c));
+  return c.get_if<T>();
 }
 template <class T>
 bool content_is(const Content& c) {
-  return std::holds_alternative<typename content_detail::Slot<T>::type>(c);
+  return c.ref() == content_detail::RefOf<T>::value;
 }
 // REQUIRES: content_is<T>(c).
 template <class T>
@@ -181,7 +247,7 @@ inline bool strings_fit_together(const ContentString& a, const ContentString& b)
 }
 
 // Length in Yjs units (see file comment).
-uint64_t content_length(const Content& c);
+inline uint64_t content_length(const Content& c) { return c.length(); }
 // Deleted and Format are not countable; everything else is.
 bool content_countable(const Content& c);
 // True for Deleted, Json, String, Any (the kinds Yjs can split).

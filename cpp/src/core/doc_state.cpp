@@ -49,6 +49,12 @@ const std::string* DocImpl::intern(std::string_view key) {
   return &*keys.emplace(key).first;
 }
 
+ParentRef DocImpl::parent_ref(Branch* b, const std::string* key) {
+  MapKey& entry = map_keys[b][key];
+  if (entry.branch == nullptr) entry = MapKey{b, key};
+  return ParentRef(&entry);
+}
+
 Branch* DocImpl::new_branch(TypeKind kind) {
   branches.push_back(std::make_unique<Branch>());
   Branch* b = branches.back().get();

@@ -13,11 +13,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "core/branch.h"
+#include "core/parent_ref.h"
 #include "core/pending.h"
 #include "core/struct_store.h"
 #include "core/txn_state.h"
@@ -68,6 +70,8 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
   std::map<std::string, Branch*, std::less<>> roots;
   std::vector<std::unique_ptr<Branch>> branches;
   std::unordered_set<std::string> keys;  // interned map keys (stable addresses)
+  // Interned (type, key) pairs of map items (core/parent_ref.h), by type and key address.
+  std::unordered_map<const Branch*, std::unordered_map<const std::string*, MapKey>> map_keys;
 
   // Structs waiting for their dependencies (Yjs store.pendingStructs).
   PendingStructs pending_structs;
@@ -107,6 +111,10 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
 
   OffsetKind offset_kind() const { return options.offset_kind; }
   const std::string* intern(std::string_view key);
+  // A map item's parent: `b` and the interned `key` (parent_ref.h). `key` must come from
+  // intern(); the second form interns it.
+  ParentRef parent_ref(Branch* b, const std::string* key);
+  ParentRef parent_ref(Branch* b, std::string_view key) { return parent_ref(b, intern(key)); }
   Branch* new_branch(TypeKind kind);
   Branch* root(std::string_view name, TypeKind kind);  // creates; converts Undefined
 

@@ -55,10 +55,10 @@ void resolve_conflicts(DocImpl& doc, Item* x) {
   Item* o;
   if (left != nullptr) {
     o = left->right;
-  } else if (x->parent_sub != nullptr) {
-    o = map_chain_head(x->parent, x->parent_sub);
+  } else if (x->parent_sub() != nullptr) {
+    o = map_chain_head(x->parent(), x->parent_sub());
   } else {
-    o = x->parent->start;
+    o = x->parent()->start;
   }
   std::unordered_set<const Item*> conflicting;
   std::unordered_set<const Item*> before_origin;
@@ -98,7 +98,7 @@ void note_before_clock(DocImpl& doc, TxnState& txn, ClientId client) {
 
 Item* integrate_item(DocImpl& doc, TxnState& txn, OwnedItem owned) {
   Item* x = owned.get();
-  Branch* parent = x->parent;
+  Branch* parent = x->parent();
   const bool gap_not_empty =
       (x->left == nullptr && (x->right == nullptr || x->right->left != nullptr)) ||
       (x->left != nullptr && x->left->right != x->right);
@@ -110,8 +110,8 @@ Item* integrate_item(DocImpl& doc, TxnState& txn, OwnedItem owned) {
     x->left->right = x;
   } else {
     Item* r;
-    if (x->parent_sub != nullptr) {
-      r = map_chain_head(parent, x->parent_sub);
+    if (x->parent_sub() != nullptr) {
+      r = map_chain_head(parent, x->parent_sub());
     } else {
       r = parent->start;
       parent->start = x;
@@ -121,8 +121,8 @@ Item* integrate_item(DocImpl& doc, TxnState& txn, OwnedItem owned) {
   bool delete_left = false;
   if (x->right != nullptr) {
     x->right->left = x;
-  } else if (x->parent_sub != nullptr) {
-    auto [slot, inserted] = parent->map.try_emplace(*x->parent_sub, x);
+  } else if (x->parent_sub() != nullptr) {
+    auto [slot, inserted] = parent->map.try_emplace(*x->parent_sub(), x);
     if (inserted) {
       parent->key_order.push_back(slot->first);
     } else {
@@ -130,8 +130,8 @@ Item* integrate_item(DocImpl& doc, TxnState& txn, OwnedItem owned) {
     }
     delete_left = x->left != nullptr;
   }
-  if (x->parent_sub == nullptr && x->countable() && !x->deleted()) {
-    parent->length += x->length;
+  if (x->parent_sub() == nullptr && x->countable() && !x->deleted()) {
+    parent->length += x->length();
     parent->offset_length += x->offset_length();
   }
   note_before_clock(doc, txn, x->id.client);
@@ -151,9 +151,9 @@ Item* integrate_item(DocImpl& doc, TxnState& txn, OwnedItem owned) {
     parent->has_formatting = true;
     parent->markers.clear();
   }
-  txn.note_changed(parent, x->parent_sub);
+  txn.note_changed(parent, x->parent_sub());
   if ((parent->item != nullptr && parent->item->deleted()) ||
-      (x->parent_sub != nullptr && x->right != nullptr)) {
+      (x->parent_sub() != nullptr && x->right != nullptr)) {
     item_delete(doc, txn, x);
   }
   return x;
@@ -162,9 +162,8 @@ Item* integrate_item(DocImpl& doc, TxnState& txn, OwnedItem owned) {
 void integrate_gc(DocImpl& doc, const Id& id, uint64_t length) {
   OwnedItem gc = doc.store.new_item();
   gc->id = id;
-  gc->length = length;
   gc->content = ContentDeleted{length};
-  gc->flags = Item::kGc | Item::kDeleted;
+  gc->set_flags(Item::kGc | Item::kDeleted);
   if (doc.txn) note_before_clock(doc, *doc.txn, id.client);
   doc.store.add(std::move(gc));
 }
@@ -183,7 +182,7 @@ Item* get_item_clean_end(DocImpl& doc, TxnState* txn, const Id& id) {
   ItemList* list = doc.store.list(id.client);
   const size_t idx = StructStore::find_index(*list, id.clock);
   Item* s = (*list)[idx];
-  if (id.clock != s->id.clock + s->length - 1 && !s->is_gc()) {
+  if (id.clock != s->id.clock + s->length() - 1 && !s->is_gc()) {
     split_item(doc, txn, s, id.clock - s->id.clock + 1);
   }
   return s;
@@ -204,10 +203,8 @@ Item* insert_local(DocImpl& doc, TxnState& txn, Branch* parent, Item* left, Item
     item->right_origin = right->id;
     flags |= Item::kHasRightOrigin;
   }
-  item->flags = flags;
-  item->parent = parent;
-  item->parent_sub = parent_sub;
-  item->length = content_length(content);
+  item->set_flags(flags);
+  item->parent_ref = parent_sub == nullptr ? ParentRef(parent) : doc.parent_ref(parent, parent_sub);
   item->content = std::move(content);
   return integrate_item(doc, txn, std::move(item));
 }

@@ -9,7 +9,7 @@ namespace crdtcore::detail {
 class DocImpl;
 struct TxnState;
 
-// Integrates `item` whose left/right/origin/right_origin/parent/parent_sub are
+// Integrates `item` whose left/right/origin/right_origin/parent_ref are
 // resolved (Yjs Item.integrate with offset 0, after getMissing): conflict
 // resolution, linking, length bookkeeping, the store, content integration, and the
 // deletion of map losers / items in deleted parents. Returns the integrated item.

@@ -13,7 +13,7 @@
 namespace crdtcore::detail {
 
 Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff) {
-  if (item->is_gc() || diff == 0 || diff >= item->length || !content_splittable(item->content)) {
+  if (item->is_gc() || diff == 0 || diff >= item->length() || !content_splittable(item->content)) {
     return item;
   }
   OwnedItem right = doc.store.new_item();
@@ -23,15 +23,12 @@ Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff) {
   r->origin = Id{item->id.client, item->id.clock + diff - 1};
   r->right = item->right;
   r->right_origin = item->right_origin;
-  r->parent = item->parent;
-  r->parent_sub = item->parent_sub;
+  r->parent_ref = item->parent_ref;
   const uint64_t old_units = item->offset_length();
   r->content = content_splice(item->content, diff, doc.options.offset_kind);
-  r->length = item->length - diff;
-  item->length = diff;
-  r->flags = static_cast<uint8_t>(
+  r->set_flags(static_cast<uint8_t>(
       Item::kHasOrigin |
-      (item->flags & (Item::kHasRightOrigin | Item::kDeleted | Item::kKeep | Item::kCountable)));
+      (item->flags() & (Item::kHasRightOrigin | Item::kDeleted | Item::kKeep | Item::kCountable))));
   // Yjs splitItem: the right part was redone as the same offset of the copy.
   if (item->has_redone()) {
     if (const Id* redone = doc.store.redone(item)) {
@@ -39,13 +36,13 @@ Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff) {
     }
   }
   // A cut inside a surrogate pair turns one character into two U+FFFD.
-  if (item->visible() && item->parent_sub == nullptr && item->parent != nullptr) {
-    item->parent->offset_length += item->offset_length() + r->offset_length() - old_units;
+  if (item->visible() && item->parent_sub() == nullptr && item->parent() != nullptr) {
+    item->parent()->offset_length += item->offset_length() + r->offset_length() - old_units;
   }
   item->right = r;
   if (r->right != nullptr) r->right->left = r;
-  if (r->parent_sub != nullptr && r->right == nullptr && r->parent != nullptr) {
-    r->parent->map[*r->parent_sub] = r;
+  if (r->parent_sub() != nullptr && r->right == nullptr && r->parent() != nullptr) {
+    r->parent()->map[*r->parent_sub()] = r;
   }
   ItemList* list = doc.store.list(item->id.client);
   const size_t pos = StructStore::find_index(*list, item->id.clock);
@@ -60,7 +57,7 @@ static bool same_opt_id(bool has_a, const Id& a, bool has_b, const Id& b) {
 
 bool item_can_merge(const Item* left, const Item* right) {
   if (left->deleted() != right->deleted()) return false;
-  if ((left->flags | right->flags) & Item::kRedone) return false;  // Yjs: redone === null
+  if ((left->flags() | right->flags()) & Item::kRedone) return false;  // Yjs: redone === null
   if (left->is_gc() || right->is_gc()) return left->is_gc() && right->is_gc();
   if (!right->has_origin() || right->origin != left->last_id()) return false;
   if (left->right != right) return false;
@@ -69,7 +66,7 @@ bool item_can_merge(const Item* left, const Item* right) {
     return false;
   }
   if (left->id.client != right->id.client || left->end() != right->id.clock) return false;
-  if (left->content.index() != right->content.index()) return false;
+  if (left->content.ref() != right->content.ref()) return false;
   // A string's lengths are 32-bit (text_buf.h): a run that would outgrow them stays two.
   if (const auto* s = content_if<ContentString>(left->content);
       s != nullptr && !strings_fit_together(*s, content_get<ContentString>(right->content))) {
@@ -80,7 +77,7 @@ bool item_can_merge(const Item* left, const Item* right) {
 
 void item_merge(Item* left, Item* right, OffsetKind kind) {
   if (left->is_gc()) {
-    left->length += right->length;
+    content_get<ContentDeleted>(left->content).len += right->length();
     return;
   }
   const uint64_t units = left->offset_length() + right->offset_length();
@@ -88,18 +85,17 @@ void item_merge(Item* left, Item* right, OffsetKind kind) {
   if (right->keep()) left->set_flag(Item::kKeep, true);
   left->right = right->right;
   if (left->right != nullptr) left->right->left = left;
-  left->length += right->length;
   // Lone surrogates meeting at the seam become one character (shorter in code points
   // and UTF-8 bytes).
-  if (left->visible() && left->parent_sub == nullptr && left->parent != nullptr) {
-    left->parent->offset_length -= units - left->offset_length();
+  if (left->visible() && left->parent_sub() == nullptr && left->parent() != nullptr) {
+    left->parent()->offset_length -= units - left->offset_length();
   }
 }
 
 void keep_item(Item* item, bool keep) {
   while (item != nullptr && item->keep() != keep) {
     item->set_flag(Item::kKeep, keep);
-    item = item->parent == nullptr ? nullptr : item->parent->item;
+    item = item->parent() == nullptr ? nullptr : item->parent()->item;
   }
 }
 
@@ -114,14 +110,14 @@ namespace {
 // changed types. False when it was deleted already or is a GC struct.
 bool delete_one(TxnState& txn, Item* it) {
   if (it->deleted() || it->is_gc()) return false;
-  Branch* parent = it->parent;
-  if (parent != nullptr && it->parent_sub == nullptr && it->countable()) {
-    parent->length -= it->length;
+  Branch* parent = it->parent();
+  if (parent != nullptr && it->parent_sub() == nullptr && it->countable()) {
+    parent->length -= it->length();
     parent->offset_length -= it->offset_length();
   }
   it->set_flag(Item::kDeleted, true);
-  txn.delete_set.add(it->id.client, it->id.clock, it->length);
-  if (parent != nullptr) txn.note_changed(parent, it->parent_sub);
+  txn.delete_set.add(it->id.client, it->id.clock, it->length());
+  if (parent != nullptr) txn.note_changed(parent, it->parent_sub());
   return true;
 }
 

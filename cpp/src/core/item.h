@@ -2,10 +2,11 @@
 // and GC structs (Yjs GC.js), which are Items flagged kGc.
 //
 // Invariants (after integration):
-//   - id.clock .. id.clock + length - 1 are this item's clocks; length >= 1.
+//   - id.clock .. id.clock + length() - 1 are this item's clocks; length >= 1.
 //   - left/right link the items of one parent list (or one map key's chain).
 //   - origin / right_origin are immutable: the neighbours at creation time.
-//   - A GC struct has no parent, no links and no content; it counts as deleted.
+//   - A GC struct has no parent and no links; its content is a ContentDeleted of its
+//     length (the length of every Item follows from its content); it counts as deleted.
 // Ownership: the StructStore owns every Item (in its ItemPool's slabs); all Item* are
 // non-owning and valid until the item is merged into its left neighbour or replaced
 // by a GC struct, both of which happen only in transaction cleanup.
@@ -16,6 +17,7 @@
 #include <utility>
 
 #include "core/content.h"
+#include "core/parent_ref.h"
 #include "crdtcore/id.h"
 
 namespace crdtcore::detail {
@@ -37,22 +39,18 @@ struct Item {
   // the copy (Yjs Item.redone; kept out of Item so that items stay small).
   static constexpr uint8_t kRedone = 128;
 
-  Item() : length(0), flags(0) {}
+  Item() = default;
   // Takes `c` as its content (constructed in place, not assigned after).
-  explicit Item(Content&& c) : length(0), flags(0), content(std::move(c)) {}
+  explicit Item(Content&& c) : content(std::move(c)) {}
 
   Id id;
-  // Yjs units (UTF-16 for strings). A struct's clocks are safe integers (clock + length
-  // <= 2^53 - 1, checked by the decoders), so a length needs 53 bits and the word's top
-  // byte holds the flags (the k* constants above): 8 bytes less per Item.
-  uint64_t length : 56;
-  uint64_t flags : 8;
   Item* left = nullptr;
   Item* right = nullptr;
   Id origin;
   Id right_origin;
-  Branch* parent = nullptr;
-  const std::string* parent_sub = nullptr;  // interned map key, null for list items
+  // The type (and for map entries the key) it belongs to: parent() and parent_sub().
+  ParentRef parent_ref;
+  // Its length follows from it (length()); its spare byte holds the flags (flags()).
   Content content;
 
   // Items live in their document's ItemPool (core/item_pool.h), never alone on the
@@ -62,22 +60,35 @@ struct Item {
   static void* operator new(size_t, void* slot) noexcept { return slot; }
   static void operator delete(void*, void*) noexcept {}
 
-  bool is_gc() const { return flags & kGc; }
-  bool deleted() const { return flags & kDeleted; }
-  bool countable() const { return flags & kCountable; }
-  bool keep() const { return flags & kKeep; }
-  bool has_redone() const { return flags & kRedone; }
-  bool has_origin() const { return flags & kHasOrigin; }
-  bool has_right_origin() const { return flags & kHasRightOrigin; }
-  bool visible() const { return (flags & (kDeleted | kCountable)) == kCountable; }
-  void set_flag(uint8_t f, bool on) { flags = on ? (flags | f) : (flags & ~f); }
-  Clock end() const { return id.clock + length; }
-  Id last_id() const { return Id{id.client, id.clock + length - 1}; }
+  Branch* parent() const { return parent_ref.branch(); }
+  // The interned map key; null for list items.
+  const std::string* parent_sub() const { return parent_ref.key(); }
+
+  // Yjs units (UTF-16 for strings): the content's length. A GC struct's content is a
+  // ContentDeleted of its length.
+  uint64_t length() const { return content.length(); }
+  // The k* constants above, kept in the content's spare byte (content.h).
+  uint8_t flags() const { return content.spare(); }
+  void set_flags(uint8_t f) { content.set_spare(f); }
+
+  bool is_gc() const { return flags() & kGc; }
+  bool deleted() const { return flags() & kDeleted; }
+  bool countable() const { return flags() & kCountable; }
+  bool keep() const { return flags() & kKeep; }
+  bool has_redone() const { return flags() & kRedone; }
+  bool has_origin() const { return flags() & kHasOrigin; }
+  bool has_right_origin() const { return flags() & kHasRightOrigin; }
+  bool visible() const { return (flags() & (kDeleted | kCountable)) == kCountable; }
+  void set_flag(uint8_t f, bool on) {
+    set_flags(static_cast<uint8_t>(on ? (flags() | f) : (flags() & ~f)));
+  }
+  Clock end() const { return id.clock + length(); }
+  Id last_id() const { return Id{id.client, id.clock + length() - 1}; }
   bool is_format() const { return content_is<ContentFormat>(content); }
   // Length in the document's offset unit (== length for everything but strings).
   uint64_t offset_length() const {
     if (auto* s = content_if<ContentString>(content)) return s->offset_len;
-    return length;
+    return length();
   }
 };
 

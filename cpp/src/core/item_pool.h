@@ -2,7 +2,7 @@
 //
 // A document makes and frees Items all the time (a split makes one, a merge at commit
 // frees one: about two per typed patch) and keeps thousands of them. One malloc per Item
-// would cost a 16-byte chunk header on each (14 % of a 112-byte Item) and scatter the
+// would cost a 16-byte chunk header on each (17 % of a 96-byte Item) and scatter the
 // items of one document over the heap. The pool instead hands out slots of slabs it
 // allocated in one piece:
 //   - a slot freed by destroy() goes to a free list and is handed out next (last in,

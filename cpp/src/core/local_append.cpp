@@ -25,11 +25,11 @@ bool can_append(const DocImpl& doc, const TxnState& txn, Branch* b, Item* left, 
   // Readers of the open transaction's structs would make us split again at commit.
   if (doc.observed_types > 0 || !doc.txn_listeners.empty()) return false;
   if (left == nullptr || content.str.empty() || left->right != right) return false;
-  if (left->parent != b || left->parent_sub != nullptr) return false;
+  if (left->parent() != b || left->parent_sub() != nullptr) return false;
   // Kept and redone items do not merge in Yjs (redone), or would hand their kKeep to the
   // appended units should a split separate them again (keep).
   constexpr uint8_t kNoMerge = Item::kDeleted | Item::kGc | Item::kKeep | Item::kRedone;
-  if ((left->flags & kNoMerge) != 0 || !left->countable()) return false;
+  if ((left->flags() & kNoMerge) != 0 || !left->countable()) return false;
   auto* s = content_if<ContentString>(left->content);
   if (s == nullptr) return false;
   // The new item is the client's next struct, right after `left` ...
@@ -58,7 +58,6 @@ void append(TxnState& txn, Branch* b, Item* left, const ContentString& content) 
   auto& s = content_get<ContentString>(left->content);
   s.str += content.str;
   s.offset_len += content.offset_len;
-  left->length += content.str.size();
   b->length += content.str.size();
   b->offset_length += content.offset_len;
   txn.note_changed(b, nullptr);

@@ -58,7 +58,7 @@ Clock StructStore::state(ClientId client) const {
   const ItemList* l = list(client);
   if (l == nullptr || l->empty()) return 0;
   const Item* last = l->back();
-  return last->id.clock + last->length;
+  return last->id.clock + last->length();
 }
 
 StateVector StructStore::state_vector() const {
@@ -132,39 +132,40 @@ void StructStore::erase_merged(ItemList& list, size_t first, size_t last) {
 }
 
 size_t StructStore::find_index(const ItemList& list, Clock clock) {
+  // Structs are contiguous (file comment), so struct i holds `clock` when its clock is
+  // <= clock < struct i+1's clock: the search reads clocks only, never a length (which
+  // follows from the content: a branch and another load per probe).
   size_t left = 0;
   size_t right = list.size() - 1;
   const Item* last = list[right];
   const Clock last_clock = last->id.clock;
   if (clock >= last_clock) return right;  // the newest struct: the common case
+  // From here on clock < last_clock, so a struct that starts at or before `clock` is not
+  // the last one and has a next.
   // The last struct found, or one of its neighbours (a stale hint only misses).
   const size_t hint = list.hint();
   if (hint < right) {
-    const Item* h = list[hint];
-    if (h->id.clock <= clock) {
-      if (clock < h->id.clock + h->length) return hint;
-      const Item* next = list[hint + 1];
-      if (next->id.clock <= clock && clock < next->id.clock + next->length) {
+    const Clock h = list[hint]->id.clock;
+    if (h <= clock) {
+      const Clock next = list[hint + 1]->id.clock;
+      if (clock < next) return hint;
+      if (clock < list[hint + 2]->id.clock) {  // (hint + 1 < right: next <= clock < last)
         list.set_hint(hint + 1);
         return hint + 1;
       }
-    } else if (hint > 0) {
-      const Item* prev = list[hint - 1];
-      if (prev->id.clock <= clock && clock < prev->id.clock + prev->length) {
-        list.set_hint(hint - 1);
-        return hint - 1;
-      }
+    } else if (hint > 0 && list[hint - 1]->id.clock <= clock) {
+      list.set_hint(hint - 1);
+      return hint - 1;
     }
   }
   // Pivot: guess the position assuming evenly sized structs.
-  size_t mid = static_cast<size_t>(
-      (static_cast<double>(clock) / static_cast<double>(last_clock + last->length - 1)) *
-      static_cast<double>(right));
-  if (mid > right) mid = right;
+  size_t mid = static_cast<size_t>((static_cast<double>(clock) / static_cast<double>(last_clock)) *
+                                   static_cast<double>(right));
+  if (mid >= right) mid = right - 1;
   while (left <= right) {
     const Item* s = list[mid];
     if (s->id.clock <= clock) {
-      if (clock < s->id.clock + s->length) {
+      if (clock < list[mid + 1]->id.clock) {
         list.set_hint(mid);
         return mid;
       }

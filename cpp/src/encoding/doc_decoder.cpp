@@ -63,7 +63,7 @@ struct Resolved {
   Id left_last;  // left's last id when it was found (before the right lookup may split it)
   Item* right = nullptr;
   Branch* parent = nullptr;  // null: the item becomes a GC struct
-  const std::string* parent_sub = nullptr;
+  ParentRef parent_ref;      // parent and map key, when parent is not null
 };
 
 // get_item_clean_end of an origin that exists. A document's structs are loaded in clock
@@ -107,21 +107,24 @@ Resolved resolve(DocImpl& doc, TxnState& txn, const DecodedStruct& s, RightOrigi
     r.parent = nullptr;
   } else if (s.parent_kind == DecodedStruct::ParentKind::None) {
     if (r.left != nullptr) {
-      r.parent = r.left->parent;
-      r.parent_sub = r.left->parent_sub;
+      r.parent_ref = r.left->parent_ref;
+      r.parent = r.left->parent();
     } else if (r.right != nullptr) {
-      r.parent = r.right->parent;
-      r.parent_sub = r.right->parent_sub;
+      r.parent_ref = r.right->parent_ref;
+      r.parent = r.right->parent();
     }
   } else if (s.parent_kind == DecodedStruct::ParentKind::Root) {
     r.parent = doc.root(s.parent_name, TypeKind::Undefined);
-    if (s.has_parent_sub) r.parent_sub = doc.intern(s.parent_sub);
+    r.parent_ref = s.has_parent_sub ? doc.parent_ref(r.parent, s.parent_sub) : ParentRef(r.parent);
   } else {
     Item* parent_item = doc.store.find(s.parent_id);
     if (parent_item != nullptr && !parent_item->is_gc()) {
       if (auto* ct = content_if<ContentType>(parent_item->content)) r.parent = ct->branch;
     }
-    if (r.parent != nullptr && s.has_parent_sub) r.parent_sub = doc.intern(s.parent_sub);
+    if (r.parent != nullptr) {
+      r.parent_ref =
+          s.has_parent_sub ? doc.parent_ref(r.parent, s.parent_sub) : ParentRef(r.parent);
+    }
   }
   if (r.parent != nullptr && r.parent->gc_dead) r.parent = nullptr;
   return r;
@@ -168,17 +171,15 @@ void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Res
   const bool countable = content_countable(*content);
   OwnedItem item = doc.store.new_item(std::move(*content));
   item->id = id;
-  item->length = length;
   item->left = left;
   item->right = r.right;
   item->origin = origin;
   item->right_origin = r.right != nullptr ? r.right->id : s.right_origin;
-  item->parent = r.parent;
-  item->parent_sub = r.parent_sub;
+  item->parent_ref = r.parent_ref;
   uint8_t flags = countable ? Item::kCountable : 0;
   if (has_origin) flags |= Item::kHasOrigin;
   if (s.has_right_origin) flags |= Item::kHasRightOrigin;
-  item->flags = flags;
+  item->set_flags(flags);
   integrate_item(doc, txn, std::move(item));
 }
 

@@ -27,7 +27,7 @@ using ClientClocks = std::vector<std::pair<ClientId, Clock>>;
 void write_item(Lib0Writer& w, const Item& item, uint64_t offset) {
   if (item.is_gc()) {
     w.write_u8(kRefGC);
-    w.write_var_uint(item.length - offset);
+    w.write_var_uint(item.length() - offset);
     return;
   }
   const bool has_origin = offset > 0 || item.has_origin();
@@ -36,7 +36,7 @@ void write_item(Lib0Writer& w, const Item& item, uint64_t offset) {
   uint8_t info = content_ref(item.content) & kInfoRefMask;
   if (has_origin) info |= kInfoHasOrigin;
   if (has_right) info |= kInfoHasRightOrigin;
-  if (item.parent_sub != nullptr) info |= kInfoHasParentSub;
+  if (item.parent_sub() != nullptr) info |= kInfoHasParentSub;
   w.write_u8(info);
   if (has_origin) {
     w.write_var_uint(origin.client);
@@ -47,7 +47,7 @@ void write_item(Lib0Writer& w, const Item& item, uint64_t offset) {
     w.write_var_uint(item.right_origin.clock);
   }
   if (!has_origin && !has_right) {
-    const Branch* parent = item.parent;
+    const Branch* parent = item.parent();
     if (parent != nullptr && parent->item != nullptr) {
       w.write_var_uint(0);
       w.write_var_uint(parent->item->id.client);
@@ -56,7 +56,7 @@ void write_item(Lib0Writer& w, const Item& item, uint64_t offset) {
       w.write_var_uint(1);
       w.write_var_string(parent != nullptr ? parent->root_name : std::string());
     }
-    if (item.parent_sub != nullptr) w.write_var_string(*item.parent_sub);
+    if (item.parent_sub() != nullptr) w.write_var_string(*item.parent_sub());
   }
   // Strings are most structs of a text document: written without the visit.
   if (const auto* str = content_if<ContentString>(item.content)) {
@@ -103,8 +103,8 @@ size_t estimate_structs_size(const StructStore& store, const ClientClocks& from)
     for (size_t i = start; i < list.size(); ++i) {
       const Item* item = list[i];
       if (!content_is<ContentString>(item->content)) continue;
-      bytes += item->length;
-      longest = std::max(longest, item->length);
+      bytes += item->length();
+      longest = std::max(longest, item->length());
     }
   }
   return bytes + 2 * longest + 16;
@@ -134,9 +134,9 @@ DeleteSet delete_set_from_store(const DocImpl& doc) {
       const Item* s = list[i];
       if (!s->deleted()) continue;
       const Clock clock = s->id.clock;
-      uint64_t len = s->length;
+      uint64_t len = s->length();
       while (i + 1 < list.size() && list[i + 1]->deleted()) {
-        len += list[i + 1]->length;
+        len += list[i + 1]->length();
         ++i;
       }
       ds.add(client, clock, len);

@@ -40,12 +40,12 @@ void try_merge_delete_set(DocImpl& doc, const DeleteSet& ds) {
 // A marker on `right` moves to `left` (whose visible length before the merge was
 // `left_units` in the document's unit).
 void fix_marker_after_merge(Item* left, Item* right, uint64_t left_units) {
-  if (!(right->flags & Item::kMarker) || right->parent == nullptr) return;
-  for (SearchMarker& m : right->parent->markers) {
+  if (!(right->flags() & Item::kMarker) || right->parent() == nullptr) return;
+  for (SearchMarker& m : right->parent()->markers) {
     if (m.item == right) {
       m.item = left;
       m.index -= left_units;
-      left->flags |= Item::kMarker;
+      left->set_flag(Item::kMarker, true);
     }
   }
 }
@@ -68,9 +68,9 @@ size_t try_merge_with_lefts(DocImpl& doc, ItemList& list, size_t pos) {
     item_merge(left, right, doc.offset_kind());
     if (!right->is_gc()) {
       fix_marker_after_merge(left, right, left_units);
-      if (right->parent_sub != nullptr && right->parent != nullptr) {
-        auto it = right->parent->map.find(*right->parent_sub);
-        if (it != right->parent->map.end() && it->second == right) it->second = left;
+      if (right->parent_sub() != nullptr && right->parent() != nullptr) {
+        auto it = right->parent()->map.find(*right->parent_sub());
+        if (it != right->parent()->map.end() && it->second == right) it->second = left;
       }
     }
   }

@@ -53,9 +53,8 @@ void gc_type_subtree(DocImpl& doc, Branch* root) {
     const size_t idx = StructStore::find_index(*list, it->id.clock);
     OwnedItem gc = doc.store.new_item();
     gc->id = it->id;
-    gc->length = it->length;
-    gc->content = ContentDeleted{it->length};
-    gc->flags = Item::kGc | Item::kDeleted;
+    gc->content = ContentDeleted{it->length()};
+    gc->set_flags(Item::kGc | Item::kDeleted);
     doc.store.replace(*list, idx, std::move(gc));  // frees `it`
   }
 }
@@ -66,7 +65,7 @@ void gc_item(DocImpl& doc, Item* item) {
   if (auto* ct = content_if<ContentType>(item->content); ct != nullptr && ct->branch != nullptr) {
     gc_type_subtree(doc, ct->branch);
   }
-  item->content = ContentDeleted{item->length};
+  item->content = ContentDeleted{item->length()};
 }
 
 }  // namespace

@@ -103,7 +103,7 @@ void UndoCore::add_scope(Branch* b) {
 // Yjs: scope.some(type => isParentOf(type, item)).
 bool UndoCore::in_scope(const Item* item) const {
   for (const Item* child = item; child != nullptr;) {
-    Branch* p = child->parent;
+    Branch* p = child->parent();
     if (p == nullptr) return false;
     if (std::find(scope_.begin(), scope_.end(), p) != scope_.end()) return true;
     child = p->item;
@@ -123,7 +123,7 @@ bool UndoCore::touches_scope(const TxnState& t) const {
             : (b->deleted() || b->item->id.clock >= before_of(*doc_, t, b->item->id.client))) {
       continue;
     }
-    for (Branch* a = b; a != nullptr; a = a->item == nullptr ? nullptr : a->item->parent) {
+    for (Branch* a = b; a != nullptr; a = a->item == nullptr ? nullptr : a->item->parent()) {
       if (std::find(scope_.begin(), scope_.end(), a) != scope_.end()) return true;
     }
   }
@@ -252,7 +252,7 @@ Item* UndoCore::redo_item(TxnState& t, Item* item, const std::unordered_set<Item
   DocImpl& doc = *doc_;
   StructStore& store = doc.store;
   if (const Id* redone = store.redone(item)) return get_item_clean_start(doc, &t, *redone);
-  Item* parent_item = item->parent->item;
+  Item* parent_item = item->parent()->item;
   // The parent must exist: redo it first when this stack item deleted it too.
   if (parent_item != nullptr && parent_item->deleted()) {
     if (store.redone(parent_item) == nullptr &&
@@ -265,7 +265,7 @@ Item* UndoCore::redo_item(TxnState& t, Item* item, const std::unordered_set<Item
       if (parent_item == nullptr) return nullptr;
     }
   }
-  Branch* parent_type = item->parent;
+  Branch* parent_type = item->parent();
   if (parent_item != nullptr) {
     const auto* ct = content_if<ContentType>(parent_item->content);
     if (ct == nullptr || ct->branch == nullptr) return nullptr;  // garbage-collected
@@ -273,7 +273,7 @@ Item* UndoCore::redo_item(TxnState& t, Item* item, const std::unordered_set<Item
   }
   // Follows the redone copies of `s` until one in the (re-created) parent; null if none.
   auto trace = [&](Item* s) -> Item* {
-    while (s != nullptr && s->parent->item != parent_item) {
+    while (s != nullptr && s->parent()->item != parent_item) {
       const Id* r = store.redone(s);
       s = r == nullptr ? nullptr : usable(get_item_clean_start(doc, &t, *r));
     }
@@ -281,7 +281,7 @@ Item* UndoCore::redo_item(TxnState& t, Item* item, const std::unordered_set<Item
   };
   Item* left = nullptr;
   Item* right = nullptr;
-  if (item->parent_sub == nullptr) {
+  if (item->parent_sub() == nullptr) {
     // A list item: back between the nearest neighbours that are (copies) in the parent.
     left = item->left;
     while (left != nullptr) {
@@ -301,7 +301,7 @@ Item* UndoCore::redo_item(TxnState& t, Item* item, const std::unordered_set<Item
     }
   } else {
     auto current = [&]() -> Item* {
-      auto it = parent_type->map.find(*item->parent_sub);
+      auto it = parent_type->map.find(*item->parent_sub());
       return it == parent_type->map.end() ? nullptr : it->second;
     };
     if (item->right != nullptr && !options_.ignore_remote_map_changes) {
@@ -322,10 +322,10 @@ Item* UndoCore::redo_item(TxnState& t, Item* item, const std::unordered_set<Item
       left = current();
     }
     // A left in another parent would mislead remote peers about the origin (Yjs #757).
-    if (left != nullptr && left->parent->item != parent_item) left = current();
+    if (left != nullptr && left->parent()->item != parent_item) left = current();
   }
-  Item* copy =
-      insert_local(doc, t, parent_type, left, right, item->parent_sub, copy_content(item->content));
+  Item* copy = insert_local(doc, t, parent_type, left, right, item->parent_sub(),
+                            copy_content(item->content));
   store.set_redone(item, copy->id);
   keep_item(copy, true);
   return copy;

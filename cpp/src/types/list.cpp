@@ -131,7 +131,7 @@ Found find_visible(DocImpl& doc, Branch* b, uint64_t index, bool use_markers) {
       *victim = SearchMarker{p, pos, now};
       b->last_marker = static_cast<size_t>(victim - b->markers.data());
     }
-    p->flags |= Item::kMarker;
+    p->set_flag(Item::kMarker, true);
   }
   return Found{p, pos};
 }

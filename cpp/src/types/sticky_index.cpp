@@ -66,8 +66,8 @@ std::optional<StickyTarget> sticky_resolve(const DocImpl& doc, const StickyIndex
     // Undone deletions are followed to the content an UndoManager re-created.
     const Followed followed = follow_redone(doc.store, *pos.item());
     const Item* right = followed.item;
-    if (right->is_gc() || right->parent == nullptr) return std::nullopt;
-    Branch* type = right->parent;
+    if (right->is_gc() || right->parent() == nullptr) return std::nullopt;
+    Branch* type = right->parent();
     if (type->deleted()) return std::nullopt;
     uint64_t index = 0;
     if (right->visible()) index = units_of_prefix(doc, right, followed.diff + (before ? 1 : 0));

@@ -90,8 +90,8 @@ std::unique_ptr<TxnState> format_cleanup_after_remote(DocImpl& doc, TxnState& re
     const Clock after = doc.store.state(client);
     if (after == before) continue;
     iterate_structs(doc, remote, client, before, after, [&](Item* it) {
-      if (!it->is_gc() && !it->deleted() && it->is_format() && it->parent != nullptr)
-        add_full(it->parent);
+      if (!it->is_gc() && !it->deleted() && it->is_format() && it->parent() != nullptr)
+        add_full(it->parent());
     });
   }
   auto t = std::make_unique<TxnState>();
@@ -101,11 +101,11 @@ std::unique_ptr<TxnState> format_cleanup_after_remote(DocImpl& doc, TxnState& re
   for (ClientId client : remote.delete_set.client_order()) {
     for (const DeleteRange& r : remote.delete_set.clients().at(client)) {
       iterate_structs(doc, remote, client, r.clock, r.len, [&](Item* it) {
-        if (it->is_gc() || it->parent == nullptr || !it->parent->has_formatting ||
-            has_full(it->parent))
+        if (it->is_gc() || it->parent() == nullptr || !it->parent()->has_formatting ||
+            has_full(it->parent()))
           return;
         if (it->is_format()) {
-          add_full(it->parent);
+          add_full(it->parent());
         } else {
           contextless_cleanup(doc, *t, it);
         }
