@@ -30,10 +30,11 @@ struct Item;
 struct SearchMarker {
   Item* item = nullptr;
   uint64_t index = 0;
-  uint64_t used = 0;  // Branch::marker_clock when last used (the least recent is replaced)
+  // Branch::marker_clock when last used (the least recent is replaced).
+  uint64_t used : 63;
   // Placed by a remote change and not used by a search since: it follows that change's
   // peer (core/search_marker.h).
-  bool remote = false;
+  uint64_t remote : 1;
 };
 
 // Callbacks registered on one type (crdtcore/events.h), in registration order.
