@@ -25,11 +25,16 @@ struct Item;
 
 // (item, index): `index` = visible units (in the document's offset kind) before
 // `item`. A marker whose item was deleted is dropped by the next search (list.cpp
-// find_visible) before it is used; until then its index means nothing.
+// find_visible) before it is used; until then its index means nothing. How markers stay
+// right across local and remote changes: core/search_marker.h.
 struct SearchMarker {
   Item* item = nullptr;
   uint64_t index = 0;
-  uint64_t used = 0;  // Branch::marker_clock when last used (the least recent is replaced)
+  // Branch::marker_clock when last used (the least recent is replaced).
+  uint64_t used : 63;
+  // Placed by a remote change and not used by a search since: it follows that change's
+  // peer (core/search_marker.h).
+  uint64_t remote : 1;
 };
 
 // Callbacks registered on one type (crdtcore/events.h), in registration order.
@@ -57,7 +62,8 @@ struct Branch {
   std::vector<SearchMarker> markers;
   size_t last_marker = 0;     // position in `markers` of the one used last (may be stale)
   uint64_t marker_clock = 0;  // counts marker uses
-  uint64_t marker_epoch = 0;
+  // Items that remote changes may still walk to find a marker (core/search_marker.h).
+  uint64_t marker_walk_credit = 0;
   std::unique_ptr<BranchObservers> observers;  // null until something observes it
 
   bool deleted() const;

@@ -59,7 +59,6 @@ Branch* DocImpl::new_branch(TypeKind kind) {
   branches.push_back(std::make_unique<Branch>());
   Branch* b = branches.back().get();
   b->kind = kind;
-  b->marker_epoch = marker_epoch;
   return b;
 }
 

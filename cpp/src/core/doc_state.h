@@ -89,7 +89,6 @@ class DocImpl : public std::enable_shared_from_this<DocImpl> {
   int txn_depth = 0;
   // Origin of the transaction whose observers are running (Doc::transaction_origin()).
   Origin committing_origin = nullptr;
-  uint64_t marker_epoch = 1;  // bumped by remote transactions: markers are dropped
 
   CommitHooks hooks;
   // Each callback is shared, so a commit can hold on to the ones it calls (an observer may

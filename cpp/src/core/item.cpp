@@ -35,9 +35,14 @@ Item* split_item(DocImpl& doc, TxnState* txn, Item* item, uint64_t diff) {
       doc.store.set_redone(r, Id{redone->client, redone->clock + diff});
     }
   }
-  // A cut inside a surrogate pair turns one character into two U+FFFD.
+  // A cut inside a surrogate pair turns one character into two U+FFFD (the search
+  // markers right of it would be off by one: dropped).
   if (item->visible() && item->parent_sub() == nullptr && item->parent() != nullptr) {
-    item->parent()->offset_length += item->offset_length() + r->offset_length() - old_units;
+    const uint64_t units = item->offset_length() + r->offset_length();
+    if (units != old_units) {
+      item->parent()->offset_length += units - old_units;
+      item->parent()->markers.clear();
+    }
   }
   item->right = r;
   if (r->right != nullptr) r->right->left = r;
@@ -86,9 +91,11 @@ void item_merge(Item* left, Item* right, OffsetKind kind) {
   left->right = right->right;
   if (left->right != nullptr) left->right->left = left;
   // Lone surrogates meeting at the seam become one character (shorter in code points
-  // and UTF-8 bytes).
-  if (left->visible() && left->parent_sub() == nullptr && left->parent() != nullptr) {
+  // and UTF-8 bytes; the search markers right of it would be off: dropped).
+  if (left->visible() && left->parent_sub() == nullptr && left->parent() != nullptr &&
+      units != left->offset_length()) {
     left->parent()->offset_length -= units - left->offset_length();
+    left->parent()->markers.clear();
   }
 }
 

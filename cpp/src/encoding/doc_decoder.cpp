@@ -32,6 +32,7 @@
 #include "core/integrate.h"
 #include "core/item.h"
 #include "core/local_append.h"
+#include "core/search_marker.h"
 #include "crdtcore/update.h"
 #include "encoding/doc_codec.h"
 #include "encoding/struct_codec.h"
@@ -165,6 +166,7 @@ void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Res
     if (const auto* str = content_if<ContentString>(*content);
         str != nullptr && try_remote_append(doc, txn, r.parent, left, r.right, id, origin,
                                             s.has_right_origin, s.right_origin, *str)) {
+      markers_after_remote_change(r.parent, left, static_cast<int64_t>(str->offset_len));
       return;
     }
   }
@@ -180,7 +182,10 @@ void integrate_resolved(DocImpl& doc, TxnState& txn, DecodedStruct& s, const Res
   if (has_origin) flags |= Item::kHasOrigin;
   if (s.has_right_origin) flags |= Item::kHasRightOrigin;
   item->set_flags(flags);
-  integrate_item(doc, txn, std::move(item));
+  Item* x = integrate_item(doc, txn, std::move(item));
+  if (x->parent_sub() == nullptr && x->visible()) {
+    markers_after_remote_change(x->parent(), x->left, static_cast<int64_t>(x->offset_length()));
+  }
 }
 
 // What integrating `s` with `offset` does to the struct object in Yjs (id, length,
@@ -411,7 +416,12 @@ DeleteSet apply_delete_set(DocImpl& doc, TxnState& txn, const DeleteSet& ds) {
         if (s->id.clock >= end) break;
         if (!s->deleted()) {
           if (end < s->end()) split_item(doc, &txn, s, end - s->id.clock);
+          const bool listed = s->visible() && s->parent_sub() == nullptr && s->parent() != nullptr;
+          const uint64_t units = listed ? s->offset_length() : 0;
           item_delete(doc, txn, s);
+          if (units > 0) {
+            markers_after_remote_change(s->parent(), s->left, -static_cast<int64_t>(units));
+          }
         }
       }
     }
@@ -489,7 +499,6 @@ void apply_decoded(DocImpl& doc, TxnState& txn, DecodedUpdate& u) {
 
 void integrate_update(DocImpl& doc, TxnState& txn, DecodedUpdate& decoded) {
   txn.remote_applied = true;
-  ++doc.marker_epoch;
   apply_decoded(doc, txn, decoded);
 }
 

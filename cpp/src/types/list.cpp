@@ -7,14 +7,13 @@
 #include "core/doc_state.h"
 #include "core/integrate.h"
 #include "core/item.h"
+#include "core/search_marker.h"
 #include "crdtcore/error.h"
 #include "util/utf.h"
 
 namespace crdtcore::detail {
 
 namespace {
-constexpr size_t kMaxMarkers = 16;
-constexpr size_t kNewMarkerDistance = 32;  // items walked before a new marker is made
 // The marker used last is taken without looking at the others when it is at most this
 // many units away (typing and deleting at one cursor keep hitting it).
 constexpr uint64_t kNearMarker = 64;
@@ -53,15 +52,7 @@ void require_live(const Branch* b) {
   if (b->deleted()) throw InvalidState("shared type was deleted");
 }
 
-void refresh_markers(DocImpl& doc, Branch* b) {
-  if (b->marker_epoch != doc.marker_epoch) {
-    b->markers.clear();
-    b->marker_epoch = doc.marker_epoch;
-  }
-}
-
-Found find_visible(DocImpl& doc, Branch* b, uint64_t index, bool use_markers) {
-  refresh_markers(doc, b);
+Found find_visible(DocImpl& /*doc*/, Branch* b, uint64_t index, bool use_markers) {
   SearchMarker* best = nullptr;
   if (use_markers && b->last_marker < b->markers.size()) {
     SearchMarker& m = b->markers[b->last_marker];
@@ -112,26 +103,19 @@ Found find_visible(DocImpl& doc, Branch* b, uint64_t index, bool use_markers) {
   }
   if (p == nullptr) throw InvalidState("list index invariant broken: index not found");
   if (use_markers) {
-    const uint64_t now = ++b->marker_clock;
     if (best != nullptr && steps < kNewMarkerDistance) {
       best->item = p;
       best->index = pos;
-      best->used = now;
+      best->used = ++b->marker_clock;
+      best->remote = false;
       b->last_marker = static_cast<size_t>(best - b->markers.data());
-    } else if (b->markers.size() < kMaxMarkers) {
-      b->markers.push_back(SearchMarker{p, pos, now});
-      b->last_marker = b->markers.size() - 1;
+      p->set_flag(Item::kMarker, true);
     } else {
-      // A long walk: a new marker here, in place of the least recently used one (the
-      // marker walked from stays: edits often alternate between a few places).
-      SearchMarker* victim = &b->markers.front();
-      for (SearchMarker& m : b->markers) {
-        if (m.used < victim->used) victim = &m;
-      }
-      *victim = SearchMarker{p, pos, now};
-      b->last_marker = static_cast<size_t>(victim - b->markers.data());
+      // A long walk: a new marker here, in place of the least recently used one when
+      // there are enough (the marker walked from stays: edits often alternate between a
+      // few places).
+      b->last_marker = add_marker(b, p, pos, /*remote=*/false);
     }
-    p->set_flag(Item::kMarker, true);
   }
   return Found{p, pos};
 }
@@ -144,8 +128,7 @@ Item* list_left_at(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, bool 
   return f.item;
 }
 
-void shift_markers(DocImpl& doc, Branch* b, uint64_t index, int64_t delta) {
-  refresh_markers(doc, b);
+void shift_markers(Branch* b, uint64_t index, int64_t delta) {
   // Markers on items deleted meanwhile are shifted too and dropped by find_visible, the
   // only reader (no look at the items here: this runs after every edit).
   for (SearchMarker& m : b->markers) {
@@ -187,7 +170,7 @@ void list_insert_values(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index,
     }
   }
   flush();
-  shift_markers(doc, b, index, static_cast<int64_t>(values.size()));
+  shift_markers(b, index, static_cast<int64_t>(values.size()));
 }
 
 Branch* list_insert_type(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, TypeKind kind) {
@@ -198,7 +181,7 @@ Branch* list_insert_type(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index,
   ContentType ct;
   ct.type_ref = type_ref_of(kind);
   Item* item = insert_local(doc, txn, b, left, right, nullptr, std::move(ct));
-  shift_markers(doc, b, index, 1);
+  shift_markers(b, index, 1);
   return content_get<ContentType>(item->content).branch;
 }
 
@@ -224,7 +207,7 @@ void list_delete(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, uint64_
     }
     p = p->right;
   }
-  shift_markers(doc, b, index + len, -static_cast<int64_t>(len));
+  shift_markers(b, index + len, -static_cast<int64_t>(len));
 }
 
 }  // namespace crdtcore::detail

@@ -42,9 +42,7 @@ Item* list_left_at(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index, bool 
 // range changes nothing. REQUIRES: index <= b's length.
 void check_char_boundary(DocImpl& doc, Branch* b, uint64_t index);
 // Marker bookkeeping after a local insert (delta > 0) or delete (delta < 0) at index.
-void shift_markers(DocImpl& doc, Branch* b, uint64_t index, int64_t delta);
-// Drops markers invalidated by remote transactions.
-void refresh_markers(DocImpl& doc, Branch* b);
+void shift_markers(Branch* b, uint64_t index, int64_t delta);
 
 // Throws InvalidState when the branch was deleted.
 void require_live(const Branch* b);

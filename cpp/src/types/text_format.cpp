@@ -262,13 +262,13 @@ Item* insert_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, Content 
   // Typing at the end of our own newest text: append, no new item (core/local_append.h).
   if (const auto* s = content_if<ContentString>(content);
       s != nullptr && try_local_append(doc, txn, b, pos.left, pos.right, *s)) {
-    shift_markers(doc, b, at, static_cast<int64_t>(s->offset_len));
+    shift_markers(b, at, static_cast<int64_t>(s->offset_len));
     pos.index += s->offset_len;  // pos.left (now holding the text) and pos.right stay
     insert_negated_attributes(doc, txn, b, pos, negated);
     return pos.left;
   }
   Item* item = insert_local(doc, txn, b, pos.left, pos.right, nullptr, std::move(content));
-  shift_markers(doc, b, at, static_cast<int64_t>(item_units(item)));
+  shift_markers(b, at, static_cast<int64_t>(item_units(item)));
   pos.right = item;
   forward(pos);
   insert_negated_attributes(doc, txn, b, pos, negated);
@@ -285,11 +285,11 @@ Item* insert_plain_text(DocImpl& doc, TxnState& txn, Branch* b, uint64_t index,
     right = right->right;
   }
   if (try_local_append(doc, txn, b, left, right, content)) {
-    shift_markers(doc, b, index, static_cast<int64_t>(content.offset_len));
+    shift_markers(b, index, static_cast<int64_t>(content.offset_len));
     return left;
   }
   Item* item = insert_local(doc, txn, b, left, right, nullptr, std::move(content));
-  shift_markers(doc, b, index, static_cast<int64_t>(item_units(item)));
+  shift_markers(b, index, static_cast<int64_t>(item_units(item)));
   return item;
 }
 
@@ -373,7 +373,7 @@ void delete_text(DocImpl& doc, TxnState& txn, Branch* b, TextPos& pos, uint64_t 
   if (start != nullptr && b->has_formatting)
     cleanup_formatting_gap(doc, txn, start, pos.right, start_attrs, pos.attrs);
   const uint64_t removed = start_length - length;
-  if (removed > 0) shift_markers(doc, b, at + removed, -static_cast<int64_t>(removed));
+  if (removed > 0) shift_markers(b, at + removed, -static_cast<int64_t>(removed));
 }
 
 }  // namespace crdtcore::detail
