@@ -40,6 +40,10 @@ void DeleteSet::sort_and_merge() {
   if (clients_.empty()) return;
   for (auto it = clients_.begin(); it != clients_.end();) {
     auto& ranges = it->second;
+    if (ranges.size() == 1) {  // a transaction's usual single deletion: nothing to do
+      ++it;
+      continue;
+    }
     if (ranges.empty()) {
       order_.erase(std::remove(order_.begin(), order_.end(), it->first), order_.end());
       it = clients_.erase(it);
