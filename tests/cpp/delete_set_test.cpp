@@ -167,8 +167,8 @@ TEST(DeleteSet, ClientOrderIsFirstAddOrderThenOthersAscending) {
   EXPECT_TRUE(ds.client_order().empty());
 }
 
-// clear() keeps a few nodes for reuse (a transaction's set is cleared and refilled every
-// time): a reused node must not carry its old client or ranges into the new contents,
+// clear() keeps a few entries for reuse (a transaction's set is cleared and refilled every
+// time): a reused entry must not carry its old client or ranges into the new contents,
 // and a copy must not share or expose them.
 TEST(DeleteSet, ReuseAfterClearStartsEmpty) {
   DeleteSet ds;

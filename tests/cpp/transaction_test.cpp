@@ -1,6 +1,9 @@
 // transaction_test.cpp — the transaction driver (txn/transaction.h) through the public Doc:
 // nesting, origins, what observers are told, and the follow-up transaction of the
 // formatting clean-up after a remote update.
+#include <algorithm>
+#include <random>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -165,6 +168,82 @@ TEST(TransactionTest, ApplyUpdateWithAnOriginOpensARemoteTransactionWithIt) {
   EXPECT_EQ(origins[1], &server);
   EXPECT_TRUE(local[1]);
   EXPECT_EQ(b.get_text("t").to_string(), "hi!");
+}
+
+// A transaction that nobody observes is only cleaned up (commit's quiet path); one with a
+// Doc observer or a type observer takes every step. Both must leave the same structs,
+// merged the same way (the encodings are compared byte for byte), the same delete sets
+// and the same content, after random sessions of inserts and deletes in text, arrays and
+// maps (splits, merges, GC, several transactions' worth of tombstones).
+TEST(TransactionTest, QuietCommitsCleanUpLikeObservedOnes) {
+  for (uint32_t seed = 1; seed <= 12; ++seed) {
+    std::mt19937 rng(seed);
+    Doc quiet = make_doc(5);
+    Doc doc_observed = make_doc(5);
+    Doc type_observed = make_doc(5);
+    std::vector<Bytes> updates;  // each transaction's update: its structs and delete set
+    doc_observed.observe([&](const TransactionResult& r) { updates.push_back(r.update); });
+    type_observed.get_text("t").observe([](const Event&) {});
+    type_observed.get_array("a").observe([](const Event&) {});
+    Doc* docs[] = {&quiet, &doc_observed, &type_observed};
+    for (int txn_no = 0; txn_no < 80; ++txn_no) {
+      const int edits = 1 + static_cast<int>(rng() % 5);
+      std::vector<uint32_t> draws;
+      for (int k = 0; k < edits * 4; ++k) draws.push_back(rng());
+      for (Doc* d : docs) {
+        Transaction txn(*d);
+        Text t = d->get_text("t");
+        Array a = d->get_array("a");
+        Map m = d->get_map("m");
+        for (int k = 0; k < edits; ++k) {
+          const uint32_t* r = &draws[static_cast<size_t>(k) * 4];
+          switch (r[0] % 6) {
+            case 0:
+            case 1: {  // typing: mostly at the end or where the last edit was
+              const uint64_t len = t.length();
+              const uint64_t pos = r[1] % 3 == 0 ? r[2] % (len + 1) : len;
+              t.insert(pos, std::string(1 + r[3] % 3, static_cast<char>('a' + r[3] % 26)));
+              break;
+            }
+            case 2: {
+              const uint64_t len = t.length();
+              if (len == 0) break;
+              const uint64_t pos = r[1] % len;
+              t.remove_range(pos, 1 + r[2] % std::min<uint64_t>(4, len - pos));
+              break;
+            }
+            case 3: {
+              const uint64_t len = a.length();
+              a.insert(r[1] % (len + 1), {Value::integer(static_cast<int64_t>(r[2] % 100))});
+              break;
+            }
+            case 4: {
+              const uint64_t len = a.length();
+              if (len == 0) break;
+              const uint64_t pos = r[1] % len;
+              a.remove_range(pos, 1 + r[2] % std::min<uint64_t>(3, len - pos));
+              break;
+            }
+            default:
+              m.set(std::string(1, static_cast<char>('k' + r[1] % 3)),
+                    Value::integer(static_cast<int64_t>(r[2] % 10)));
+          }
+        }
+      }
+      const Bytes expected = quiet.encode_state_as_update();
+      ASSERT_EQ(doc_observed.encode_state_as_update(), expected)
+          << "seed " << seed << ", transaction " << txn_no;
+      ASSERT_EQ(type_observed.encode_state_as_update(), expected)
+          << "seed " << seed << ", transaction " << txn_no;
+    }
+    EXPECT_GT(updates.size(), 60u) << "seed " << seed;  // (a transaction may change nothing)
+    // The announced updates carry every struct and deletion: a peer that applies them one
+    // by one ends up with the same document.
+    Doc peer = make_doc(9);
+    for (const Bytes& u : updates) peer.apply_update(u);
+    EXPECT_EQ(peer.encode_state_as_update(), quiet.encode_state_as_update()) << "seed " << seed;
+    EXPECT_EQ(quiet.get_text("t").to_string(), doc_observed.get_text("t").to_string());
+  }
 }
 
 // The committed state is kept for the next transaction only when it is small: loading a

@@ -3,6 +3,7 @@
 
 #include "crdtcore/array.h"
 #include "crdtcore/bytes.h"
+#include "crdtcore/client_ranges.h"
 #include "crdtcore/delete_set.h"
 #include "crdtcore/doc.h"
 #include "crdtcore/error.h"

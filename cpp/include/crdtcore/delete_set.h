@@ -9,22 +9,13 @@
 // Thread safety: not thread-safe for writers.
 #pragma once
 
-#include <map>
 #include <vector>
 
 #include "crdtcore/bytes.h"
+#include "crdtcore/client_ranges.h"
 #include "crdtcore/id.h"
 
 namespace crdtcore {
-
-struct DeleteRange {
-  Clock clock = 0;
-  uint64_t len = 0;
-  Clock end() const { return clock + len; }
-  friend bool operator==(const DeleteRange& a, const DeleteRange& b) {
-    return a.clock == b.clock && a.len == b.len;
-  }
-};
 
 class DeleteSet {
  public:
@@ -42,17 +33,19 @@ class DeleteSet {
   // The clients in the order add() first saw them (Yjs's DeleteSet is a Map in insertion
   // order; the UndoManager iterates in that order), then any others ascending.
   std::vector<ClientId> client_order() const;
-  const std::map<ClientId, std::vector<DeleteRange>>& clients() const { return clients_; }
-  // For decoders and merges: the caller may add clients and ranges, never erase a client
+  const ClientRanges& clients() const { return clients_; }
+  // For merges: the caller may add clients and ranges, never erase a client
   // (client_order() relies on it); clients added here come last in client_order().
-  std::map<ClientId, std::vector<DeleteRange>>& clients() {
-    last_ = {};
-    return clients_;
+  ClientRanges& clients() { return clients_; }
+  // For decoders, which meet clients in wire order: the ranges of a new entry for `client`
+  // (a client met twice gets two, joined by end_decoding(), the earlier's ranges first).
+  // Like clients(), a client added here comes last in client_order(). REQUIRES: the set
+  // is only cleared or destroyed until end_decoding() is called.
+  std::vector<DeleteRange>& decoded_ranges(ClientId client) {
+    return clients_.append_unsorted(client);
   }
-  // For decoders: clients()[client], but a client new to the set takes a node kept by
-  // clear() (no allocation while the set is cleared and refilled). Like clients(), a
-  // client added here comes last in client_order().
-  std::vector<DeleteRange>& decoded_ranges(ClientId client);
+  // Ends a run of decoded_ranges() calls: the set is an ordinary one again.
+  void end_decoding() { clients_.normalize(); }
 
   // Writes the v1 form (clients descending, ranges as stored).
   Bytes encode() const;
@@ -64,32 +57,11 @@ class DeleteSet {
   }
 
  private:
-  std::map<ClientId, std::vector<DeleteRange>> clients_;
+  ClientRanges clients_;
   std::vector<ClientId> order_;  // distinct clients of clients_, in first-add() order
-  // add()'s last client and its ranges (map nodes are stable); never copied, reset by
-  // anything that may erase entries. Deletions come in runs of one client.
-  struct LastClient {
-    std::vector<DeleteRange>* ranges = nullptr;
-    ClientId client = 0;
-    LastClient() = default;
-    LastClient(const LastClient&) {}
-    LastClient& operator=(const LastClient&) {
-      ranges = nullptr;
-      return *this;
-    }
-  };
-  LastClient last_;
-  // Nodes of clients_ kept by clear() (with their vectors' capacity), reused by add():
-  // a set cleared and refilled for every transaction allocates nothing. Never copied.
-  struct SpareNodes {
-    std::vector<std::map<ClientId, std::vector<DeleteRange>>::node_type> nodes;
-    SpareNodes() = default;
-    SpareNodes(const SpareNodes&) {}
-    SpareNodes& operator=(const SpareNodes&) { return *this; }
-    SpareNodes(SpareNodes&&) noexcept {}
-    SpareNodes& operator=(SpareNodes&&) noexcept { return *this; }
-  };
-  SpareNodes spare_;
+  // Index in clients_ of add()'s last client (checked before use: deletions come in runs of
+  // one client, and anything may have moved the entries since).
+  size_t last_ = 0;
 };
 
 }  // namespace crdtcore

@@ -24,43 +24,26 @@ namespace crdtcore {
 
 void DeleteSet::add(ClientId client, Clock clock, uint64_t len) {
   if (len == 0) return;
-  if (last_.ranges == nullptr || last_.client != client) {
-    auto it = clients_.find(client);
-    if (it == clients_.end()) {
-      if (!spare_.nodes.empty()) {
-        auto node = std::move(spare_.nodes.back());
-        spare_.nodes.pop_back();
-        node.key() = client;
-        node.mapped().clear();
-        it = clients_.insert(std::move(node)).position;
-      } else {
-        it = clients_.try_emplace(client).first;
-      }
-      order_.push_back(client);
-    }
-    last_.ranges = &it->second;
-    last_.client = client;
+  std::vector<DeleteRange>* ranges;
+  if (last_ < clients_.size() && clients_.begin()[last_].first == client) {
+    ranges = &clients_.begin()[last_].second;
+  } else {
+    const auto [it, inserted] = clients_.try_emplace(client);
+    if (inserted) order_.push_back(client);
+    last_ = static_cast<size_t>(it - clients_.begin());
+    ranges = &it->second;
   }
-  last_.ranges->push_back(DeleteRange{clock, len});
-}
-
-std::vector<DeleteRange>& DeleteSet::decoded_ranges(ClientId client) {
-  last_ = {};
-  auto it = clients_.find(client);
-  if (it != clients_.end()) return it->second;
-  if (spare_.nodes.empty()) return clients_[client];
-  auto node = std::move(spare_.nodes.back());
-  spare_.nodes.pop_back();
-  node.key() = client;
-  node.mapped().clear();
-  return clients_.insert(std::move(node)).position->second;
+  ranges->push_back(DeleteRange{clock, len});
 }
 
 void DeleteSet::sort_and_merge() {
-  last_ = {};  // empty clients are erased
   if (clients_.empty()) return;
   for (auto it = clients_.begin(); it != clients_.end();) {
     auto& ranges = it->second;
+    if (ranges.size() == 1) {  // a transaction's usual single deletion: nothing to do
+      ++it;
+      continue;
+    }
     if (ranges.empty()) {
       order_.erase(std::remove(order_.begin(), order_.end(), it->first), order_.end());
       it = clients_.erase(it);
@@ -119,17 +102,6 @@ void DeleteSet::merge_from(const DeleteSet& other) {
 }
 
 void DeleteSet::clear() {
-  constexpr size_t kMaxSpare = 4;
-  constexpr size_t kMaxSpareRanges = 256;  // a big transaction's ranges are not held on to
-  last_ = {};
-  if (clients_.empty()) {  // most transactions delete nothing
-    order_.clear();
-    return;
-  }
-  while (!clients_.empty() && spare_.nodes.size() < kMaxSpare &&
-         clients_.begin()->second.capacity() <= kMaxSpareRanges) {
-    spare_.nodes.push_back(clients_.extract(clients_.begin()));
-  }
   clients_.clear();
   order_.clear();
 }

@@ -172,6 +172,7 @@ void read_delete_set_v1_into(Lib0Reader& r, DeleteSet& ds) {
       ranges.push_back(range);
     }
   }
+  ds.end_decoding();
 }
 
 void write_delete_set_v1(Lib0Writer& w, const DeleteSet& ds) {

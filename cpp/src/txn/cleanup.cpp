@@ -78,7 +78,24 @@ size_t try_merge_with_lefts(DocImpl& doc, ItemList& list, size_t pos) {
   return pos - first;
 }
 
-void cleanup_transaction(DocImpl& doc, TxnState& txn) {
+namespace {
+
+// Whether cleaning up `txn` would change nothing: it deleted nothing, split nothing, and no
+// client's first new struct can merge with a left neighbour, because each client's newest
+// struct started before the transaction (text appended to it: core/local_append.h) or the
+// client has no struct. Typing is mostly such transactions.
+bool nothing_to_clean(DocImpl& doc, const TxnState& txn) {
+  if (!txn.delete_set.clients().empty() || !txn.merge_structs.empty()) return false;
+  for (const auto& [client, before] : txn.before_clocks) {
+    const ItemList* list = doc.store.list(client);
+    if (list != nullptr && !list->empty() && list->back()->id.clock >= before) return false;
+  }
+  return true;
+}
+
+// The clean-up proper (out of line: the common transaction that needs none does not pay
+// for its frame).
+[[gnu::noinline]] void cleanup_structs(DocImpl& doc, TxnState& txn) {
   if (!txn.delete_set.empty()) {  // most transactions delete nothing
     txn.delete_set.sort_and_merge();
     if (doc.options.gc) try_gc_delete_set(doc, txn.delete_set);
@@ -87,8 +104,12 @@ void cleanup_transaction(DocImpl& doc, TxnState& txn) {
   for (const auto& [client, before] : txn.before_clocks) {
     ItemList* list = doc.store.list(client);
     if (list == nullptr || list->empty()) continue;
-    if (before == list->back()->end()) continue;
-    size_t first_new = StructStore::find_index(*list, before);
+    const Item* last = list->back();
+    if (before == last->end()) continue;
+    // Usually the newest struct holds `before` (typing: one new or appended struct), which
+    // is find_index()'s first guess; the call is saved.
+    size_t first_new =
+        before >= last->id.clock ? list->size() - 1 : StructStore::find_index(*list, before);
     // A struct that starts before `before` had text appended to it in this transaction
     // (core/local_append.h): its pair with its left neighbour predates the transaction and
     // Yjs never tries it; its own appended part is Yjs's first new struct, already merged.
@@ -108,6 +129,12 @@ void cleanup_transaction(DocImpl& doc, TxnState& txn) {
     }
     if (pos > 0) try_merge_with_lefts(doc, *list, pos);
   }
+}
+
+}  // namespace
+
+void cleanup_transaction(DocImpl& doc, TxnState& txn) {
+  if (!nothing_to_clean(doc, txn)) cleanup_structs(doc, txn);
 }
 
 }  // namespace crdtcore::detail

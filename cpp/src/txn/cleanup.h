@@ -11,7 +11,9 @@ class ItemList;
 struct TxnState;
 
 // Runs the cleanup of a finished transaction: sorts the delete set, garbage-collects
-// (when enabled; gc.h) and merges adjacent structs, exactly in Yjs's order.
+// (when enabled; gc.h) and merges adjacent structs, exactly in Yjs's order. Returns at once
+// when that would change nothing (no deletion, no split, no new struct that could merge
+// with its left neighbour: typing appended to the newest struct).
 void cleanup_transaction(DocImpl& doc, TxnState& txn);
 
 // Yjs tryToMergeWithLefts: merges structs[pos] into its left neighbours while

@@ -194,11 +194,18 @@ void finish(DocImpl& doc, TxnState& t, std::vector<std::exception_ptr>& event_er
   if (followup) finish(doc, *followup, event_errors, first);
 }
 
-}  // namespace
+// Whether nothing but the clean-up reads committed transaction `t`: no Doc observers, no
+// type observers, no 'afterTransaction' listeners, and no update applied in it (so no
+// formatting clean-up, no client id change, and its appends stay unsplit:
+// appends_need_split() is false). Then finish() would do exactly cleanup_transaction().
+bool is_quiet(const DocImpl& doc, const TxnState& t) {
+  return doc.observers.empty() && doc.observed_types == 0 && doc.txn_listeners.empty() &&
+         !t.remote_applied && !t.own_client_from_remote;
+}
 
-void commit(DocImpl& doc) {
-  if (doc.txn_depth == 0) throw InvalidState("commit without an open transaction");
-  if (--doc.txn_depth > 0) return;
+// commit() of a transaction that is not quiet: every step (out of line, so that the quiet
+// path does not pay for its frame).
+[[gnu::noinline]] void commit_observed(DocImpl& doc) {
   std::unique_ptr<TxnState> t = std::move(doc.txn);
   std::vector<std::exception_ptr> event_errors;
   std::exception_ptr first;
@@ -209,6 +216,27 @@ void commit(DocImpl& doc) {
     throw ObserverErrors(std::move(event_errors));
   }
   if (first) std::rethrow_exception(first);
+}
+
+}  // namespace
+
+void commit(DocImpl& doc) {
+  if (doc.txn_depth == 0) throw InvalidState("commit without an open transaction");
+  if (--doc.txn_depth > 0) return;
+  if (!is_quiet(doc, *doc.txn)) {
+    commit_observed(doc);
+    return;
+  }
+  // The common local edit: steps 1-2 and 4-5 have nothing to do, and no user code runs.
+  cleanup_transaction(doc, *doc.txn);
+  if (doc.txn->worth_keeping()) {
+    // begin() took the spare, so this is a move into an empty slot, without the call that
+    // a move assignment makes to destroy what the slot held.
+    doc.txn.swap(doc.spare_txn);
+    if (doc.txn) doc.txn.reset();
+  } else {
+    doc.txn.reset();
+  }
 }
 
 }  // namespace crdtcore::detail

@@ -17,6 +17,8 @@
 //   5. then finishes the same way the transactions steps 1, 1b and 2 made, in that order
 //      (Yjs's queue of transactions opened during clean-up): step 1's deletes the format
 //      items Yjs's text delta computation deletes, step 2's is the formatting clean-up.
+// A quiet transaction (nobody observes the document or its types, no listener, no update
+// applied in it: most local edits) has only step 3 to do, and commit() does only that.
 // Exceptions: when type-level callbacks threw, ObserverErrors (crdtcore/events.h) with
 // all of them (and the first Doc observer's); otherwise the first Doc observer's.
 #pragma once

@@ -48,6 +48,10 @@ class SortedVecMap {
   // Inserts (key, value) unless `key` is present; returns the entry and whether it
   // was inserted (std::map::emplace's contract).
   std::pair<iterator, bool> emplace(const K& key, const V& value) {
+    if (entries_.empty() || entries_.back().first < key) {  // the usual first entry: no shift
+      entries_.emplace_back(key, value);
+      return {entries_.end() - 1, true};
+    }
     auto it = lower(key);
     if (it != entries_.end() && it->first == key) return {it, false};
     return {entries_.insert(it, value_type(key, value)), true};
