@@ -30,6 +30,7 @@ const std::vector<std::string> kTexts = {
     std::string(43, 'l'),                                // the shortest long one
     std::string(200, 'm') + "\xE4\xB8\xAD",              // long, prefix shorter than its room
     "\xE4\xB8\xAD\xE6\x96\x87\xE4\xB8\xAD\xE6\x96\x87",  // CJK
+    std::string(1500, 'n'),  // an update bound past the scratch buffer (written in its own)
 };
 
 class Session {
@@ -170,6 +171,31 @@ TEST(TxnUpdateDirectBytes, Keystroke) {
   EXPECT_EQ(updates[2], (Bytes{0, 1, 7, 1, 0, 1}));
   EXPECT_EQ(check.counts().direct, 3u);
   EXPECT_EQ(check.counts().mismatches, 0u);
+}
+
+// Pastes whose bound passes the per-thread scratch buffer are written in their own buffer.
+TEST(TxnUpdateDirectBytes, BigPastes) {
+  const detail::TxnUpdateCheck check;
+  Doc d = testutil::make_doc(kMaxSafeInteger);
+  std::vector<Bytes> updates;
+  d.observe([&updates](const TransactionResult& r) { updates.push_back(r.update); });
+  std::string cjk;
+  for (int i = 0; i < 3000; ++i) cjk += "\xE4\xB8\xAD";
+  d.get_text("t").insert(0, std::string(5000, 'x'));
+  d.get_text("t").insert(100, cjk);
+  d.get_text("t").insert(7, "small");
+  {
+    // Deletes behind a big buffer's structs.
+    Transaction txn(d);
+    d.get_text("t").remove_range(50, 4000);
+    d.get_text("t").insert(20, std::string(2000, 'y'));
+  }
+  ASSERT_EQ(updates.size(), 4u);
+  EXPECT_EQ(check.counts().direct, 4u);
+  EXPECT_EQ(check.counts().mismatches, 0u);
+  Doc copy = testutil::make_doc(5);
+  for (const Bytes& u : updates) copy.apply_update(u);
+  EXPECT_EQ(copy.get_text("t").to_string(), d.get_text("t").to_string());
 }
 
 }  // namespace

@@ -41,6 +41,10 @@ constexpr size_t kMaxStepBack = 16;
 // and room prefix both fit one byte: 3 * 42 < 128).
 constexpr size_t kMaxShortAscii = 42;
 
+// Updates bounded by this many bytes are written in the per-thread scratch buffer (of
+// this size); bigger ones in their own.
+constexpr size_t kMaxScratch = 4096;
+
 // The new structs of one client: list[start..] from `clock` on.
 struct Run {
   const ItemList* list;
@@ -172,10 +176,14 @@ bool encode_txn_update_direct(const DocImpl& doc, const TxnState& txn, Bytes& ou
     }
     runs[n_runs++] = Run{list, client, clock, start};
   }
-  // Written into a buffer that only grows (no zero-filling per update), then copied.
+  // A small update is written into a per-thread buffer that only grows (no zero-filling
+  // per update), then copied; a big one (a paste, a large update applied) straight into
+  // `out`, so that the thread keeps no big buffer.
   thread_local std::vector<uint8_t> scratch;
-  if (scratch.size() < bound) scratch.resize(std::max(bound, 2 * scratch.size()));
-  uint8_t* const begin = scratch.data();
+  const bool small = bound <= kMaxScratch;
+  if (small && scratch.size() < bound) scratch.resize(kMaxScratch);
+  if (!small) out.resize(bound);
+  uint8_t* const begin = small ? scratch.data() : out.data();
   uint8_t* p = put_var_uint(begin, n_runs);
   for (size_t r = n_runs; r-- > 0;) {  // clients descending
     const Run& run = runs[r];
@@ -187,12 +195,14 @@ bool encode_txn_update_direct(const DocImpl& doc, const TxnState& txn, Bytes& ou
     p = put_item(p, first, run.clock - first.id.clock);
     for (size_t i = run.start + 1; i < list.size(); ++i) p = put_item(p, *list[i], 0);
   }
-  if (txn.delete_set.empty()) {
-    *p++ = 0;
+  const bool no_deletes = txn.delete_set.empty();
+  if (no_deletes) *p++ = 0;
+  if (small) {
     out.assign(begin, p);
-    return true;
+  } else {
+    out.resize(static_cast<size_t>(p - begin));
   }
-  out.assign(begin, p);
+  if (no_deletes) return true;
   Lib0Writer w(std::move(out), Lib0Writer::kAppend);
   write_delete_set_v1(w, txn.delete_set);
   out = w.take();
