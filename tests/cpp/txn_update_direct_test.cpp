@@ -30,7 +30,7 @@ const std::vector<std::string> kTexts = {
     std::string(43, 'l'),                                // the shortest long one
     std::string(200, 'm') + "\xE4\xB8\xAD",              // long, prefix shorter than its room
     "\xE4\xB8\xAD\xE6\x96\x87\xE4\xB8\xAD\xE6\x96\x87",  // CJK
-    std::string(1500, 'n'),  // an update bound past the scratch buffer (written in its own)
+    std::string(1500, 'n'),  // an update bound past the stack buffer (written in its own)
 };
 
 class Session {
@@ -173,7 +173,7 @@ TEST(TxnUpdateDirectBytes, Keystroke) {
   EXPECT_EQ(check.counts().mismatches, 0u);
 }
 
-// Pastes whose bound passes the per-thread scratch buffer are written in their own buffer.
+// Pastes whose bound passes the stack buffer (1 KiB) are written in their own buffer.
 TEST(TxnUpdateDirectBytes, BigPastes) {
   const detail::TxnUpdateCheck check;
   Doc d = testutil::make_doc(kMaxSafeInteger);

@@ -5,17 +5,16 @@
 // keystroke, or another peer's keystroke applied. The general encoder
 // (doc_encoder.cpp: write_clients_structs) builds a (client, clock) list, looks the
 // start up with a binary search and writes through Lib0Writer, which checks its capacity
-// at every byte. This writer handles the transactions whose new structs are all
-// strings, deleted content or GC runs, of at most kMaxRuns clients: it finds each run's
-// first struct by stepping back from the list's end, bounds the bytes of every struct,
-// sizes the buffer once and writes with a raw cursor. Anything else (embeds, formats,
-// types, any, documents, JSON, binary; more clients) returns false and the general
-// encoder writes it. The bytes are the general encoder's (and so Yjs's): the test hook
-// in doc_codec.h (TxnUpdateCheck) compares the two on every transaction.
+// at every byte. This writer handles the transactions whose new structs are all strings,
+// deleted content or GC runs, of at most kMaxRuns clients: it finds each run's first
+// struct by stepping back from the list's end, bounds the bytes of every struct and writes
+// with a raw cursor into a buffer of that size (on the stack when small). Anything else
+// (embeds, formats, types, any, documents, JSON, binary; more clients) returns false and
+// the general encoder writes it. The bytes are the general encoder's (and so Yjs's): the
+// test hook in doc_codec.h (TxnUpdateCheck) compares the two on every transaction.
 #include <algorithm>
 #include <cstring>
 #include <string_view>
-#include <vector>
 
 #include "core/branch.h"
 #include "core/doc_state.h"
@@ -41,9 +40,9 @@ constexpr size_t kMaxStepBack = 16;
 // and room prefix both fit one byte: 3 * 42 < 128).
 constexpr size_t kMaxShortAscii = 42;
 
-// Updates bounded by this many bytes are written in the per-thread scratch buffer (of
-// this size); bigger ones in their own.
-constexpr size_t kMaxScratch = 4096;
+// Updates bounded by this many bytes are written in a buffer on the stack; bigger ones
+// in their own.
+constexpr size_t kMaxStackBuf = 1024;
 
 // The new structs of one client: list[start..] from `clock` on.
 struct Run {
@@ -176,14 +175,13 @@ bool encode_txn_update_direct(const DocImpl& doc, const TxnState& txn, Bytes& ou
     }
     runs[n_runs++] = Run{list, client, clock, start};
   }
-  // A small update is written into a per-thread buffer that only grows (no zero-filling
-  // per update), then copied; a big one (a paste, a large update applied) straight into
-  // `out`, so that the thread keeps no big buffer.
-  thread_local std::vector<uint8_t> scratch;
-  const bool small = bound <= kMaxScratch;
-  if (small && scratch.size() < bound) scratch.resize(kMaxScratch);
+  // A small update is written on the stack (no zero-filling, no thread-local access: a
+  // shared object's TLS costs calls), then copied; a big one (a paste, a large update
+  // applied) straight into `out`.
+  uint8_t stack_buf[kMaxStackBuf];
+  const bool small = bound <= kMaxStackBuf;
   if (!small) out.resize(bound);
-  uint8_t* const begin = small ? scratch.data() : out.data();
+  uint8_t* const begin = small ? stack_buf : out.data();
   uint8_t* p = put_var_uint(begin, n_runs);
   for (size_t r = n_runs; r-- > 0;) {  // clients descending
     const Run& run = runs[r];
