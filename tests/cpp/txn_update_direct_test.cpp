@@ -56,7 +56,11 @@ class Session {
       const uint64_t end = safe_index(t, at + n);
       if (end > at) t.remove_range(at, end - at);
     } else if (op < 70) {
-      m.set("k" + std::to_string(below(3)), Value::string(kTexts[below(kTexts.size())]));
+      if (chance(25)) {
+        m.remove("nested");  // with GC on, the nested text's items become GC runs
+      } else {
+        m.set("k" + std::to_string(below(3)), Value::string(kTexts[below(kTexts.size())]));
+      }
     } else if (op < 80) {
       const std::optional<Out> got = m.get("nested");
       const Shared s =
@@ -171,6 +175,40 @@ TEST(TxnUpdateDirectBytes, Keystroke) {
   EXPECT_EQ(updates[2], (Bytes{0, 1, 7, 1, 0, 1}));
   EXPECT_EQ(check.counts().direct, 3u);
   EXPECT_EQ(check.counts().mismatches, 0u);
+}
+
+// An update of GC runs and deleted content: a document that has another's nested text
+// (but none of its content) receives the rest of its state, where the nested text was
+// removed (its items GC runs) and the root text lost characters (deleted content). Its
+// transaction's update, written by the direct writer, has the structs of the other's diff.
+TEST(TxnUpdateDirectBytes, GcRunsAndDeletedContent) {
+  const detail::TxnUpdateCheck check;
+  Doc a = testutil::make_doc(3);
+  Text nested = a.get_map("m").set_type("n", TypeKind::Text).as_text();
+  Doc b = testutil::make_doc(4);
+  b.apply_update(a.encode_state_as_update());
+  nested.insert(0, "nested text");
+  a.get_text("t").insert(0, "hello world");
+  a.get_map("m").remove("n");
+  a.get_text("t").remove_range(2, 5);
+  std::vector<Bytes> updates;
+  b.observe([&updates](const TransactionResult& r) { updates.push_back(r.update); });
+  const Bytes sv = b.encode_state_vector();
+  const uint64_t direct_before = check.counts().direct;
+  b.apply_update(a.encode_state_as_update(&sv));
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_EQ(check.counts().direct, direct_before + 1);
+  EXPECT_EQ(check.counts().mismatches, 0u);
+  // The structs are the diff's; the delete sets differ as in Yjs, whose GC.integrate adds
+  // no range to the transaction's delete set: a's state deletes (3, 0..12) (the map entry
+  // and the GC run), b's transaction only (3, 0) (the map entry); both (3, 14..19).
+  const Bytes diff = a.encode_state_as_update(&sv);
+  const Bytes structs(diff.begin(), diff.end() - 7);
+  ASSERT_EQ(diff.size(), updates[0].size());
+  EXPECT_EQ(Bytes(updates[0].begin(), updates[0].end() - 7), structs);
+  EXPECT_EQ(Bytes(updates[0].end() - 7, updates[0].end()), (Bytes{1, 3, 2, 0, 1, 14, 5}));
+  EXPECT_EQ(Bytes(diff.end() - 7, diff.end()), (Bytes{1, 3, 2, 0, 12, 14, 5}));
+  EXPECT_EQ(b.get_text("t").to_string(), "heorld");
 }
 
 // Pastes whose bound passes the stack buffer (1 KiB) are written in their own buffer.
