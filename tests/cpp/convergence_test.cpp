@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include "crdtcore/crdtcore.h"
+#include "encoding/doc_codec.h"
 #include "encoding/struct_codec.h"
 
 #include "doc_test_util.h"
@@ -321,6 +322,8 @@ TEST_P(Convergence, RandomSession) {
   SCOPED_TRACE("seed=" + std::to_string(seed) + " (rerun: --gtest_filter=*Convergence*/" +
                std::to_string(GetParam() - env_int("CRDTCORE_SEED_BASE", 0)) + ")");
   Rng r(seed * 0x9E3779B97F4A7C15ull + 12345);
+  // Every update the direct writer writes is compared with the general encoder's.
+  const detail::TxnUpdateCheck check;
 
   std::vector<Bytes> updates;  // every local update, in emission order
   std::vector<Bytes> relayed;  // updates of remote transactions (what a provider re-broadcasts)
@@ -431,6 +434,7 @@ TEST_P(Convergence, RandomSession) {
   copy.apply_update(state0);
   EXPECT_EQ(full_dump(copy), expected);
   expect_same_update(copy.encode_state_as_update(), state0);
+  EXPECT_EQ(check.counts().mismatches, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, Convergence,

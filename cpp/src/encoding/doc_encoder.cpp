@@ -2,6 +2,7 @@
 // Port of yjs src/utils/encoding.js (writeStructs, writeClientsStructs,
 // writeStateAsUpdate), src/structs/Item.js#write and GC.js#write.
 #include <algorithm>
+#include <atomic>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -177,9 +178,8 @@ Bytes encode_txn_update(DocImpl& doc, const TxnState& txn) {
   return out;
 }
 
-void encode_txn_update_into(DocImpl& doc, const TxnState& txn, Bytes& out) {
-  // before_clocks is sorted by client: so is `from`. Reused (cleared, its capacity kept):
-  // every observed transaction is encoded, and most touch one client.
+void encode_txn_update_general(const DocImpl& doc, const TxnState& txn, Bytes& out) {
+  // before_clocks is sorted by client: so is `from`. Reused (cleared, its capacity kept).
   thread_local ClientClocks from;
   from.clear();
   for (const auto& [client, before] : txn.before_clocks) {
@@ -189,6 +189,32 @@ void encode_txn_update_into(DocImpl& doc, const TxnState& txn, Bytes& out) {
   write_clients_structs(w, doc.store, from);
   write_delete_set_v1(w, txn.delete_set);
   out = w.take();
+}
+
+namespace {
+
+// TxnUpdateCheck's state: the counts while one exists.
+std::atomic<TxnUpdateCheck::Counts*> g_check{nullptr};
+
+}  // namespace
+
+TxnUpdateCheck::TxnUpdateCheck() { g_check.store(new Counts{}); }
+TxnUpdateCheck::~TxnUpdateCheck() { delete g_check.exchange(nullptr); }
+TxnUpdateCheck::Counts TxnUpdateCheck::counts() const { return *g_check.load(); }
+
+void encode_txn_update_into(DocImpl& doc, const TxnState& txn, Bytes& out) {
+  // Every observed transaction is encoded: most take the direct writer.
+  if (encode_txn_update_direct(doc, txn, out)) {
+    if (TxnUpdateCheck::Counts* check = g_check.load(std::memory_order_relaxed)) {
+      Bytes general;
+      encode_txn_update_general(doc, txn, general);
+      ++check->direct;
+      if (general != out) ++check->mismatches;
+    }
+    return;
+  }
+  if (TxnUpdateCheck::Counts* check = g_check.load(std::memory_order_relaxed)) ++check->general;
+  encode_txn_update_general(doc, txn, out);
 }
 
 }  // namespace crdtcore::detail

@@ -36,6 +36,9 @@ class Lib0Writer {
     buf_.clear();
     buf_.reserve(64);
   }
+  // Appends to `buf` (its bytes kept): Lib0Writer(std::move(buf), Lib0Writer::kAppend).
+  enum AppendTag { kAppend };
+  Lib0Writer(std::vector<uint8_t>&& buf, AppendTag) : buf_(std::move(buf)) {}
   // At least `bytes` bytes of capacity in all, so that writing up to that many reallocates
   // nothing (the encoders pass an estimate of the whole update).
   void reserve(size_t bytes) { buf_.reserve(bytes); }
