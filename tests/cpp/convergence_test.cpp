@@ -23,33 +23,15 @@
 #include "encoding/struct_codec.h"
 
 #include "doc_test_util.h"
+#include "random_test_util.h"
 
 namespace crdtcore {
 namespace {
 
 using testutil::dump_doc;
 
-int env_int(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::atoi(v) : fallback;
-}
-
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : g_(seed) {}
-  uint64_t below(uint64_t n) {
-    return n == 0 ? 0 : std::uniform_int_distribution<uint64_t>(0, n - 1)(g_);
-  }
-  bool chance(int percent) { return below(100) < static_cast<uint64_t>(percent); }
-  template <typename T>
-  const T& pick(const std::vector<T>& v) {
-    return v[below(v.size())];
-  }
-  std::mt19937_64& engine() { return g_; }
-
- private:
-  std::mt19937_64 g_;
-};
+using testutil::env_int;
+using testutil::Rng;
 
 const std::vector<std::string> kPieces = {"a",        "b",
                                           "xyz",      "\xF0\x9F\x98\x80",

@@ -27,6 +27,7 @@
 #include "crdtcore/crdtcore.h"
 
 #include "doc_test_util.h"
+#include "random_test_util.h"
 
 namespace crdtcore {
 namespace {
@@ -233,23 +234,8 @@ TEST(SearchMarker, UndoAndRedoKeepThemRight) {
 
 // ---- random sessions ----------------------------------------------------------------
 
-int env_int(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::atoi(v) : fallback;
-}
-
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : g_(seed) {}
-  uint64_t below(uint64_t n) {
-    return n == 0 ? 0 : std::uniform_int_distribution<uint64_t>(0, n - 1)(g_);
-  }
-  bool chance(int percent) { return below(100) < static_cast<uint64_t>(percent); }
-  std::mt19937_64& engine() { return g_; }
-
- private:
-  std::mt19937_64 g_;
-};
+using testutil::env_int;
+using testutil::Rng;
 
 const char* const kPieces[] = {"a",     "bc",           "\xF0\x9F\x98\x80",  "\xC3\xA9",
                                "xyz\n", "\xE4\xB8\xAD", "\xF0\x9F\x8E\x89q", "hello "};
