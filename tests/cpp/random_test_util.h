@@ -1,6 +1,6 @@
 // random_test_util.h — what the randomized GoogleTest sessions share (convergence_test,
-// search_marker_test): a seeded generator with the few draws they make, and integer
-// settings from the environment (seed ranges, session lengths).
+// search_marker_test, txn_update_direct_test): a seeded generator with the few draws
+// they make, and integer settings from the environment (seed ranges, session lengths).
 #pragma once
 
 #include <cstdint>

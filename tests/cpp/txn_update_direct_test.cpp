@@ -16,6 +16,7 @@
 #include "encoding/doc_codec.h"
 
 #include "doc_test_util.h"
+#include "random_test_util.h"
 
 namespace crdtcore {
 namespace {
@@ -33,14 +34,10 @@ const std::vector<std::string> kTexts = {
     std::string(1500, 'n'),  // an update bound past the stack buffer (written in its own)
 };
 
-class Session {
+// Random edits drawn from a seeded generator (below, chance, engine: random_test_util.h).
+class Session : public testutil::Rng {
  public:
-  explicit Session(uint64_t seed) : g_(seed) {}
-
-  uint64_t below(uint64_t n) {
-    return n == 0 ? 0 : std::uniform_int_distribution<uint64_t>(0, n - 1)(g_);
-  }
-  bool chance(int percent) { return below(100) < static_cast<uint64_t>(percent); }
+  using Rng::Rng;
 
   // One random edit of `d`.
   void edit(Doc& d) {
@@ -89,8 +86,6 @@ class Session {
     }
   }
 
-  std::mt19937_64& engine() { return g_; }
-
  private:
   // `index` moved off the middle of a surrogate pair (so that no edit splits one).
   static uint64_t safe_index(const Text& t, uint64_t index) {
@@ -99,8 +94,6 @@ class Session {
     // A lone high surrogate in the slice comes back as U+FFFD (EF BF BD).
     return before.find("\xEF\xBF\xBD") != std::string::npos ? index + 1 : index;
   }
-
-  std::mt19937_64 g_;
 };
 
 class TxnUpdateDirect : public ::testing::TestWithParam<int> {};
