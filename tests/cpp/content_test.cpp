@@ -323,6 +323,22 @@ TEST(ContentRepr, TheSpareByteIsNotPartOfTheValue) {
   }
 }
 
+TEST(ContentRepr, EmplaceReplacesAnyKindInPlace) {
+  for (const Content& value : one_of_each()) {
+    Content c = value;
+    c.set_spare(0x5A);
+    c.emplace<ContentAny>().values.push_back(Value::integer(9));
+    EXPECT_EQ(c.ref(), kRefAny);
+    EXPECT_EQ(c.length(), 1u);
+    EXPECT_EQ(c.spare(), 0x5A);
+    c.emplace<ContentDeleted>().len = 4;
+    EXPECT_EQ(c.length(), 4u);
+    c.emplace<ContentString>().str.assign(u"xy");
+    EXPECT_EQ(c.length(), 2u);
+    EXPECT_EQ(c.spare(), 0x5A);
+  }
+}
+
 TEST(ContentRepr, Is24Bytes) { EXPECT_EQ(sizeof(Content), 24u); }
 
 }  // namespace

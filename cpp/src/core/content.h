@@ -175,9 +175,21 @@ class Content {
   // Replaces the value with a default `T` and returns it (the spare byte stays).
   template <class T>
   T& emplace() {
-    Content fresh{T{}};
-    *this = std::move(fresh);
-    return *get_if<T>();
+    destroy();
+    deleted_ = ContentDeleted{};  // what is left if allocating a boxed kind throws
+    ref_ = kRefDeleted;
+    if constexpr (std::is_same_v<T, ContentDeleted>) {
+      return deleted_;
+    } else if constexpr (std::is_same_v<T, ContentString>) {
+      new (&string_) ContentString();
+      ref_ = kRefString;
+      return string_;
+    } else {
+      T* p = new T();
+      box_ = p;
+      ref_ = content_detail::RefOf<T>::value;
+      return *p;
+    }
   }
   template <class T>
   T* get_if() {
