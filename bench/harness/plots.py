@@ -20,7 +20,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import EngFormatter, NullFormatter
+from matplotlib.ticker import EngFormatter, FuncFormatter, NullFormatter
 
 from crdtcore.palette import LIBRARIES, OTHER
 
@@ -31,7 +31,10 @@ from .report import TITLES, row_key, row_name, rows_of
 from .results import cells_of, label, lib_order, warm_ms
 
 COMPARISON_GROUPS = ("replay", "encode", "load", "replay_sync", "concurrent", "crdt")
-PLOT_FILES = {g: f"{g}.png" for g in (*COMPARISON_GROUPS, "growth_history", "growth_clients")}
+# load_memory: the memory held by each loaded document (the load group's mem_bytes).
+PLOT_FILES = {
+    g: f"{g}.png" for g in (*COMPARISON_GROUPS, "load_memory", "growth_history", "growth_clients")
+}
 
 
 def colour(lib: str) -> str:
@@ -125,6 +128,48 @@ def comparison(doc: dict[str, Any], group: str) -> Figure | None:
     ax.legend(
         handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False
     )
+    return fig
+
+
+def load_memory(doc: dict[str, Any]) -> Figure | None:
+    """Grouped bars: the memory a loaded document holds (the load group's median mem_bytes, in
+    MB of 2^20 bytes as RESULTS.md's tables) per input (x) and library (bar), log y; cells without a positive figure are left out
+    (nothing to draw on a log axis). None when no load cell has one."""
+    cells = [c for c in cells_of(doc, "load") if c["ok"] and (c.get("mem_bytes") or 0) > 0]
+    if not cells:
+        return None
+    libs = [lib for lib in lib_order(doc) if any(c["lib"] == lib for c in cells)]
+    rows = rows_of(cells)
+    width = 0.8 / len(libs)
+    fig = Figure(figsize=(max(7.0, 1.1 * len(rows) + 3), 4.8), layout="constrained")
+    ax = fig.subplots()
+    for i, lib in enumerate(libs):
+        points = [
+            (r - 0.4 + width * (i + 0.5), row[lib]["mem_bytes"] / 2**20)
+            for r, row in enumerate(rows)
+            if lib in row
+        ]
+        crdtcore = lib.startswith("crdtcore")
+        ax.bar(
+            *zip(*points, strict=True),
+            width,
+            label=label(lib),
+            color=colour(lib),
+            edgecolor="black" if crdtcore else "none",
+            linewidth=0.8 if crdtcore else 0,
+        )
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:g} MB"))
+    ax.set_xticks(range(len(rows)))
+    ax.set_xticklabels(
+        [row_name(next(iter(row.values()))).split(" ")[0] for row in rows], rotation=30, ha="right"
+    )
+    ax.set_ylabel("memory held by the loaded document, MB (log scale)")
+    ax.set_title(
+        "Memory of a loaded document (methods differ by runtime: see the table)", fontsize=10
+    )
+    ax.grid(axis="y", which="major", alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return fig
 
 
@@ -250,6 +295,7 @@ def growth_clients(doc: dict[str, Any]) -> Figure | None:
 def figures(doc: dict[str, Any]) -> dict[str, Figure]:
     """Every figure the document has data for, keyed by group."""
     figs = {g: comparison(doc, g) for g in COMPARISON_GROUPS}
+    figs["load_memory"] = load_memory(doc)
     figs["growth_history"] = growth_history(doc)
     figs["growth_clients"] = growth_clients(doc)
     return {g: f for g, f in figs.items() if f is not None}

@@ -110,7 +110,8 @@ def fmt_bytes(n: float | None) -> str:
         return "—"
     for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
         if abs(n) >= size:
-            return f"{n / size:.3g} {unit}"
+            value = n / size  # 1000-1023 of a unit: four digits, not "1.01e+03"
+            return f"{value:.3g} {unit}" if abs(value) < 999.5 else f"{value:.0f} {unit}"
     return f"{n:.0f} B"
 
 
@@ -445,6 +446,8 @@ def render(doc: dict[str, Any], plots: dict[str, str] | None = None) -> str:
             out.append(value_table(doc, group, "mem_bytes", "memory"))
         if group in plots:
             out += [f"![{title}]({plots[group]})", ""]
+        if group == "load" and "load_memory" in plots:
+            out += [f"![Memory of a loaded document]({plots['load_memory']})", ""]
     out += ["## Reference figures", "", REFERENCE, "", "## Trace data", "", ATTRIBUTION, ""]
     return "\n".join(out)
 

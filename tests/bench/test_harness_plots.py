@@ -117,3 +117,26 @@ def test_colours_are_the_package_palette() -> None:
     assert plots.colour("yjs") == LIBRARIES["yjs"]
     assert plots.colour("crdtcore-py") == LIBRARIES["crdtcore-py"]
     assert plots.colour("a library nobody knows") == OTHER
+
+
+def test_load_memory_draws_the_positive_memory_of_each_loaded_document(build) -> None:
+    def load(lib: str, input_: str, mem: int):
+        return build.cell_result(lib, "load", input_, samples=[build.record(1.0, mem_bytes=mem)])
+
+    doc = build.document(
+        [
+            load("crdtcore-cpp", "alpha", 1000),
+            load("yjs", "alpha", 3000),
+            load("crdtcore-cpp", "beta", 2000),
+            load("yjs", "beta", 0),  # below the measurement's resolution: not drawn
+            build.cell_result("pycrdt", "load", "alpha", error="timeout after 300 s"),
+        ]
+    )
+    fig = plots.load_memory(doc)
+    (ax,) = fig.axes
+    heights = sorted(bar.get_height() for bar in ax.patches)
+    assert heights == [n / 2**20 for n in (1000, 2000, 3000)]  # in MB
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["crdtcore C++", "Yjs"]
+    assert "load_memory" in plots.figures(doc)
+    # A document without a load memory figure has no such plot.
+    assert plots.load_memory(build.document([build.cell_result("crdtcore-cpp")])) is None

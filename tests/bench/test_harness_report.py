@@ -37,6 +37,10 @@ def test_fmt_bytes() -> None:
         "2 KB",
         "3 MB",
     ]
+    # Just below the next unit: all four digits, never an exponent.
+    assert report.fmt_bytes(1034 * 1000) == "1010 KB"
+    assert report.fmt_bytes(1023 << 10) == "1023 KB"
+    assert report.fmt_bytes(999 << 10) == "999 KB"
 
 
 def test_time_table_ratio_is_crdtcore_over_the_fastest_peer(build) -> None:
@@ -253,3 +257,16 @@ def test_remote_update_targets_hold_cpp_and_python_against_every_peer(build, gro
     assert found["crdtcore-cpp"].passed is True and found["crdtcore-cpp"].ratio == 2.0
     assert found["crdtcore-py"].passed is False and found["crdtcore-py"].ratio == 0.5
     assert "yjs failed" in found["crdtcore-py"].detail
+
+
+def test_render_shows_the_memory_figure_in_the_load_section(build) -> None:
+    doc = build.document(
+        [build.cell_result("crdtcore-cpp", "load"), build.cell_result("crdtcore-cpp", "encode")]
+    )
+    text = report.render(doc, {"load": "results/load.png", "load_memory": "results/mem.png"})
+    load_at = text.index("## " + report.TITLES["load"])
+    image_at = text.index("![Memory of a loaded document](results/mem.png)")
+    assert load_at < image_at
+    # The memory figure closes the load section: no other section begins between them.
+    assert "\n## " not in text[load_at + 3 : image_at]
+    assert "results/mem.png" not in report.render(doc, {"load": "results/load.png"})
