@@ -43,6 +43,29 @@ def colour(lib: str) -> str:
     return LIBRARIES.get(lib, OTHER)
 
 
+def _grouped_bars(
+    doc: dict[str, Any], cells: list[dict[str, Any]]
+) -> tuple[Figure, Any, list[str], list[dict[str, dict[str, Any]]]]:
+    """A figure for bars grouped by input (x), one bar per library: the figure, its axes, the
+    libraries present in ``cells`` (in the document's order) and the rows (rows_of)."""
+    libs = [lib for lib in lib_order(doc) if any(c["lib"] == lib for c in cells)]
+    rows = rows_of(cells)
+    fig = Figure(figsize=(max(7.0, 1.1 * len(rows) + 3), 4.8), layout="constrained")
+    return fig, fig.subplots(), libs, rows
+
+
+def _label_bars(ax: Any, rows: list[dict[str, dict[str, Any]]], ylabel: str, title: str) -> None:
+    """Log y, one tick per input named by its trace, the labels and the grid of _grouped_bars."""
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(rows)))
+    ax.set_xticklabels(
+        [row_name(next(iter(row.values()))).split(" ")[0] for row in rows], rotation=30, ha="right"
+    )
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(axis="y", which="major", alpha=0.3)
+
+
 def comparison(doc: dict[str, Any], group: str) -> Figure | None:
     """Grouped bars: median time per input (x) and library (bar), log y, min-max whiskers.
 
@@ -53,11 +76,8 @@ def comparison(doc: dict[str, Any], group: str) -> Figure | None:
     cells = [c for c in cells_of(doc, group) if c["ok"] or timeout_of(c["error"]) is not None]
     if not any(c["ok"] for c in cells):
         return None
-    libs = [lib for lib in lib_order(doc) if any(c["lib"] == lib for c in cells)]
-    rows = rows_of(cells)
+    fig, ax, libs, rows = _grouped_bars(doc, cells)
     width = 0.8 / len(libs)
-    fig = Figure(figsize=(max(7.0, 1.1 * len(rows) + 3), 4.8), layout="constrained")
-    ax = fig.subplots()
     for i, lib in enumerate(libs):
         xs, ys, lo, hi, late, cold = [], [], [], [], [], []
         for r, row in enumerate(rows):
@@ -111,14 +131,7 @@ def comparison(doc: dict[str, Any], group: str) -> Figure | None:
                 edgecolor=colour(lib),
                 linewidth=0.6,
             )
-    ax.set_yscale("log")
-    ax.set_xticks(range(len(rows)))
-    ax.set_xticklabels(
-        [row_name(next(iter(row.values()))).split(" ")[0] for row in rows], rotation=30, ha="right"
-    )
-    ax.set_ylabel("median time, ms (log scale; whiskers min-max)")
-    ax.set_title(TITLES.get(group, group), fontsize=10)
-    ax.grid(axis="y", which="major", alpha=0.3)
+    _label_bars(ax, rows, "median time, ms (log scale; whiskers min-max)", TITLES.get(group, group))
     handles, _ = ax.get_legend_handles_labels()
     if any(c["ok"] and warm_ms(c) is not None for c in cells):
         handles.append(Patch(facecolor="0.6", label="solid = warm (in-process repeats)"))
@@ -133,16 +146,14 @@ def comparison(doc: dict[str, Any], group: str) -> Figure | None:
 
 def load_memory(doc: dict[str, Any]) -> Figure | None:
     """Grouped bars: the memory a loaded document holds (the load group's median mem_bytes, in
-    MB of 2^20 bytes as RESULTS.md's tables) per input (x) and library (bar), log y; cells without a positive figure are left out
-    (nothing to draw on a log axis). None when no load cell has one."""
+    MB of 2^20 bytes as RESULTS.md's tables) per input (x) and library (bar), log y. Cells
+    without a positive figure are left out (nothing to draw on a log axis). None when no load
+    cell has one."""
     cells = [c for c in cells_of(doc, "load") if c["ok"] and (c.get("mem_bytes") or 0) > 0]
     if not cells:
         return None
-    libs = [lib for lib in lib_order(doc) if any(c["lib"] == lib for c in cells)]
-    rows = rows_of(cells)
+    fig, ax, libs, rows = _grouped_bars(doc, cells)
     width = 0.8 / len(libs)
-    fig = Figure(figsize=(max(7.0, 1.1 * len(rows) + 3), 4.8), layout="constrained")
-    ax = fig.subplots()
     for i, lib in enumerate(libs):
         points = [
             (r - 0.4 + width * (i + 0.5), row[lib]["mem_bytes"] / 2**20)
@@ -158,17 +169,13 @@ def load_memory(doc: dict[str, Any]) -> Figure | None:
             edgecolor="black" if crdtcore else "none",
             linewidth=0.8 if crdtcore else 0,
         )
-    ax.set_yscale("log")
+    _label_bars(
+        ax,
+        rows,
+        "memory held by the loaded document, MB (log scale)",
+        "Memory of a loaded document (methods differ by runtime: see the table)",
+    )
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:g} MB"))
-    ax.set_xticks(range(len(rows)))
-    ax.set_xticklabels(
-        [row_name(next(iter(row.values()))).split(" ")[0] for row in rows], rotation=30, ha="right"
-    )
-    ax.set_ylabel("memory held by the loaded document, MB (log scale)")
-    ax.set_title(
-        "Memory of a loaded document (methods differ by runtime: see the table)", fontsize=10
-    )
-    ax.grid(axis="y", which="major", alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return fig
 
